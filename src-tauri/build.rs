@@ -1,0 +1,11 @@
+// The window may call exactly these app commands (see capabilities/main.json); a command not
+// listed here is refused by Tauri's ACL even if the UI tries it.
+const COMMANDS: &[&str] = &["get_overview", "set_preferred_model"];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri-build failed");
+}

@@ -1,0 +1,80 @@
+//! The assistant: which model the person prefers (and, as it grows, conversations, drafts,
+//! sending, and the queue of messages waiting for a model to come back).
+
+use crate::catalog::{Catalog, ModelRef};
+use crate::store::{Store, StoreError};
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AssistantError {
+    #[error("Switchboard does not know the model {0}; pick one from the list")]
+    UnknownModel(ModelRef),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Records the person's preferred model. Any catalog model may be preferred, available or
+/// not: the person's choice stands, and availability is shown beside it.
+pub async fn set_preferred_model(
+    store: &Store,
+    catalog: &Catalog,
+    model: ModelRef,
+    now: DateTime<Utc>,
+) -> Result<ModelRef, AssistantError> {
+    if !catalog.contains(&model) {
+        return Err(AssistantError::UnknownModel(model));
+    }
+    store.set_preferred_model(&model, now).await?;
+    tracing::info!(model = %model, "preferred model chosen");
+    Ok(model)
+}
+
+/// The preferred model, if it is still in the catalog (a model removed from the config
+/// since it was chosen is not offered as preferred).
+pub async fn preferred_model(
+    store: &Store,
+    catalog: &Catalog,
+) -> Result<Option<ModelRef>, AssistantError> {
+    Ok(store
+        .preferred_model()
+        .await?
+        .filter(|model| catalog.contains(model)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn only_catalog_models_can_be_preferred() {
+        let store = Store::in_memory().await.unwrap();
+        let catalog = Catalog::shipped().unwrap();
+        let err = set_preferred_model(
+            &store,
+            &catalog,
+            ModelRef::new("anthropic", "claude-opus-9"),
+            Utc::now(),
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(err, AssistantError::UnknownModel(_)));
+        assert_eq!(preferred_model(&store, &catalog).await.unwrap(), None);
+
+        let opus = ModelRef::new("anthropic", "claude-opus-4-7");
+        set_preferred_model(&store, &catalog, opus.clone(), Utc::now())
+            .await
+            .unwrap();
+        assert_eq!(preferred_model(&store, &catalog).await.unwrap(), Some(opus));
+    }
+
+    #[tokio::test]
+    async fn a_preferred_model_gone_from_the_catalog_is_not_offered() {
+        let store = Store::in_memory().await.unwrap();
+        let catalog = Catalog::shipped().unwrap();
+        store
+            .set_preferred_model(&ModelRef::new("lab", "gone"), Utc::now())
+            .await
+            .unwrap();
+        assert_eq!(preferred_model(&store, &catalog).await.unwrap(), None);
+    }
+}

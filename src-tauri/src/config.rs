@@ -1,0 +1,384 @@
+//! Where Switchboard keeps things, and the person's `config.toml`.
+//!
+//! - Data (database, logs): the OS data dir, or `SWITCHBOARD_DATA_DIR`.
+//! - Config: `config.toml` in the OS config dir, or the file `SWITCHBOARD_CONFIG` names.
+//!
+//! A config file can change a shipped provider's endpoints and add providers and models:
+//!
+//! ```toml
+//! [providers.anthropic]
+//! base_url = "http://127.0.0.1:4010/anthropic"
+//! status_url = "http://127.0.0.1:4010/status/anthropic"
+//! api_key_env = "ANTHROPIC_API_KEY"
+//!
+//! [providers.lab]                 # a new OpenAI-compatible server
+//! wire = "openai_compatible"
+//! base_url = "http://127.0.0.1:8000"
+//!
+//! [[models]]
+//! provider = "lab"
+//! id = "qwen3-32b"
+//! display_name = "Qwen3 32B (lab)"
+//! context_window = 32768
+//! input = ["text"]
+//! tool_use = true
+//! price_in = 0.0
+//! price_out = 0.0
+//! tier = "local"
+//! aliases = ["Qwen3 32B"]
+//! ```
+//!
+//! A broken file never stops the app: it starts on the defaults and the notice names the file,
+//! the line and what is wrong.
+
+use crate::catalog::{
+    Catalog, Model, Provider, StatusFormat, WireFormat, model_problems, provider_problems,
+};
+use crate::notice::Notice;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+pub const CONFIG_ENV: &str = "SWITCHBOARD_CONFIG";
+pub const DATA_DIR_ENV: &str = "SWITCHBOARD_DATA_DIR";
+const APP_DIR: &str = "switchboard";
+
+/// The two places Switchboard reads and writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    pub config_file: PathBuf,
+    pub data_dir: PathBuf,
+}
+
+impl Paths {
+    /// Resolves the paths from the environment (passed in, so tests need not touch the
+    /// process environment) and the OS directories.
+    pub fn resolve(env: impl Fn(&str) -> Option<OsString>) -> Self {
+        let nonempty = |key: &str| env(key).filter(|v| !v.is_empty()).map(PathBuf::from);
+        let config_file = nonempty(CONFIG_ENV).unwrap_or_else(|| {
+            dirs::config_dir()
+                .unwrap_or_else(|| PathBuf::from("."))
+                .join(APP_DIR)
+                .join("config.toml")
+        });
+        let data_dir = nonempty(DATA_DIR_ENV).unwrap_or_else(|| {
+            dirs::data_dir()
+                .unwrap_or_else(|| PathBuf::from("."))
+                .join(APP_DIR)
+        });
+        Self {
+            config_file,
+            data_dir,
+        }
+    }
+
+    pub fn from_process_env() -> Self {
+        Self::resolve(|key| std::env::var_os(key))
+    }
+}
+
+/// Per-provider settings from the config file; every field optional, so a shipped provider
+/// can be changed one field at a time.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderSettings {
+    pub name: Option<String>,
+    pub family: Option<String>,
+    pub wire: Option<WireFormat>,
+    pub base_url: Option<String>,
+    pub status_url: Option<String>,
+    pub status_format: Option<StatusFormat>,
+    pub api_key_env: Option<String>,
+    pub console_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub providers: BTreeMap<String, ProviderSettings>,
+    #[serde(default)]
+    pub models: Vec<Model>,
+}
+
+/// The config as loaded, with what the person should be told about it.
+#[derive(Debug, Clone, Default)]
+pub struct LoadedConfig {
+    pub config: Config,
+    pub notices: Vec<Notice>,
+}
+
+/// Reads the config file; a missing file is the defaults, a broken one is the defaults plus a
+/// notice.
+pub fn load(path: &Path) -> LoadedConfig {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return LoadedConfig::default(),
+        Err(e) => {
+            return LoadedConfig {
+                config: Config::default(),
+                notices: vec![Notice::config_invalid(
+                    path,
+                    None,
+                    &format!("it could not be read ({e})"),
+                )],
+            };
+        }
+    };
+    match toml::from_str::<Config>(&text) {
+        Ok(config) => LoadedConfig {
+            config,
+            notices: Vec::new(),
+        },
+        Err(e) => {
+            let line = e.span().map(|span| line_of(&text, span.start));
+            LoadedConfig {
+                config: Config::default(),
+                notices: vec![Notice::config_invalid(path, line, e.message())],
+            }
+        }
+    }
+}
+
+/// 1-based line number of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    text.as_bytes()[..offset]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// Applies the config's providers and models to the shipped catalog. An entry that does not
+/// hold up is left out, with a notice; the rest still applies.
+pub fn apply(catalog: &mut Catalog, config: &Config, config_file: &Path) -> Vec<Notice> {
+    let mut notices = Vec::new();
+    let mut refuse = |what: String| notices.push(Notice::config_invalid(config_file, None, &what));
+
+    for (id, settings) in &config.providers {
+        let existing = catalog.provider(id).cloned();
+        let Some(provider) = merged_provider(id, existing.as_ref(), settings) else {
+            refuse(format!(
+                "provider `{id}` is new, so it needs both `wire` and `base_url`"
+            ));
+            continue;
+        };
+        let problems = provider_problems(&provider);
+        if !problems.is_empty() {
+            refuse(format!("{} — left unchanged", problems.join("; ")));
+            continue;
+        }
+        match catalog.providers.iter_mut().find(|p| p.id == *id) {
+            Some(slot) => *slot = provider,
+            None => catalog.providers.push(provider),
+        }
+    }
+
+    for model in &config.models {
+        let mut problems = model_problems(model);
+        if catalog.provider(&model.provider).is_none() {
+            problems.push(format!(
+                "model `{}` names provider `{}`, which is not configured",
+                model.id, model.provider
+            ));
+        }
+        if !problems.is_empty() {
+            refuse(format!("{} — model left out", problems.join("; ")));
+            continue;
+        }
+        // A config entry for a shipped model replaces it: the person knows their deployment.
+        match catalog
+            .models
+            .iter_mut()
+            .find(|m| m.provider == model.provider && m.id == model.id)
+        {
+            Some(slot) => *slot = model.clone(),
+            None => catalog.models.push(model.clone()),
+        }
+    }
+    notices
+}
+
+fn merged_provider(
+    id: &str,
+    existing: Option<&Provider>,
+    settings: &ProviderSettings,
+) -> Option<Provider> {
+    let base = match existing {
+        Some(p) => p.clone(),
+        None => Provider {
+            id: id.to_string(),
+            name: id.to_string(),
+            family: id.to_string(),
+            wire: settings.wire?,
+            base_url: settings.base_url.clone()?,
+            status_url: None,
+            status_format: StatusFormat::None,
+            api_key_env: String::new(),
+            console_url: None,
+        },
+    };
+    let status_url = settings.status_url.clone().or(base.status_url);
+    // Naming a status page without its format means the common one.
+    let status_format = settings
+        .status_format
+        .unwrap_or(match (base.status_format, &status_url) {
+            (StatusFormat::None, Some(_)) => StatusFormat::Statuspage,
+            (format, _) => format,
+        });
+    Some(Provider {
+        id: id.to_string(),
+        name: settings.name.clone().unwrap_or(base.name),
+        family: settings.family.clone().unwrap_or(base.family),
+        wire: settings.wire.unwrap_or(base.wire),
+        base_url: settings.base_url.clone().unwrap_or(base.base_url),
+        status_url,
+        status_format,
+        api_key_env: settings.api_key_env.clone().unwrap_or(base.api_key_env),
+        console_url: settings.console_url.clone().or(base.console_url),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::notice::NoticeKind;
+
+    fn write(dir: &tempfile::TempDir, text: &str) -> PathBuf {
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn env_overrides_both_paths() {
+        let paths = Paths::resolve(|key| match key {
+            CONFIG_ENV => Some("/tmp/x/config.toml".into()),
+            DATA_DIR_ENV => Some("/tmp/x/data".into()),
+            _ => None,
+        });
+        assert_eq!(paths.config_file, PathBuf::from("/tmp/x/config.toml"));
+        assert_eq!(paths.data_dir, PathBuf::from("/tmp/x/data"));
+        let defaults = Paths::resolve(|_| None);
+        assert!(defaults.config_file.ends_with("switchboard/config.toml"));
+        assert!(defaults.data_dir.ends_with("switchboard"));
+    }
+
+    #[test]
+    fn missing_file_is_defaults_without_notice() {
+        let dir = tempfile::tempdir().unwrap();
+        let loaded = load(&dir.path().join("absent.toml"));
+        assert_eq!(loaded.config, Config::default());
+        assert!(loaded.notices.is_empty());
+    }
+
+    #[test]
+    fn broken_file_gives_defaults_and_a_notice_with_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            &dir,
+            "[providers.anthropic]\nbase_url = \"http://127.0.0.1:4010\"\nstatus_url = \n",
+        );
+        let loaded = load(&path);
+        assert_eq!(loaded.config, Config::default(), "falls back to defaults");
+        assert_eq!(loaded.notices.len(), 1);
+        let notice = &loaded.notices[0];
+        assert_eq!(notice.kind, NoticeKind::ConfigInvalid);
+        assert!(
+            notice.message.contains(&path.display().to_string()),
+            "{notice:?}"
+        );
+        assert!(notice.message.contains("line 3"), "{notice:?}");
+    }
+
+    #[test]
+    fn a_misspelt_key_is_reported_not_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            &dir,
+            "[providers.openai]\nbase-url = \"https://example.com\"\n",
+        );
+        let loaded = load(&path);
+        assert_eq!(loaded.notices.len(), 1);
+        assert!(loaded.notices[0].message.contains("base-url"));
+        assert!(loaded.notices[0].message.contains("line 2"));
+    }
+
+    #[test]
+    fn overrides_change_endpoints_and_add_providers_and_models() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            &dir,
+            r#"
+[providers.anthropic]
+base_url = "http://127.0.0.1:4010/anthropic"
+status_url = "http://127.0.0.1:4010/status/anthropic"
+
+[providers.lab]
+wire = "openai_compatible"
+base_url = "http://127.0.0.1:8000"
+
+[[models]]
+provider = "lab"
+id = "qwen3-32b"
+display_name = "Qwen3 32B (lab)"
+context_window = 32768
+input = ["text"]
+tool_use = true
+price_in = 0.0
+price_out = 0.0
+tier = "local"
+aliases = ["Qwen3 32B"]
+"#,
+        );
+        let loaded = load(&path);
+        assert!(loaded.notices.is_empty(), "{:?}", loaded.notices);
+        let mut catalog = Catalog::shipped().unwrap();
+        let notices = apply(&mut catalog, &loaded.config, &path);
+        assert!(notices.is_empty(), "{notices:?}");
+        let anthropic = catalog.provider("anthropic").unwrap();
+        assert_eq!(anthropic.base_url, "http://127.0.0.1:4010/anthropic");
+        assert_eq!(anthropic.api_key_env, "ANTHROPIC_API_KEY", "kept");
+        assert_eq!(anthropic.status_format, StatusFormat::Statuspage);
+        assert!(catalog.provider("lab").is_some());
+        assert_eq!(
+            catalog.model("lab", "qwen3-32b").unwrap().display_name,
+            "Qwen3 32B (lab)"
+        );
+        assert!(catalog.problems().is_empty(), "{:?}", catalog.problems());
+    }
+
+    #[test]
+    fn an_unsafe_or_incomplete_override_is_refused_and_the_rest_applies() {
+        let config: Config = toml::from_str(
+            r#"
+[providers.openai]
+base_url = "http://api.openai.com"
+
+[providers.mystery]
+base_url = "http://127.0.0.1:9"
+
+[providers.gemini]
+base_url = "http://127.0.0.1:4010/gemini"
+"#,
+        )
+        .unwrap();
+        let mut catalog = Catalog::shipped().unwrap();
+        let notices = apply(&mut catalog, &config, Path::new("/c/config.toml"));
+        assert_eq!(notices.len(), 2, "{notices:?}");
+        assert!(notices.iter().any(|n| n.message.contains("https")));
+        assert!(notices.iter().any(|n| n.message.contains("mystery")));
+        assert_eq!(
+            catalog.provider("openai").unwrap().base_url,
+            "https://api.openai.com",
+            "the unsafe endpoint is not used"
+        );
+        assert_eq!(
+            catalog.provider("gemini").unwrap().base_url,
+            "http://127.0.0.1:4010/gemini"
+        );
+        assert!(catalog.provider("mystery").is_none());
+    }
+}

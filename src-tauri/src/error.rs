@@ -1,0 +1,69 @@
+//! How errors reach the UI: a stable `{kind, message}`, the kind from a closed list the UI
+//! can branch on, the message in plain words. Each area keeps its own `thiserror` enum and
+//! says which kind each of its errors is.
+
+use crate::assistant::AssistantError;
+use crate::store::StoreError;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The request named something that does not exist (an unknown model).
+    NotFound,
+    /// The request itself was not acceptable.
+    InvalidInput,
+    /// The database failed; what the person did may not have been saved.
+    Storage,
+}
+
+/// The one error shape the UI receives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, thiserror::Error)]
+#[error("{message}")]
+pub struct UiError {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+impl From<StoreError> for UiError {
+    fn from(error: StoreError) -> Self {
+        tracing::error!(%error, "storage error");
+        Self {
+            kind: ErrorKind::Storage,
+            message: format!("Switchboard could not save or read its data: {error}"),
+        }
+    }
+}
+
+impl From<AssistantError> for UiError {
+    fn from(error: AssistantError) -> Self {
+        match error {
+            AssistantError::UnknownModel(_) => Self {
+                kind: ErrorKind::NotFound,
+                message: error.to_string(),
+            },
+            AssistantError::Store(e) => e.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::ModelRef;
+
+    /// The UI branches on this shape; changing it breaks the front end.
+    #[test]
+    fn json_shape_is_kind_and_message() {
+        let error: UiError =
+            AssistantError::UnknownModel(ModelRef::new("anthropic", "claude-opus-9")).into();
+        assert_eq!(
+            serde_json::to_value(&error).unwrap(),
+            serde_json::json!({
+                "kind": "not_found",
+                "message": "Switchboard does not know the model anthropic/claude-opus-9; pick one from the list"
+            })
+        );
+    }
+}

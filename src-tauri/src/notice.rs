@@ -1,0 +1,53 @@
+//! Things the person should be told that are not about one model: a broken config file, a
+//! database that had to be set aside. Each says what happened, what Switchboard did about it,
+//! and what the person can do.
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use std::path::Path;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    /// The config file (or part of it) could not be used; defaults apply.
+    ConfigInvalid,
+    /// The database file was unreadable and a fresh one was started.
+    DatabaseReset,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct Notice {
+    pub kind: NoticeKind,
+    pub title: String,
+    pub message: String,
+}
+
+impl Notice {
+    pub fn config_invalid(file: &Path, line: Option<usize>, what: &str) -> Self {
+        let place = match line {
+            Some(line) => format!("{}, line {line}", file.display()),
+            None => file.display().to_string(),
+        };
+        Self {
+            kind: NoticeKind::ConfigInvalid,
+            title: "Your config file has a problem".into(),
+            message: format!(
+                "In {place}: {what}. Switchboard is using its defaults for this part; \
+                 fix the file and restart to apply it."
+            ),
+        }
+    }
+
+    pub fn database_reset(set_aside_as: &Path, why: &str) -> Self {
+        Self {
+            kind: NoticeKind::DatabaseReset,
+            title: "Switchboard started a fresh database".into(),
+            message: format!(
+                "The database file could not be read ({why}). It was kept as {} and a fresh \
+                 one was started, so your preferred model and settings are back to their \
+                 defaults.",
+                set_aside_as.display()
+            ),
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! Everything both doors (the window and the CLI) need before they can answer: paths, the
+//! catalog with the person's config applied, the database, and what to tell the person.
+
+use crate::catalog::{Catalog, CatalogError};
+use crate::config::{self, Paths};
+use crate::health::{self, ModelAvailability};
+use crate::notice::Notice;
+use crate::store::{Store, StoreError};
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("the built-in model catalog is damaged: {0}")]
+    Catalog(#[from] CatalogError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Debug)]
+pub struct Startup {
+    pub paths: Paths,
+    pub catalog: Catalog,
+    pub store: Store,
+    pub notices: Vec<Notice>,
+}
+
+pub async fn start(paths: Paths, now: DateTime<Utc>) -> Result<Startup, StartupError> {
+    let loaded = config::load(&paths.config_file);
+    let mut notices = loaded.notices;
+    let mut catalog = Catalog::shipped()?;
+    notices.extend(config::apply(
+        &mut catalog,
+        &loaded.config,
+        &paths.config_file,
+    ));
+    let opened = Store::open(&paths.data_dir, now).await?;
+    notices.extend(opened.notices);
+    for notice in &notices {
+        tracing::warn!(title = %notice.title, message = %notice.message, "notice");
+    }
+    Ok(Startup {
+        paths,
+        catalog,
+        store: opened.store,
+        notices,
+    })
+}
+
+/// Availability as far as this process can tell now; keys come from the environment.
+pub fn current_availability(catalog: &Catalog, now: DateTime<Utc>) -> Vec<ModelAvailability> {
+    health::assess_configuration(
+        catalog,
+        |provider| health::key_in_env(provider, |key| std::env::var(key).ok()),
+        now,
+    )
+}

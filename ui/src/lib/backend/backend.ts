@@ -1,0 +1,29 @@
+// The UI talks to the core only through this interface: the Tauri implementation in the app,
+// a test double in Vitest.
+import type { ModelAvailability, ModelRef, Overview, UiError } from "../bindings";
+
+export type { ModelAvailability, ModelRef, Overview, UiError };
+
+export type Unlisten = () => void;
+
+export interface Backend {
+  /** Everything the window shows at start, in one round trip. */
+  overview(): Promise<Overview>;
+  /** Makes `model` the preferred one; rejects with a `UiError`. */
+  setPreferredModel(model: ModelRef): Promise<ModelRef>;
+  /** Called with each model whose availability changed. */
+  onAvailabilityChanged(handler: (availability: ModelAvailability) => void): Promise<Unlisten>;
+}
+
+export function isUiError(value: unknown): value is UiError {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as UiError).kind === "string" &&
+    typeof (value as UiError).message === "string"
+  );
+}
+
+export function sameModel(a: ModelRef | null | undefined, b: ModelRef | null | undefined): boolean {
+  return !!a && !!b && a.provider === b.provider && a.model === b.model;
+}

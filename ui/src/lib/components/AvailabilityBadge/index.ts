@@ -1,0 +1,2 @@
+export { default as AvailabilityBadge } from "./AvailabilityBadge.svelte";
+export { badgeLook } from "./badge";

@@ -1,0 +1,1 @@
+export { default as NoticeList } from "./NoticeList.svelte";

@@ -1,0 +1,1 @@
+export { default as PreferredCard } from "./PreferredCard.svelte";
