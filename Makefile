@@ -1,0 +1,74 @@
+# Switchboard — the two commands: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+# What the app needs to build and run on Debian 12 / Ubuntu.
+APP_PACKAGES := build-essential pkg-config libwebkit2gtk-4.1-dev libxdo-dev libssl-dev \
+                libayatana-appindicator3-dev librsvg2-dev
+# What the end-to-end tests add: WebKit's WebDriver, a virtual display, D-Bus tools.
+TEST_PACKAGES := webkit2gtk-driver xvfb xauth dbus-x11
+CARGO ?= cargo
+NPM ?= npm
+TAURI_DRIVER := $(or $(shell command -v tauri-driver 2>/dev/null),$(HOME)/.cargo/bin/tauri-driver)
+
+# Installs missing Debian packages when root; otherwise prints the exact command and stops.
+define ensure_packages
+	@missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "Switchboard needs these Debian packages. Install them with:"; \
+	    echo; echo "  sudo apt-get install -y$$missing"; echo; exit 1; \
+	  fi; \
+	fi
+endef
+
+.PHONY: run test deps test-deps ui bindings package demo-clean icons clean
+
+## make run: install what is missing, build the UI and the app, open the window.
+run: deps ui
+	$(CARGO) run -p switchboard
+
+## make test: formatting, lints, every Rust test (unit, integration, end-to-end), UI tests and type check.
+test: test-deps ui
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) build -p switchboard
+	$(CARGO) test --workspace
+	cd ui && $(NPM) test
+	cd ui && $(NPM) run check
+
+deps:
+	@command -v $(CARGO) >/dev/null || { echo "Rust is needed: https://rustup.rs (curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh)"; exit 1; }
+	@command -v $(NPM) >/dev/null || { echo "Node.js 20+ and npm are needed: sudo apt-get install -y nodejs npm"; exit 1; }
+	$(call ensure_packages,$(APP_PACKAGES))
+	@[ ui/node_modules/.package-lock.json -nt ui/package-lock.json ] || (cd ui && $(NPM) ci --no-audit --no-fund)
+
+test-deps: deps
+	$(call ensure_packages,$(TEST_PACKAGES))
+	@[ -x "$(TAURI_DRIVER)" ] || $(CARGO) install tauri-driver --version '^2' --locked
+
+ui: deps
+	cd ui && $(NPM) run build
+
+## make bindings: regenerate ui/src/lib/bindings.ts from the Rust types.
+bindings: ui
+	UPDATE_BINDINGS=1 $(CARGO) test -p switchboard --lib commands::tests::typescript_bindings_are_fresh
+
+## make package: a .deb in target/release/bundle/deb/.
+package: deps ui
+	ui/node_modules/.bin/tauri build --bundles deb
+	@ls -1 target/release/bundle/deb/*.deb
+
+## make icons: the app icons, from icons/icon.svg.
+icons: deps
+	ui/node_modules/.bin/tauri icon icons/icon.svg -o icons
+	rm -rf icons/android icons/ios icons/Square*Logo.png icons/StoreLogo.png
+
+clean:
+	$(CARGO) clean
+	rm -rf ui/dist ui/node_modules

@@ -1,0 +1,387 @@
+//! A harness that runs the real, built Switchboard binary in a real window and drives it
+//! through WebDriver: `tauri-driver` in front of Debian's `WebKitWebDriver`.
+//!
+//! ```no_run
+//! # async fn demo() {
+//! use switchboard_e2e::{App, Profile};
+//! let profile = Profile::new();              // a fresh data dir and config path
+//! let app = App::launch(&profile).await;     // Xvfb if there is no display, tauri-driver, the app
+//! let names = app.texts("[role=option] .name").await;
+//! assert!(names.contains(&"Claude Opus 4.7".to_string()));
+//! app.close().await;
+//! # }
+//! ```
+//!
+//! Each [`App`] has its own tauri-driver (the app inherits its environment, so each test gets
+//! its own data dir) and, when no `DISPLAY` is set, its own Xvfb. Launches are serialised:
+//! two WebKit processes starting at once on a 2-core machine only make each other slow.
+
+use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
+use hyper_util::client::legacy::connect::HttpConnector;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+use tokio::sync::{Mutex, MutexGuard};
+
+/// How long a debug build may take to open its window under load.
+const LAUNCH_TIMEOUT: Duration = Duration::from_secs(90);
+/// How long to wait for something to appear on screen.
+pub const UI_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The built app. `make test` builds it first; `SWITCHBOARD_BIN` points elsewhere.
+pub fn app_binary() -> PathBuf {
+    let path = std::env::var_os("SWITCHBOARD_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/debug/switchboard")
+        });
+    assert!(
+        path.exists(),
+        "the app binary {} does not exist: build it first (`make test` does, or \
+         `npm --prefix ui run build && cargo build -p switchboard`)",
+        path.display()
+    );
+    path
+}
+
+/// A person's own corner of the machine: a fresh data dir and a config file path.
+pub struct Profile {
+    dir: tempfile::TempDir,
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Profile {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("a temporary directory"),
+        }
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    pub fn config_file(&self) -> PathBuf {
+        self.dir.path().join("config.toml")
+    }
+
+    pub fn write_config(&self, text: &str) {
+        std::fs::write(self.config_file(), text).expect("write config");
+    }
+
+    /// The variables that point the app at this profile and keep it away from the real
+    /// desktop's keys, bus and settings.
+    pub fn env(&self) -> Vec<(String, String)> {
+        let mut env = vec![
+            ("SWITCHBOARD_DATA_DIR".into(), path_str(&self.data_dir())),
+            ("SWITCHBOARD_CONFIG".into(), path_str(&self.config_file())),
+            ("RUST_LOG".into(), "info".into()),
+        ];
+        // No key from the developer's shell leaks into a test.
+        for key in ["ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GEMINI_API_KEY"] {
+            env.push((key.into(), String::new()));
+        }
+        env
+    }
+
+    /// Runs the binary headless (`switchboard status --json` and the like).
+    pub fn run_cli(&self, args: &[&str]) -> Output {
+        let mut command = Command::new(app_binary());
+        command
+            .args(args)
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY");
+        for (k, v) in self.env() {
+            command.env(k, v);
+        }
+        command.output().expect("run the switchboard binary")
+    }
+}
+
+fn path_str(path: &Path) -> String {
+    path.to_str()
+        .expect("temporary paths are UTF-8")
+        .to_string()
+}
+
+fn launch_lock() -> &'static Mutex<()> {
+    static LOCK: OnceLock<Mutex<()>> = OnceLock::new();
+    LOCK.get_or_init(|| Mutex::new(()))
+}
+
+/// The running app with its WebDriver session.
+pub struct App {
+    pub client: Client,
+    driver: Child,
+    _xvfb: Option<Xvfb>,
+    _turn: MutexGuard<'static, ()>,
+}
+
+impl App {
+    pub async fn launch(profile: &Profile) -> App {
+        let turn = launch_lock().lock().await;
+        let xvfb = if std::env::var_os("DISPLAY").is_some() {
+            None
+        } else {
+            Some(Xvfb::start().expect("start Xvfb (apt-get install xvfb)"))
+        };
+        let display = xvfb
+            .as_ref()
+            .map(|x| x.display.clone())
+            .or_else(|| std::env::var("DISPLAY").ok())
+            .expect("a display");
+
+        let port = free_port();
+        let native_port = free_port();
+        let mut command = Command::new(tauri_driver());
+        command
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("DISPLAY", &display)
+            .env_remove("WAYLAND_DISPLAY")
+            .env("GDK_BACKEND", "x11")
+            // Without these, WebKitGTK under Xvfb paints stale frames.
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+            .env("LIBGL_ALWAYS_SOFTWARE", "1")
+            // No session bus: nothing auto-launched that outlives the test.
+            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
+            .env("NO_AT_BRIDGE", "1")
+            .env("GSETTINGS_BACKEND", "memory")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        for (k, v) in profile.env() {
+            command.env(k, v);
+        }
+        // Its own process group, so the app and WebKitWebDriver die with it.
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let mut driver = command
+            .spawn()
+            .expect("start tauri-driver (cargo install tauri-driver --version '^2' --locked)");
+        wait_for_driver(port, &mut driver);
+
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": app_binary() }),
+        );
+        let mut builder = ClientBuilder::new(HttpConnector::new());
+        builder.capabilities(capabilities);
+        let url = format!("http://127.0.0.1:{port}");
+        let client = match tokio::time::timeout(LAUNCH_TIMEOUT, builder.connect(&url)).await {
+            Ok(Ok(client)) => client,
+            Ok(Err(e)) => {
+                kill_group(&mut driver);
+                panic!("the app did not start under WebDriver: {e}")
+            }
+            Err(_) => {
+                kill_group(&mut driver);
+                panic!("the app did not open a window within {LAUNCH_TIMEOUT:?}")
+            }
+        };
+        let app = App {
+            client,
+            driver,
+            _xvfb: xvfb,
+            _turn: turn,
+        };
+        // The window is up when the picker (or an error) has rendered.
+        app.wait_for(".picker, .error").await;
+        app
+    }
+
+    pub async fn wait_for(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(UI_TIMEOUT)
+            .every(Duration::from_millis(100))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("`{css}` did not appear within {UI_TIMEOUT:?}: {e}"))
+    }
+
+    /// The visible text of every element matching `css`, read in one step in the page so a
+    /// re-render between finding and reading cannot make an element stale.
+    pub async fn texts(&self, css: &str) -> Vec<String> {
+        self.read_all(css, "e.innerText.trim()").await
+    }
+
+    /// An attribute of every element matching `css` (empty where absent), read in one step.
+    pub async fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
+        let attr = serde_json::to_string(attr).expect("a JSON string");
+        self.read_all(css, &format!("e.getAttribute({attr}) ?? ''"))
+            .await
+    }
+
+    async fn read_all(&self, css: &str, expression: &str) -> Vec<String> {
+        let script = format!(
+            "return Array.from(document.querySelectorAll(arguments[0])).map(e => {expression});"
+        );
+        let value = self
+            .client
+            .execute(&script, vec![serde_json::Value::from(css)])
+            .await
+            .unwrap_or_else(|e| panic!("read `{css}`: {e}"));
+        serde_json::from_value(value).unwrap_or_else(|e| panic!("read `{css}`: {e}"))
+    }
+
+    /// Polls `read` until `done` holds or the UI timeout passes; returns the last value read.
+    pub async fn eventually<T, F, Fut>(&self, mut read: F, done: impl Fn(&T) -> bool) -> T
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = T>,
+    {
+        let deadline = Instant::now() + UI_TIMEOUT;
+        loop {
+            let value = read().await;
+            if done(&value) || Instant::now() > deadline {
+                return value;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Saves a screenshot of the window (for looking at a failure).
+    pub async fn screenshot(&self, path: &Path) {
+        if let Ok(png) = self.client.screenshot().await {
+            let _ = std::fs::write(path, png);
+        }
+    }
+
+    /// Ends the session (the app quits) and stops the driver.
+    pub async fn close(mut self) {
+        let client = self.client.clone();
+        let _ = tokio::time::timeout(Duration::from_secs(10), client.close()).await;
+        kill_group(&mut self.driver);
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        // A failed test never leaves a window or a driver behind.
+        kill_group(&mut self.driver);
+    }
+}
+
+fn tauri_driver() -> PathBuf {
+    if let Some(path) = std::env::var_os("TAURI_DRIVER") {
+        return PathBuf::from(path);
+    }
+    let cargo_bin = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .map(|home| home.join("bin/tauri-driver"));
+    match cargo_bin {
+        Some(path) if path.exists() => path,
+        _ => PathBuf::from("tauri-driver"),
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port on 127.0.0.1")
+}
+
+fn wait_for_driver(port: u16, driver: &mut Child) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while Instant::now() < deadline {
+        if let Ok(Some(status)) = driver.try_wait() {
+            panic!("tauri-driver exited before it was ready ({status})");
+        }
+        if driver_ready(port) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    kill_group(driver);
+    panic!("tauri-driver did not answer on port {port}");
+}
+
+fn driver_ready(port: u16) -> bool {
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    let request =
+        format!("GET /status HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    let mut answer = String::new();
+    stream.write_all(request.as_bytes()).is_ok()
+        && stream.read_to_string(&mut answer).is_ok()
+        && answer.starts_with("HTTP/1.1 200")
+}
+
+fn kill_group(child: &mut Child) {
+    if let Ok(None) = child.try_wait() {
+        let group = format!("-{}", child.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
+        let _ = child.wait();
+    }
+}
+
+/// A private X server, for machines with no display (CI).
+struct Xvfb {
+    child: Child,
+    display: String,
+    _ready: BufReader<ChildStdout>,
+}
+
+impl Xvfb {
+    fn start() -> std::io::Result<Self> {
+        let mut child = Command::new("Xvfb")
+            // -displayfd: the server picks a free display and writes its number when ready.
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x860x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let mut ready = BufReader::new(child.stdout.take().expect("piped stdout"));
+        let mut line = String::new();
+        ready.read_line(&mut line)?;
+        let number = line.trim();
+        if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(std::io::Error::other(format!(
+                "Xvfb did not report a display: {line:?}"
+            )));
+        }
+        Ok(Self {
+            display: format!(":{number}"),
+            child,
+            _ready: ready,
+        })
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
