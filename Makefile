@@ -9,6 +9,10 @@ APP_PACKAGES := build-essential pkg-config libwebkit2gtk-4.1-dev libxdo-dev libs
 TEST_PACKAGES := webkit2gtk-driver xvfb xauth dbus-x11
 CARGO ?= cargo
 NPM ?= npm
+# The Tauri CLI (packaging, icons, `tauri dev`), pinned to the Tauri we build with. Not in
+# ui/package.json: its per-platform binaries would make `npm ci` fail on mirrors that carry
+# only this platform's.
+TAURI_CLI := npx --yes @tauri-apps/cli@2.12.5
 TAURI_DRIVER := $(or $(shell command -v tauri-driver 2>/dev/null),$(HOME)/.cargo/bin/tauri-driver)
 
 # Installs missing Debian packages when root; otherwise prints the exact command and stops.
@@ -27,7 +31,7 @@ define ensure_packages
 	fi
 endef
 
-.PHONY: run test deps test-deps ui bindings package demo-clean icons clean
+.PHONY: run test deps test-deps ui bindings package dev icons clean
 
 ## make run: install what is missing, build the UI and the app, open the window.
 run: deps ui
@@ -61,12 +65,16 @@ bindings: ui
 
 ## make package: a .deb in target/release/bundle/deb/.
 package: deps ui
-	ui/node_modules/.bin/tauri build --bundles deb
+	$(TAURI_CLI) build --bundles deb
 	@ls -1 target/release/bundle/deb/*.deb
+
+## make dev: the window on the Vite dev server, with hot reload.
+dev: deps
+	$(TAURI_CLI) dev
 
 ## make icons: the app icons, from icons/icon.svg.
 icons: deps
-	ui/node_modules/.bin/tauri icon icons/icon.svg -o icons
+	$(TAURI_CLI) icon icons/icon.svg -o icons
 	rm -rf icons/android icons/ios icons/Square*Logo.png icons/StoreLogo.png
 
 clean:
