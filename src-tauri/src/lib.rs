@@ -7,6 +7,7 @@
 pub mod assistant;
 pub mod catalog;
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod error;
@@ -14,6 +15,7 @@ pub mod health;
 pub mod logging;
 pub mod notice;
 pub mod overview;
+pub mod providers;
 pub mod startup;
 pub mod store;
 
