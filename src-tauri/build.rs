@@ -1,6 +1,15 @@
 // The window may call exactly these app commands (see capabilities/main.json); a command not
 // listed here is refused by Tauri's ACL even if the UI tries it.
-const COMMANDS: &[&str] = &["get_overview", "set_preferred_model"];
+const COMMANDS: &[&str] = &[
+    "get_overview",
+    "set_preferred_model",
+    "list_conversations",
+    "open_conversation",
+    "load_draft",
+    "save_draft",
+    "send_message",
+    "stop_sending",
+];
 
 fn main() {
     tauri_build::try_build(

@@ -29,6 +29,51 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Ask a model something; the answer streams to stdout, any problem goes to stderr.
+    ///
+    /// Exit codes: 0 answered; 3 the model could not answer (the reason is on stderr);
+    /// 4 the answer broke off part-way (what arrived is on stdout); 1 anything else.
+    Ask {
+        /// The model: `provider/model` (e.g. `anthropic/claude-opus-4-7`) or a model id
+        /// that only one provider has.
+        #[arg(long)]
+        model: String,
+        /// What to ask.
+        prompt: String,
+    },
+}
+
+/// `switchboard ask` exit codes, distinct so scripts can tell the cases apart.
+pub mod exit {
+    pub const ANSWERED: u8 = 0;
+    pub const FAILED: u8 = 1;
+    pub const UNAVAILABLE: u8 = 3;
+    pub const INCOMPLETE: u8 = 4;
+}
+
+/// Finds a model by `provider/model` or by an id only one provider has.
+pub fn resolve_model(catalog: &Catalog, name: &str) -> Result<ModelRef, String> {
+    if let Some((provider, model)) = name.split_once('/')
+        && catalog.model(provider, model).is_some()
+    {
+        return Ok(ModelRef::new(provider, model));
+    }
+    let matches: Vec<&crate::catalog::Model> =
+        catalog.models.iter().filter(|m| m.id == name).collect();
+    match matches.as_slice() {
+        [one] => Ok(ModelRef::new(&one.provider, &one.id)),
+        [] => Err(format!(
+            "no model is called `{name}`; `switchboard status` lists them"
+        )),
+        many => Err(format!(
+            "`{name}` is offered by {}; say which, e.g. `{}/{name}`",
+            many.iter()
+                .map(|m| m.provider.as_str())
+                .collect::<Vec<_>>()
+                .join(" and "),
+            many[0].provider
+        )),
+    }
 }
 
 /// One model in `switchboard status --json`.
@@ -141,6 +186,29 @@ mod tests {
         assert_eq!(gpt5["headline"], "Add an OpenAI API key to use GPT");
         assert_eq!(gpt5["preferred"], true);
         assert!(gpt5["since"].is_string());
+    }
+
+    #[test]
+    fn models_are_found_by_full_name_or_unique_id() {
+        let mut catalog = Catalog::shipped().unwrap();
+        assert_eq!(
+            resolve_model(&catalog, "anthropic/claude-opus-4-7").unwrap(),
+            ModelRef::new("anthropic", "claude-opus-4-7")
+        );
+        assert_eq!(
+            resolve_model(&catalog, "gpt-5").unwrap(),
+            ModelRef::new("openai", "gpt-5")
+        );
+        assert!(
+            resolve_model(&catalog, "gpt-9")
+                .unwrap_err()
+                .contains("no model")
+        );
+        let mut twin = catalog.model("openai", "gpt-5").unwrap().clone();
+        twin.provider = "ollama".into();
+        catalog.models.push(twin);
+        let err = resolve_model(&catalog, "gpt-5").unwrap_err();
+        assert!(err.contains("openai and ollama"), "{err}");
     }
 
     #[test]

@@ -100,6 +100,15 @@ pub struct Config {
     pub providers: BTreeMap<String, ProviderSettings>,
     #[serde(default)]
     pub models: Vec<Model>,
+    /// Set by `make demo`: the providers are a simulator, and the window must say so.
+    pub demo: Option<DemoSettings>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DemoSettings {
+    /// The simulator scenario being replayed, e.g. `june-2026`.
+    pub scenario: String,
 }
 
 /// The config as loaded, with what the person should be told about it.
@@ -264,6 +273,13 @@ mod tests {
         let defaults = Paths::resolve(|_| None);
         assert!(defaults.config_file.ends_with("switchboard/config.toml"));
         assert!(defaults.data_dir.ends_with("switchboard"));
+    }
+
+    #[test]
+    fn a_demo_config_names_its_scenario() {
+        let config: Config = toml::from_str("[demo]\nscenario = \"june-2026\"\n").unwrap();
+        assert_eq!(config.demo.unwrap().scenario, "june-2026");
+        assert_eq!(Config::default().demo, None, "real use is never a demo");
     }
 
     #[test]

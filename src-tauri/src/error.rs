@@ -16,6 +16,8 @@ pub enum ErrorKind {
     InvalidInput,
     /// The database failed; what the person did may not have been saved.
     Storage,
+    /// The provider is not set up (no key): the message says what to do.
+    NotConfigured,
 }
 
 /// The one error shape the UI receives.
@@ -39,8 +41,16 @@ impl From<StoreError> for UiError {
 impl From<AssistantError> for UiError {
     fn from(error: AssistantError) -> Self {
         match error {
-            AssistantError::UnknownModel(_) => Self {
+            AssistantError::UnknownModel(_) | AssistantError::UnknownConversation(_) => Self {
                 kind: ErrorKind::NotFound,
+                message: error.to_string(),
+            },
+            AssistantError::EmptyMessage | AssistantError::Endpoint(_) => Self {
+                kind: ErrorKind::InvalidInput,
+                message: error.to_string(),
+            },
+            AssistantError::NotConfigured(_) => Self {
+                kind: ErrorKind::NotConfigured,
                 message: error.to_string(),
             },
             AssistantError::Store(e) => e.into(),

@@ -23,6 +23,7 @@ use clap::Parser;
 use cli::{Cli, Command};
 use config::Paths;
 use std::process::ExitCode;
+use tauri::Manager;
 
 /// The binary's entry point: a subcommand runs headless; no subcommand opens the window.
 pub fn main() -> ExitCode {
@@ -33,6 +34,10 @@ pub fn main() -> ExitCode {
             let _guard = logging::init(&paths.data_dir, "warn");
             run_status(paths, json)
         }
+        Some(Command::Ask { model, prompt }) => {
+            let _guard = logging::init(&paths.data_dir, "warn");
+            run_ask(paths, &model, &prompt)
+        }
         None => {
             let _guard = logging::init(&paths.data_dir, "info");
             run_window(paths)
@@ -40,16 +45,122 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn run_status(paths: Paths, json: bool) -> ExitCode {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
+/// A runtime for the terminal commands.
+fn cli_runtime() -> Option<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("switchboard: could not start: {e}");
-            return ExitCode::FAILURE;
+        .inspect_err(|e| eprintln!("switchboard: could not start: {e}"))
+        .ok()
+}
+
+fn run_ask(paths: Paths, model: &str, prompt: &str) -> ExitCode {
+    use assistant::send::{SendContext, SendEvent, send};
+    use std::io::Write;
+    let Some(runtime) = cli_runtime() else {
+        return ExitCode::FAILURE;
+    };
+    runtime.block_on(async {
+        let started = match startup::start(paths, chrono::Utc::now()).await {
+            Ok(started) => started,
+            Err(e) => {
+                eprintln!("switchboard: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let model = match cli::resolve_model(&started.catalog, model) {
+            Ok(model) => model,
+            Err(e) => {
+                eprintln!("switchboard: {e}");
+                return ExitCode::from(cli::exit::FAILED);
+            }
+        };
+        let keys = providers::keys::Keys::system();
+        let key_for = move |p: &catalog::Provider| keys.find(p).map(|(secret, _)| secret);
+        let timeouts = providers::Timeouts::default();
+        let http = providers::client::http_client(&timeouts);
+        let ctx = SendContext {
+            store: &started.store,
+            catalog: &started.catalog,
+            http: &http,
+            key_for: &key_for,
+            observer: &providers::Unobserved,
+            clock: std::sync::Arc::new(clock::SystemClock),
+            timeouts,
+            retry: providers::retry::RetryPolicy::default(),
+        };
+        let cancel = tokio_util::sync::CancellationToken::new();
+        let on_ctrl_c = cancel.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                on_ctrl_c.cancel();
+            }
+        });
+        let mut print = |event: SendEvent| match event {
+            SendEvent::Text { chunk, .. } => {
+                let mut out = std::io::stdout().lock();
+                let _ = out.write_all(chunk.as_bytes());
+                let _ = out.flush();
+            }
+            SendEvent::Retrying {
+                after_seconds,
+                reason,
+                ..
+            } => {
+                eprintln!(
+                    "switchboard: {} — trying again in {after_seconds:.1} s",
+                    reason.headline
+                );
+            }
+            _ => {}
+        };
+        let result = send(&ctx, None, prompt, &model, cancel, &mut print).await;
+        started.store.close().await;
+        let display = started
+            .catalog
+            .model(&model.provider, &model.model)
+            .map_or(model.model.clone(), |m| m.display_name.clone());
+        match result {
+            Ok(outcome)
+                if outcome.reason.is_none()
+                    && outcome.answer.status == store::MessageStatus::Complete =>
+            {
+                println!();
+                eprintln!("— answered by {display}");
+                ExitCode::from(cli::exit::ANSWERED)
+            }
+            Ok(outcome) => {
+                let partial = !outcome.answer.text.is_empty();
+                if partial {
+                    println!();
+                }
+                match outcome.reason {
+                    Some(reason) => {
+                        eprintln!("switchboard: {}\n{}", reason.headline, reason.message)
+                    }
+                    None => eprintln!("switchboard: stopped"),
+                }
+                ExitCode::from(if partial {
+                    cli::exit::INCOMPLETE
+                } else {
+                    cli::exit::UNAVAILABLE
+                })
+            }
+            Err(assistant::AssistantError::NotConfigured(reason)) => {
+                eprintln!("switchboard: {}\n{}", reason.headline, reason.message);
+                ExitCode::from(cli::exit::UNAVAILABLE)
+            }
+            Err(e) => {
+                eprintln!("switchboard: {e}");
+                ExitCode::from(cli::exit::FAILED)
+            }
         }
+    })
+}
+
+fn run_status(paths: Paths, json: bool) -> ExitCode {
+    let Some(runtime) = cli_runtime() else {
+        return ExitCode::FAILURE;
     };
     runtime.block_on(async {
         let now = chrono::Utc::now();
@@ -60,6 +171,9 @@ fn run_status(paths: Paths, json: bool) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
+        if let Some(scenario) = &started.demo {
+            eprintln!("switchboard: DEMO — the providers are simulated ({scenario}); nothing here is real status.");
+        }
         for notice in &started.notices {
             eprintln!("switchboard: {}: {}", notice.title, notice.message);
         }
@@ -89,13 +203,28 @@ fn run_window(paths: Paths) -> ExitCode {
         }
     };
     let bindings = commands::bindings();
+    let title = match &started.demo {
+        Some(scenario) => format!("Switchboard — DEMO: simulated providers ({scenario})"),
+        None => "Switchboard".to_string(),
+    };
     let result = tauri::Builder::default()
         .invoke_handler(bindings.invoke_handler())
         .manage(started.catalog)
         .manage(started.store)
         .manage(commands::StartupNotices(started.notices))
+        .manage(commands::Demo(started.demo))
+        .manage(commands::Sending::default())
+        .manage(commands::Http(providers::client::http_client(
+            &providers::Timeouts::default(),
+        )))
+        .manage(commands::Observer(std::sync::Arc::new(
+            providers::Unobserved,
+        )))
         .setup(move |app| {
             bindings.mount_events(app);
+            if let Some(window) = app.get_webview_window("main") {
+                window.set_title(&title)?;
+            }
             Ok(())
         })
         .run(tauri::generate_context!());

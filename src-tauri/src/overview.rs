@@ -17,12 +17,15 @@ pub struct Overview {
     pub availability: Vec<ModelAvailability>,
     pub preferred: Option<ModelRef>,
     pub notices: Vec<Notice>,
+    /// The scenario name when the providers are simulated (`make demo`).
+    pub demo: Option<String>,
 }
 
 pub async fn overview(
     catalog: &Catalog,
     store: &Store,
     notices: &[Notice],
+    demo: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Overview, AssistantError> {
     Ok(Overview {
@@ -31,5 +34,6 @@ pub async fn overview(
         availability: current_availability(catalog, now),
         preferred: assistant::preferred_model(store, catalog).await?,
         notices: notices.to_vec(),
+        demo: demo.map(str::to_string),
     })
 }

@@ -19,6 +19,8 @@ pub enum StartupError {
 #[derive(Debug)]
 pub struct Startup {
     pub paths: Paths,
+    /// The simulator scenario when this is a demo; `None` in real use.
+    pub demo: Option<String>,
     pub catalog: Catalog,
     pub store: Store,
     pub notices: Vec<Notice>,
@@ -34,12 +36,20 @@ pub async fn start(paths: Paths, now: DateTime<Utc>) -> Result<Startup, StartupE
         &paths.config_file,
     ));
     let opened = Store::open(&paths.data_dir, now).await?;
+    let interrupted = opened.store.recover_interrupted(now).await?;
+    if interrupted > 0 {
+        tracing::info!(
+            interrupted,
+            "answers cut off by the last exit are kept as incomplete"
+        );
+    }
     notices.extend(opened.notices);
     for notice in &notices {
         tracing::warn!(title = %notice.title, message = %notice.message, "notice");
     }
     Ok(Startup {
         paths,
+        demo: loaded.config.demo.map(|d| d.scenario),
         catalog,
         store: opened.store,
         notices,

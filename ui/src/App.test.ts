@@ -44,6 +44,7 @@ describe("the picker window", () => {
     backend.failNextChoice = { kind: "storage", message: "Switchboard could not save or read its data: disk full" };
     const user = userEvent.setup();
     render(App, { backend });
+    await user.click(await screen.findByRole("tab", { name: "Models" }));
     await user.click(await screen.findByText("Claude Sonnet 4.6"));
     expect((await screen.findByRole("alert")).textContent).toContain("disk full");
     expect(screen.getByTestId("preferred-name").textContent).toBe("GPT-5");
@@ -73,5 +74,20 @@ describe("the picker window", () => {
     });
     expect(await screen.findByText("Answering normally")).toBeTruthy();
     expect(within(screen.getByRole("listbox")).getAllByText("Available")).toHaveLength(1);
+  });
+});
+
+describe("a demo", () => {
+  it("says plainly that the providers are simulated", async () => {
+    render(App, { backend: new MockBackend({ ...sampleOverview(), demo: "june-2026" }) });
+    const banner = await screen.findByTestId("demo-banner");
+    expect(banner.textContent).toContain("simulated");
+    expect(banner.textContent).toContain("june-2026");
+  });
+
+  it("shows no demo banner in real use", async () => {
+    render(App, { backend: new MockBackend() });
+    await screen.findByRole("listbox");
+    expect(screen.queryByTestId("demo-banner")).toBeNull();
   });
 });

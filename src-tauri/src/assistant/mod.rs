@@ -1,16 +1,54 @@
 //! The assistant: which model the person prefers (and, as it grows, conversations, drafts,
 //! sending, and the queue of messages waiting for a model to come back).
 
-use crate::catalog::{Catalog, ModelRef};
-use crate::store::{Store, StoreError};
+pub mod send;
+
+use crate::catalog::{Catalog, EndpointError, ModelRef};
+use crate::health::Reason;
+use crate::store::{Conversation, Message, Store, StoreError};
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use specta::Type;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AssistantError {
     #[error("Switchboard does not know the model {0}; pick one from the list")]
     UnknownModel(ModelRef),
+    #[error("there is no conversation {0}; it may have been deleted")]
+    UnknownConversation(String),
+    #[error("the message is empty")]
+    EmptyMessage,
+    /// No key for the provider: the reason says what to do.
+    #[error("{}", .0.message)]
+    NotConfigured(Reason),
+    #[error("the provider's address is not allowed: {0}")]
+    Endpoint(#[from] EndpointError),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// A conversation as the window opens it.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+pub struct ConversationView {
+    pub conversation: Conversation,
+    pub messages: Vec<Message>,
+    pub draft: String,
+}
+
+/// A conversation with its messages and unsent draft.
+pub async fn open_conversation(
+    store: &Store,
+    id: &str,
+) -> Result<ConversationView, AssistantError> {
+    let conversation = store
+        .conversation(id)
+        .await?
+        .ok_or_else(|| AssistantError::UnknownConversation(id.to_string()))?;
+    Ok(ConversationView {
+        messages: store.messages(id).await?,
+        draft: store.draft(id).await?,
+        conversation,
+    })
 }
 
 /// Records the person's preferred model. Any catalog model may be preferred, available or

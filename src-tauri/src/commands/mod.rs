@@ -3,21 +3,43 @@
 //! `ui/src/lib/bindings.ts` are generated from these signatures; a test fails when they are
 //! stale (`make bindings` regenerates them).
 
-use crate::assistant;
+use crate::assistant::{self, send::SendEvent};
 use crate::catalog::{Catalog, ModelRef};
+use crate::clock::SystemClock;
 use crate::error::UiError;
 use crate::health::ModelAvailability;
 use crate::notice::Notice;
 use crate::overview::{self, Overview};
+use crate::providers::keys::Keys;
+use crate::providers::retry::RetryPolicy;
+use crate::providers::{AttemptObserver, Timeouts};
 use crate::store::Store;
+use crate::store::{Conversation, Message};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use specta::Type;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
+use tokio_util::sync::CancellationToken;
 
 /// What the person was told at start-up (config and database notices).
 pub struct StartupNotices(pub Vec<Notice>);
+
+/// The simulator scenario when this run is a demo.
+pub struct Demo(pub Option<String>);
+
+/// Sends in flight, by the id the window gave each, so "stop" can reach them.
+#[derive(Default)]
+pub struct Sending(Mutex<HashMap<String, CancellationToken>>);
+
+/// The one HTTP client every provider request goes through.
+pub struct Http(pub reqwest::Client);
+
+/// Where attempts are reported (the health engine).
+pub struct Observer(pub Arc<dyn AttemptObserver>);
 
 /// A model's availability changed.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
@@ -33,8 +55,9 @@ pub async fn get_overview(
     catalog: State<'_, Catalog>,
     store: State<'_, Store>,
     notices: State<'_, StartupNotices>,
+    demo: State<'_, Demo>,
 ) -> Result<Overview, UiError> {
-    Ok(overview::overview(&catalog, &store, &notices.0, Utc::now()).await?)
+    Ok(overview::overview(&catalog, &store, &notices.0, demo.0.as_deref(), Utc::now()).await?)
 }
 
 #[tauri::command]
@@ -52,12 +75,119 @@ pub async fn set_preferred_model(
     Ok(chosen)
 }
 
+#[tauri::command]
+#[specta::specta]
+pub async fn list_conversations(store: State<'_, Store>) -> Result<Vec<Conversation>, UiError> {
+    Ok(store.conversations().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn open_conversation(
+    store: State<'_, Store>,
+    id: String,
+) -> Result<assistant::ConversationView, UiError> {
+    Ok(assistant::open_conversation(&store, &id).await?)
+}
+
+/// The unsent text of a conversation (`None`: one not started yet).
+#[tauri::command]
+#[specta::specta]
+pub async fn load_draft(
+    store: State<'_, Store>,
+    conversation_id: Option<String>,
+) -> Result<String, UiError> {
+    Ok(store
+        .draft(conversation_id.as_deref().unwrap_or(""))
+        .await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_draft(
+    store: State<'_, Store>,
+    conversation_id: Option<String>,
+    text: String,
+) -> Result<(), UiError> {
+    Ok(store
+        .set_draft(conversation_id.as_deref().unwrap_or(""), &text, Utc::now())
+        .await?)
+}
+
+/// Sends `text` to `model`; progress arrives on `events`. `send_id` names this send for
+/// [`stop_sending`].
+#[tauri::command]
+#[specta::specta]
+#[allow(clippy::too_many_arguments)]
+pub async fn send_message(
+    catalog: State<'_, Catalog>,
+    store: State<'_, Store>,
+    http: State<'_, Http>,
+    observer: State<'_, Observer>,
+    sending: State<'_, Sending>,
+    send_id: String,
+    conversation_id: Option<String>,
+    text: String,
+    model: ModelRef,
+    events: Channel<SendEvent>,
+) -> Result<Message, UiError> {
+    let cancel = CancellationToken::new();
+    sending
+        .0
+        .lock()
+        .expect("sending lock")
+        .insert(send_id.clone(), cancel.clone());
+    let keys = Keys::system();
+    let key_for = move |p: &crate::catalog::Provider| keys.find(p).map(|(secret, _)| secret);
+    let ctx = assistant::send::SendContext {
+        store: &store,
+        catalog: &catalog,
+        http: &http.0,
+        key_for: &key_for,
+        observer: observer.0.as_ref(),
+        clock: Arc::new(SystemClock),
+        timeouts: Timeouts::default(),
+        retry: RetryPolicy::default(),
+    };
+    let mut forward = |event: SendEvent| {
+        if let Err(error) = events.send(event) {
+            tracing::warn!(%error, "the window stopped listening to a send");
+        }
+    };
+    let result = assistant::send::send(
+        &ctx,
+        conversation_id.as_deref(),
+        &text,
+        &model,
+        cancel,
+        &mut forward,
+    )
+    .await;
+    sending.0.lock().expect("sending lock").remove(&send_id);
+    Ok(result?.answer)
+}
+
+/// Stops a send: what has arrived is kept.
+#[tauri::command]
+#[specta::specta]
+pub fn stop_sending(sending: State<'_, Sending>, send_id: String) {
+    if let Some(cancel) = sending.0.lock().expect("sending lock").get(&send_id) {
+        cancel.cancel();
+    }
+}
+
 /// Commands and events as the UI sees them.
 pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new()
         .commands(tauri_specta::collect_commands![
             get_overview,
-            set_preferred_model
+            set_preferred_model,
+            list_conversations,
+            open_conversation,
+            load_draft,
+            save_draft,
+            send_message,
+            stop_sending
         ])
         .events(tauri_specta::collect_events![
             AvailabilityChanged,

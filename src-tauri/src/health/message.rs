@@ -5,6 +5,9 @@
 
 use super::{EvidenceSource, Reason, ReasonKind};
 use crate::catalog::{Model, Provider};
+use crate::providers::classify::{Failure, FailureClass, StreamBreak, Transport};
+use chrono::{DateTime, Utc};
+use std::time::Duration;
 
 /// No key for a provider that needs one.
 pub fn not_configured(provider: &Provider, model: &Model) -> Reason {
@@ -56,6 +59,192 @@ pub fn unknown(provider: &Provider, model: &Model) -> Reason {
     }
 }
 
+/// What this app's own request came to, for the message about it.
+#[derive(Debug, Clone)]
+pub struct OwnRequest<'a> {
+    pub failure: &'a Failure,
+    /// Attempts made, retries included.
+    pub attempts: u32,
+    /// When the first of them started.
+    pub since: DateTime<Utc>,
+}
+
+/// The message for a request of this app's that failed: by what the provider said, with
+/// the provider's own words kept out of the sentence (the UI folds them away).
+pub fn own_request_failed(provider: &Provider, model: &Model, req: &OwnRequest<'_>) -> Reason {
+    let name = &provider.name;
+    let shown = &model.display_name;
+    let since = req.since.format("%H:%M UTC");
+    let tries = match req.attempts {
+        1 => "1 attempt".to_string(),
+        n => format!("{n} attempts"),
+    };
+    let said = said(req.failure);
+    let source =
+        format!("Source: {name}'s answers to this app's own requests ({tries}, since {since}).");
+    let next = "It is checked again the next time you send a message.";
+    let service_problem = |what: String, headline: String, kind: ReasonKind| Reason {
+        kind,
+        side: kind.side(),
+        source: EvidenceSource::OwnRequests,
+        headline,
+        message: format!(
+            "{what} This is a temporary service problem on {name}'s side — the model itself has \
+             not changed. You can wait, or pick another model for now. {source} {next}"
+        ),
+    };
+    let your_side = |kind: ReasonKind, headline: String, what: String, todo: String| Reason {
+        kind,
+        side: kind.side(),
+        source: EvidenceSource::OwnRequests,
+        headline,
+        message: format!("{what} {name}'s service itself is working. {todo} {source} {next}"),
+    };
+    match req.failure.class {
+        FailureClass::Reason(ReasonKind::Overloaded) => service_problem(
+            format!(
+                "{name}'s servers are overloaded right now, so {shown} could not answer{said}."
+            ),
+            format!("{name}'s servers are overloaded"),
+            ReasonKind::Overloaded,
+        ),
+        FailureClass::Reason(ReasonKind::ElevatedErrors) => service_problem(
+            format!("{shown} failed with server errors on {tries}{said}."),
+            format!("Server errors at {name}"),
+            ReasonKind::ElevatedErrors,
+        ),
+        FailureClass::StreamBroken(why) => {
+            let how = match why {
+                StreamBreak::Cut => "was cut off",
+                StreamBreak::Stalled => "stalled",
+                StreamBreak::Garbled => "could not be read",
+            };
+            service_problem(
+                format!(
+                    "The answer from {shown} {how} part-way; what arrived is kept, and you can retry."
+                ),
+                format!("The answer from {name} {how}"),
+                ReasonKind::ElevatedErrors,
+            )
+        }
+        FailureClass::Reason(ReasonKind::RateLimited) => {
+            let resets = match req.failure.retry_after {
+                Some(wait) => format!("; it resets in {}", human_wait(wait)),
+                None => String::new(),
+            };
+            your_side(
+                ReasonKind::RateLimited,
+                format!("Rate limit reached{resets}"),
+                format!("You've reached your rate limit with {name}{resets}{said}."),
+                "Wait for the reset, or pick another model.".into(),
+            )
+        }
+        FailureClass::Reason(ReasonKind::QuotaExhausted) => your_side(
+            ReasonKind::QuotaExhausted,
+            format!("Your {name} account is out of credit or quota"),
+            format!("Your {name} account is out of credit or quota{said}."),
+            match &provider.console_url {
+                Some(url) => {
+                    format!("Add credit or raise the quota ({url}), or pick another model.")
+                }
+                None => "Add credit or raise the quota, or pick another model.".into(),
+            },
+        ),
+        FailureClass::Reason(ReasonKind::AuthFailed) => your_side(
+            ReasonKind::AuthFailed,
+            format!("{name} rejected your API key"),
+            format!("{name} rejected your API key{said}."),
+            format!(
+                "Check the key in Settings (or {}).",
+                if provider.api_key_env.is_empty() {
+                    "the server's settings"
+                } else {
+                    &provider.api_key_env
+                }
+            ),
+        ),
+        FailureClass::Reason(ReasonKind::NotPermitted) => your_side(
+            ReasonKind::NotPermitted,
+            format!("{name} does not allow this account here"),
+            format!(
+                "{name} does not allow your account to use {shown} from here — by region, \
+                 organisation or network address{said}."
+            ),
+            "Check your account's organisation and region settings, or pick another model.".into(),
+        ),
+        FailureClass::Reason(ReasonKind::ModelRetired) => Reason {
+            kind: ReasonKind::ModelRetired,
+            side: ReasonKind::ModelRetired.side(),
+            source: EvidenceSource::OwnRequests,
+            headline: format!("{name} no longer offers {}", model.id),
+            message: format!(
+                "{name} no longer offers {} — it answered that the model does not exist{said}. \
+                 This is a change in {name}'s list of models, not an outage. Pick another model. \
+                 {source} {next}",
+                model.id
+            ),
+        },
+        FailureClass::NoAnswer(transport) => {
+            let how = match transport {
+                Transport::Dns => "its address could not be looked up",
+                Transport::Connect => "the connection was refused or could not be made",
+                Transport::Tls => "a secure connection could not be set up",
+                Transport::Reset => "the connection was closed before any answer",
+                Transport::Timeout => "no answer came in time",
+            };
+            Reason {
+                // Whose side this is on, only the connectivity check can say.
+                kind: ReasonKind::Unknown,
+                side: ReasonKind::Unknown.side(),
+                source: EvidenceSource::OwnRequests,
+                headline: format!("No answer from {name}"),
+                message: format!(
+                    "{shown} could not be reached: {how}. It is not yet known whether your \
+                     network or {name}'s servers are the cause, so neither is blamed — and the \
+                     model itself has not changed. Check your connection, or try again. {source} \
+                     {next}"
+                ),
+            }
+        }
+        FailureClass::RequestRejected | FailureClass::Reason(_) => Reason {
+            kind: ReasonKind::Healthy,
+            side: ReasonKind::Healthy.side(),
+            source: EvidenceSource::OwnRequests,
+            headline: format!("{name} refused this message"),
+            message: format!(
+                "{name} refused this particular message{said}. The model and the service are \
+                 working; change or shorten the message and send it again. {source} {next}"
+            ),
+        },
+    }
+}
+
+/// " (HTTP 529, overloaded_error)" — the provider's words, briefly.
+fn said(failure: &Failure) -> String {
+    let parts: Vec<String> = [
+        failure.http_status.map(|s| format!("HTTP {s}")),
+        failure.provider_code.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(", "))
+    }
+}
+
+/// "40 s", "6 min", "2 h 5 min".
+pub fn human_wait(wait: Duration) -> String {
+    let secs = wait.as_secs_f64().ceil() as u64;
+    match secs {
+        0..=89 => format!("{secs} s"),
+        90..=3599 => format!("{} min", (secs + 30) / 60),
+        _ => format!("{} h {} min", secs / 3600, (secs % 3600) / 60),
+    }
+}
+
 /// "an Anthropic", "an OpenAI", "a Google Gemini".
 fn article(name: &str) -> &'static str {
     match name.chars().next().map(|c| c.to_ascii_lowercase()) {
@@ -68,6 +257,7 @@ fn article(name: &str) -> &'static str {
 mod tests {
     use super::*;
     use crate::catalog::Catalog;
+    use crate::health::Side;
 
     fn each_provider_with_a_model() -> Vec<(Provider, Model)> {
         let catalog = Catalog::shipped().unwrap();
@@ -124,5 +314,185 @@ mod tests {
                 }
             }
         }
+    }
+
+    fn opus() -> (Provider, Model) {
+        let catalog = Catalog::shipped().unwrap();
+        (
+            catalog.provider("anthropic").unwrap().clone(),
+            catalog
+                .model("anthropic", "claude-opus-4-7")
+                .unwrap()
+                .clone(),
+        )
+    }
+
+    fn failed(class: FailureClass, status: Option<u16>, code: Option<&str>) -> Failure {
+        let mut failure = Failure::new(class);
+        failure.http_status = status;
+        failure.provider_code = code.map(str::to_string);
+        failure
+    }
+
+    fn message_for(failure: &Failure) -> Reason {
+        let (provider, model) = opus();
+        let since = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 6, 5, 9, 12, 0).unwrap();
+        own_request_failed(
+            &provider,
+            &model,
+            &OwnRequest {
+                failure,
+                attempts: 3,
+                since,
+            },
+        )
+    }
+
+    #[test]
+    fn provider_side_failures_say_the_model_has_not_changed() {
+        for failure in [
+            failed(
+                FailureClass::Reason(ReasonKind::Overloaded),
+                Some(529),
+                Some("overloaded_error"),
+            ),
+            failed(
+                FailureClass::Reason(ReasonKind::ElevatedErrors),
+                Some(500),
+                Some("api_error"),
+            ),
+            failed(
+                FailureClass::StreamBroken(StreamBreak::Cut),
+                Some(200),
+                None,
+            ),
+        ] {
+            let reason = message_for(&failure);
+            assert_eq!(reason.side, Side::Provider, "{failure:?}");
+            assert!(
+                reason.message.contains("the model itself has not changed"),
+                "{}",
+                reason.message
+            );
+            assert!(
+                reason.message.contains("3 attempts, since 09:12 UTC"),
+                "{}",
+                reason.message
+            );
+        }
+        let overloaded = message_for(&failed(
+            FailureClass::Reason(ReasonKind::Overloaded),
+            Some(529),
+            Some("overloaded_error"),
+        ));
+        assert_eq!(
+            overloaded.message,
+            "Anthropic's servers are overloaded right now, so Claude Opus 4.7 could not answer \
+             (HTTP 529, overloaded_error). This is a temporary service problem on Anthropic's side \
+             — the model itself has not changed. You can wait, or pick another model for now. \
+             Source: Anthropic's answers to this app's own requests (3 attempts, since 09:12 UTC). \
+             It is checked again the next time you send a message."
+        );
+    }
+
+    #[test]
+    fn your_side_failures_say_the_service_is_working() {
+        let mut limited = failed(
+            FailureClass::Reason(ReasonKind::RateLimited),
+            Some(429),
+            Some("rate_limit_error"),
+        );
+        limited.retry_after = Some(Duration::from_secs(40));
+        for (failure, side) in [
+            (limited, Side::YourPlan),
+            (
+                failed(
+                    FailureClass::Reason(ReasonKind::QuotaExhausted),
+                    Some(400),
+                    None,
+                ),
+                Side::YourAccount,
+            ),
+            (
+                failed(
+                    FailureClass::Reason(ReasonKind::AuthFailed),
+                    Some(401),
+                    Some("authentication_error"),
+                ),
+                Side::YourKey,
+            ),
+            (
+                failed(
+                    FailureClass::Reason(ReasonKind::NotPermitted),
+                    Some(403),
+                    Some("permission_error"),
+                ),
+                Side::YourAccount,
+            ),
+        ] {
+            let reason = message_for(&failure);
+            assert_eq!(reason.side, side, "{failure:?}");
+            assert!(
+                reason.message.contains("service itself is working"),
+                "{}",
+                reason.message
+            );
+            assert!(
+                !reason.message.contains("has not changed"),
+                "not a service problem: {}",
+                reason.message
+            );
+        }
+        let limited = message_for(&{
+            let mut f = failed(
+                FailureClass::Reason(ReasonKind::RateLimited),
+                Some(429),
+                None,
+            );
+            f.retry_after = Some(Duration::from_secs(40));
+            f
+        });
+        assert_eq!(limited.headline, "Rate limit reached; it resets in 40 s");
+    }
+
+    #[test]
+    fn no_answer_blames_nobody_until_the_connectivity_check() {
+        for transport in [
+            Transport::Dns,
+            Transport::Connect,
+            Transport::Tls,
+            Transport::Reset,
+            Transport::Timeout,
+        ] {
+            let reason = message_for(&failed(FailureClass::NoAnswer(transport), None, None));
+            assert_eq!(reason.side, Side::Nobody);
+            assert!(
+                reason.message.contains("neither is blamed"),
+                "{}",
+                reason.message
+            );
+        }
+    }
+
+    #[test]
+    fn retirement_is_a_catalog_change_not_an_outage() {
+        let reason = message_for(&failed(
+            FailureClass::Reason(ReasonKind::ModelRetired),
+            Some(404),
+            Some("not_found_error"),
+        ));
+        assert_eq!(
+            reason.headline,
+            "Anthropic no longer offers claude-opus-4-7"
+        );
+        assert_eq!(reason.side, Side::ProviderCatalog);
+    }
+
+    #[test]
+    fn waits_read_like_a_person_says_them() {
+        assert_eq!(human_wait(Duration::from_secs(40)), "40 s");
+        assert_eq!(human_wait(Duration::from_millis(1200)), "2 s");
+        assert_eq!(human_wait(Duration::from_secs(360)), "6 min");
+        assert_eq!(human_wait(Duration::from_secs(7500)), "2 h 5 min");
     }
 }

@@ -13,7 +13,10 @@
 //! Queries are checked at run time (no `DATABASE_URL` needed to build) and every repository
 //! function is covered by a test against a migrated database.
 
+mod conversations;
 mod settings;
+
+pub use conversations::{Conversation, Message, MessageStatus, new_id};
 
 use crate::notice::Notice;
 use chrono::{DateTime, Utc};

@@ -198,8 +198,8 @@ impl App {
             _xvfb: xvfb,
             _turn: turn,
         };
-        // The window is up when the picker (or an error) has rendered.
-        app.wait_for(".picker, .error").await;
+        // The window is up when a view (or an error) has rendered.
+        app.wait_for("[role=tabpanel], .error").await;
         app
     }
 
@@ -252,6 +252,21 @@ impl App {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Switches to the Models or Assistant view by its tab.
+    pub async fn show(&self, tab: &str) {
+        let id = format!("#tab-{}", tab.to_ascii_lowercase());
+        self.wait_for(&id)
+            .await
+            .click()
+            .await
+            .expect("click the tab");
+        self.eventually(
+            || self.attrs(&id, "aria-selected"),
+            |v: &Vec<String>| v == &["true"],
+        )
+        .await;
     }
 
     /// Saves a screenshot of the window (for looking at a failure).

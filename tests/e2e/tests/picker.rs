@@ -84,7 +84,9 @@ async fn typing_filters_and_the_keyboard_chooses_the_preferred_model() {
         )
         .await;
     assert_eq!(preferred, ["Claude Opus 4.7"]);
-    let selected = app.attrs("[aria-selected=true]", "data-model").await;
+    let selected = app
+        .attrs("[role=option][aria-selected=true]", "data-model")
+        .await;
     assert_eq!(selected, ["anthropic/claude-opus-4-7"]);
 
     // Escape clears the filter and every model is back.
@@ -123,9 +125,15 @@ async fn the_preferred_model_survives_a_restart() {
     app.close().await;
 
     let again = App::launch(&profile).await;
+    // With a model chosen, the window opens on the assistant, asking that model.
+    let asking = again.wait_for("[data-testid=asking-model]").await;
+    assert_eq!(asking.text().await.unwrap(), "Gemini 2.5 Pro");
+    again.show("Models").await;
     let name = again.wait_for("[data-testid=preferred-name]").await;
     assert_eq!(name.text().await.unwrap(), "Gemini 2.5 Pro");
-    let selected = again.attrs("[aria-selected=true]", "data-model").await;
+    let selected = again
+        .attrs("[role=option][aria-selected=true]", "data-model")
+        .await;
     assert_eq!(selected, ["gemini/gemini-2.5-pro"]);
     again.close().await;
 

@@ -1,8 +1,17 @@
 // The UI talks to the core only through this interface: the Tauri implementation in the app,
 // a test double in Vitest.
-import type { ModelAvailability, ModelRef, Overview, UiError } from "../bindings";
+import type {
+  Conversation,
+  ConversationView,
+  Message,
+  ModelAvailability,
+  ModelRef,
+  Overview,
+  SendEvent,
+  UiError,
+} from "../bindings";
 
-export type { ModelAvailability, ModelRef, Overview, UiError };
+export type { Conversation, ConversationView, Message, ModelAvailability, ModelRef, Overview, SendEvent, UiError };
 
 export type Unlisten = () => void;
 
@@ -13,6 +22,19 @@ export interface Backend {
   setPreferredModel(model: ModelRef): Promise<ModelRef>;
   /** Called with each model whose availability changed. */
   onAvailabilityChanged(handler: (availability: ModelAvailability) => void): Promise<Unlisten>;
+  listConversations(): Promise<Conversation[]>;
+  openConversation(id: string): Promise<ConversationView>;
+  loadDraft(conversationId: string | null): Promise<string>;
+  saveDraft(conversationId: string | null, text: string): Promise<void>;
+  /** Sends; progress goes to `onEvent`; resolves with the stored answer. */
+  sendMessage(
+    sendId: string,
+    conversationId: string | null,
+    text: string,
+    model: ModelRef,
+    onEvent: (event: SendEvent) => void,
+  ): Promise<Message>;
+  stopSending(sendId: string): Promise<void>;
 }
 
 export function isUiError(value: unknown): value is UiError {

@@ -1,9 +1,24 @@
 // The Backend as the app runs it: typed commands and events generated from the Rust types.
-import { commands, events } from "../bindings";
+import { Channel } from "@tauri-apps/api/core";
+import { commands, events, type SendEvent } from "../bindings";
 import type { Backend } from "./backend";
 
 export const tauriBackend: Backend = {
   overview: () => commands.getOverview(),
   setPreferredModel: (model) => commands.setPreferredModel(model),
   onAvailabilityChanged: (handler) => events.availabilityChanged.listen((event) => handler(event.payload)),
+  listConversations: () => commands.listConversations(),
+  openConversation: (id) => commands.openConversation(id),
+  loadDraft: (conversationId) => commands.loadDraft(conversationId),
+  saveDraft: async (conversationId, text) => {
+    await commands.saveDraft(conversationId, text);
+  },
+  sendMessage: (sendId, conversationId, text, model, onEvent) => {
+    const channel = new Channel<SendEvent>();
+    channel.onmessage = onEvent;
+    return commands.sendMessage(sendId, conversationId, text, model, channel);
+  },
+  stopSending: async (sendId) => {
+    await commands.stopSending(sendId);
+  },
 };

@@ -1,6 +1,18 @@
 // A Backend for Vitest: the shipped catalog's shape, in memory, recording what the UI asked.
 import type { Backend } from "../backend/backend";
-import type { Model, ModelAvailability, ModelRef, Overview, Provider, UiError } from "../bindings";
+import type {
+  Conversation,
+  ConversationView,
+  Message,
+  Model,
+  ModelAvailability,
+  ModelRef,
+  Overview,
+  Provider,
+  Reason,
+  SendEvent,
+  UiError,
+} from "../bindings";
 
 export function provider(id: string, name: string, family: string): Provider {
   return { id, name, family, wire: "openai", base_url: "https://example.com", api_key_env: `${id.toUpperCase()}_API_KEY` };
@@ -55,11 +67,26 @@ export function sampleOverview(): Overview {
     availability: models.map((m) => notConfigured(m, byId[m.provider])),
     preferred: null,
     notices: [],
+    demo: null,
   };
 }
 
+/** How the mock answers the next send. */
+export type Script =
+  | { answer: string[] }
+  | { fail: Reason; partial?: string[] }
+  | { refuse: UiError }
+  | { hold: true };
+
 export class MockBackend implements Backend {
   chosen: ModelRef[] = [];
+  sent: { text: string; model: ModelRef; conversationId: string | null }[] = [];
+  drafts = new Map<string, string>();
+  conversations: Conversation[] = [];
+  messages = new Map<string, Message[]>();
+  script: Script = { answer: ["Hello", " there"] };
+  stopped: string[] = [];
+  #held: (() => void) | null = null;
   failNextChoice: UiError | null = null;
   overviewValue: Overview;
   #availabilityHandlers: ((a: ModelAvailability) => void)[] = [];
@@ -87,6 +114,70 @@ export class MockBackend implements Backend {
     return () => {
       this.#availabilityHandlers = this.#availabilityHandlers.filter((h) => h !== handler);
     };
+  }
+
+  async listConversations() {
+    return structuredClone(this.conversations);
+  }
+
+  async openConversation(id: string): Promise<ConversationView> {
+    const conversation = this.conversations.find((c) => c.id === id);
+    if (!conversation) throw { kind: "not_found", message: `there is no conversation ${id}` } satisfies UiError;
+    return structuredClone({ conversation, messages: this.messages.get(id) ?? [], draft: this.drafts.get(id) ?? "" });
+  }
+
+  async loadDraft(conversationId: string | null) {
+    return this.drafts.get(conversationId ?? "") ?? "";
+  }
+
+  async saveDraft(conversationId: string | null, text: string) {
+    this.drafts.set(conversationId ?? "", text);
+  }
+
+  async stopSending(sendId: string) {
+    this.stopped.push(sendId);
+    this.#held?.();
+  }
+
+  async sendMessage(
+    _sendId: string,
+    conversationId: string | null,
+    text: string,
+    model: ModelRef,
+    onEvent: (event: SendEvent) => void,
+  ): Promise<Message> {
+    if ("refuse" in this.script) throw this.script.refuse;
+    this.sent.push({ text, model, conversationId });
+    const now = "2026-11-24T10:00:00Z";
+    let conversation = this.conversations.find((c) => c.id === conversationId);
+    if (!conversation) {
+      conversation = { id: `c${this.conversations.length + 1}`, title: text.slice(0, 60), created_at: now, updated_at: now };
+      this.conversations.unshift(conversation);
+    }
+    const base = { conversation_id: conversation.id, stood_in_for: null, failure: null, created_at: now, updated_at: now };
+    const question: Message = { ...base, id: `q${this.sent.length}`, role: "user", text, status: "sent", model: null };
+    const answer: Message = { ...base, id: `a${this.sent.length}`, role: "assistant", text: "", status: "streaming", model };
+    onEvent({ kind: "started", conversation, question, answer });
+    const script = this.script;
+    if ("hold" in script) {
+      await new Promise<void>((resolve) => (this.#held = resolve));
+      const stopped = { ...answer, status: "cancelled" as const };
+      onEvent({ kind: "failed", question, answer: stopped, reason: null, restore_text: text });
+      return stopped;
+    }
+    const chunks = "answer" in script ? script.answer : (script.partial ?? []);
+    for (const chunk of chunks) onEvent({ kind: "text", message_id: answer.id, chunk });
+    const done = { ...answer, text: chunks.join("") };
+    if ("answer" in script) {
+      const finished = { ...done, status: "complete" as const };
+      onEvent({ kind: "finished", answer: finished });
+      this.messages.set(conversation.id, [...(this.messages.get(conversation.id) ?? []), question, finished]);
+      return finished;
+    }
+    const failed = { ...done, status: done.text ? ("incomplete" as const) : ("failed" as const) };
+    const q = { ...question, status: done.text ? ("sent" as const) : ("failed" as const) };
+    onEvent({ kind: "failed", question: q, answer: failed, reason: script.fail, restore_text: text });
+    return failed;
   }
 
   /** Pushes an availability change as the core's event would. */

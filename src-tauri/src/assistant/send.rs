@@ -1,0 +1,375 @@
+//! Sending a message: written first, answered as a stream written as it arrives, and on
+//! failure or cancel the person's text is handed back — nothing typed is ever lost.
+
+use super::AssistantError;
+use crate::catalog::{Catalog, ModelRef, Provider};
+use crate::clock::Clock;
+use crate::health::Reason;
+use crate::health::message::{self, OwnRequest};
+use crate::providers::keys::Secret;
+use crate::providers::retry::RetryPolicy;
+use crate::providers::{
+    AttemptObserver, ChatEvent, ChatMessage, ChatRequest, ProviderClient, Role, Timeouts,
+};
+use crate::store::{Conversation, Message, MessageStatus, Store, new_id};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio_util::sync::CancellationToken;
+
+/// How often a streaming answer is written to the database: often enough that a crash
+/// loses at most this much of what was shown.
+const SAVE_EVERY: Duration = Duration::from_millis(250);
+/// The longest answer asked for.
+const MAX_TOKENS: u32 = 4096;
+
+/// What the window hears while a message is being answered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SendEvent {
+    /// The question and the (empty) answer are saved; the request is on its way.
+    Started {
+        conversation: Conversation,
+        question: Message,
+        answer: Message,
+    },
+    Text {
+        message_id: String,
+        chunk: String,
+    },
+    /// An attempt failed and is being tried again.
+    Retrying {
+        message_id: String,
+        after_seconds: f64,
+        reason: Reason,
+    },
+    /// The answer is complete.
+    Finished {
+        answer: Message,
+    },
+    /// The request failed or was stopped; `restore_text` goes back into the compose box.
+    Failed {
+        question: Message,
+        answer: Message,
+        reason: Option<Reason>,
+        restore_text: String,
+    },
+}
+
+/// What sending needs from the rest of the app.
+pub struct SendContext<'a> {
+    pub store: &'a Store,
+    pub catalog: &'a Catalog,
+    pub http: &'a reqwest::Client,
+    pub key_for: &'a (dyn Fn(&Provider) -> Option<Secret> + Send + Sync),
+    pub observer: &'a dyn AttemptObserver,
+    pub clock: Arc<dyn Clock>,
+    pub timeouts: Timeouts,
+    pub retry: RetryPolicy,
+}
+
+/// The end of a send: the answer as stored, and why it failed where it did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SendOutcome {
+    pub answer: Message,
+    pub reason: Option<Reason>,
+}
+
+pub async fn send(
+    ctx: &SendContext<'_>,
+    conversation_id: Option<&str>,
+    text: &str,
+    model: &ModelRef,
+    cancel: CancellationToken,
+    on_event: &mut (dyn FnMut(SendEvent) + Send),
+) -> Result<SendOutcome, AssistantError> {
+    let text = text.trim_end();
+    if text.trim().is_empty() {
+        return Err(AssistantError::EmptyMessage);
+    }
+    let (provider, catalog_model) = match (
+        ctx.catalog.provider(&model.provider),
+        ctx.catalog.model(&model.provider, &model.model),
+    ) {
+        (Some(p), Some(m)) => (p, m),
+        _ => return Err(AssistantError::UnknownModel(model.clone())),
+    };
+    let key = (ctx.key_for)(provider);
+    if provider.needs_key() && key.is_none() {
+        return Err(AssistantError::NotConfigured(message::not_configured(
+            provider,
+            catalog_model,
+        )));
+    }
+    let client = ProviderClient::new(
+        ctx.http.clone(),
+        provider,
+        key,
+        ctx.timeouts,
+        ctx.retry.clone(),
+        ctx.clock.clone(),
+    )?;
+
+    let now = ctx.clock.now();
+    let conversation = match conversation_id {
+        Some(id) => ctx
+            .store
+            .conversation(id)
+            .await?
+            .ok_or_else(|| AssistantError::UnknownConversation(id.to_string()))?,
+        None => ctx.store.create_conversation(&title_of(text), now).await?,
+    };
+    // The text is safe in the database before anything goes over the network.
+    ctx.store.set_draft(&conversation.id, text, now).await?;
+    ctx.store.set_draft("", "", now).await?;
+    let history = ctx.store.messages(&conversation.id).await?;
+
+    let mut question = Message {
+        id: new_id(),
+        conversation_id: conversation.id.clone(),
+        role: Role::User,
+        text: text.to_string(),
+        status: MessageStatus::Sent,
+        model: None,
+        stood_in_for: None,
+        failure: None,
+        created_at: now,
+        updated_at: now,
+    };
+    ctx.store.insert_message(&question).await?;
+    let mut answer = Message {
+        id: new_id(),
+        role: Role::Assistant,
+        text: String::new(),
+        status: MessageStatus::Streaming,
+        model: Some(model.clone()),
+        ..question.clone()
+    };
+    ctx.store.insert_message(&answer).await?;
+    on_event(SendEvent::Started {
+        conversation: conversation.clone(),
+        question: question.clone(),
+        answer: answer.clone(),
+    });
+
+    let request = ChatRequest {
+        model: model.model.clone(),
+        system: None,
+        messages: context_of(&history, text),
+        max_tokens: MAX_TOKENS,
+    };
+
+    // The provider's events arrive through a channel so the database can be written (which
+    // awaits) while the stream is read.
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut forward = move |event: ChatEvent| {
+        let _ = tx.send(event);
+    };
+    let chat = client.chat(&request, ctx.observer, &mut forward);
+    tokio::pin!(chat);
+    let mut last_save = Instant::now();
+    let started = now;
+    let result = loop {
+        tokio::select! {
+            biased;
+            _ = cancel.cancelled() => break None,
+            Some(event) = rx.recv() => {
+                handle(event, &mut answer, catalog_model, provider, started, on_event);
+                if last_save.elapsed() >= SAVE_EVERY {
+                    answer.updated_at = ctx.clock.now();
+                    ctx.store.update_message(&answer).await?;
+                    last_save = Instant::now();
+                }
+            }
+            result = &mut chat => {
+                while let Ok(event) = rx.try_recv() {
+                    handle(event, &mut answer, catalog_model, provider, started, on_event);
+                }
+                break Some(result);
+            }
+        }
+    };
+
+    let now = ctx.clock.now();
+    answer.updated_at = now;
+    let reason = match result {
+        Some(Ok(completion)) => {
+            answer.text = completion.text;
+            answer.status = MessageStatus::Complete;
+            ctx.store.update_message(&answer).await?;
+            ctx.store.set_draft(&conversation.id, "", now).await?;
+            on_event(SendEvent::Finished {
+                answer: answer.clone(),
+            });
+            return Ok(SendOutcome {
+                answer,
+                reason: None,
+            });
+        }
+        Some(Err(error)) => {
+            answer.text = error.partial_text;
+            answer.status = if answer.text.is_empty() {
+                MessageStatus::Failed
+            } else {
+                MessageStatus::Incomplete
+            };
+            let reason = message::own_request_failed(
+                provider,
+                catalog_model,
+                &OwnRequest {
+                    failure: &error.failure,
+                    attempts: error.attempts,
+                    since: started,
+                },
+            );
+            answer.failure = Some(error.failure);
+            Some(reason)
+        }
+        None => {
+            answer.status = MessageStatus::Cancelled;
+            None
+        }
+    };
+    if answer.text.is_empty() {
+        question.status = MessageStatus::Failed;
+        question.updated_at = now;
+        ctx.store.update_message(&question).await?;
+    }
+    ctx.store.update_message(&answer).await?;
+    on_event(SendEvent::Failed {
+        question: question.clone(),
+        answer: answer.clone(),
+        reason: reason.clone(),
+        restore_text: question.text.clone(),
+    });
+    Ok(SendOutcome { answer, reason })
+}
+
+fn handle(
+    event: ChatEvent,
+    answer: &mut Message,
+    model: &crate::catalog::Model,
+    provider: &Provider,
+    since: chrono::DateTime<chrono::Utc>,
+    on_event: &mut (dyn FnMut(SendEvent) + Send),
+) {
+    match event {
+        ChatEvent::Attempt(_) => {}
+        ChatEvent::Text(chunk) => {
+            answer.text.push_str(&chunk);
+            on_event(SendEvent::Text {
+                message_id: answer.id.clone(),
+                chunk,
+            });
+        }
+        ChatEvent::Retrying { failure, after } => {
+            let reason = message::own_request_failed(
+                provider,
+                model,
+                &OwnRequest {
+                    failure: &failure,
+                    attempts: 1,
+                    since,
+                },
+            );
+            on_event(SendEvent::Retrying {
+                message_id: answer.id.clone(),
+                after_seconds: after.as_secs_f64(),
+                reason,
+            });
+        }
+    }
+}
+
+/// The conversation as the model should see it: what was said and answered, without
+/// failed questions or empty answers.
+fn context_of(history: &[Message], text: &str) -> Vec<ChatMessage> {
+    let mut messages: Vec<ChatMessage> = history
+        .iter()
+        .filter(|m| match m.role {
+            Role::User => m.status == MessageStatus::Sent,
+            Role::Assistant => !m.text.is_empty(),
+        })
+        .map(|m| ChatMessage {
+            role: m.role,
+            text: m.text.clone(),
+        })
+        .collect();
+    messages.push(ChatMessage {
+        role: Role::User,
+        text: text.to_string(),
+    });
+    messages
+}
+
+/// A conversation's title: the start of its first message, on a word boundary.
+fn title_of(text: &str) -> String {
+    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let line = line.trim();
+    if line.chars().count() <= 60 {
+        return line.to_string();
+    }
+    let cut: String = line.chars().take(60).collect();
+    match cut.rfind(' ') {
+        Some(space) if space > 20 => format!("{}…", &cut[..space]),
+        _ => format!("{cut}…"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_are_the_start_of_the_first_line() {
+        assert_eq!(
+            title_of("\n  Plan a trip to Lisbon\nwith kids"),
+            "Plan a trip to Lisbon"
+        );
+        let long = "Summarise the quarterly report for the board, highlighting risks and the three largest changes";
+        assert_eq!(
+            title_of(long),
+            "Summarise the quarterly report for the board, highlighting…"
+        );
+    }
+
+    #[test]
+    fn the_context_leaves_out_failed_questions_and_empty_answers() {
+        let base = Message {
+            id: "1".into(),
+            conversation_id: "c".into(),
+            role: Role::User,
+            text: "first".into(),
+            status: MessageStatus::Sent,
+            model: None,
+            stood_in_for: None,
+            failure: None,
+            created_at: chrono::Utc::now(),
+            updated_at: chrono::Utc::now(),
+        };
+        let history = vec![
+            base.clone(),
+            Message {
+                role: Role::Assistant,
+                text: "answer".into(),
+                status: MessageStatus::Complete,
+                ..base.clone()
+            },
+            Message {
+                text: "lost".into(),
+                status: MessageStatus::Failed,
+                ..base.clone()
+            },
+            Message {
+                role: Role::Assistant,
+                text: String::new(),
+                status: MessageStatus::Failed,
+                ..base.clone()
+            },
+        ];
+        let context = context_of(&history, "again");
+        let texts: Vec<&str> = context.iter().map(|m| m.text.as_str()).collect();
+        assert_eq!(texts, ["first", "answer", "again"]);
+    }
+}

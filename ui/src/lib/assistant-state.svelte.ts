@@ -1,0 +1,166 @@
+// The assistant pane's state: conversations, the open one, the compose box and the send in
+// flight. The compose text is saved as a draft as it is typed, and comes back whenever a
+// send fails or is stopped: nothing typed is ever lost.
+import { getContext, setContext } from "svelte";
+import { type Backend, isUiError } from "./backend/backend";
+import type { Conversation, Message, ModelRef, Reason, SendEvent } from "./bindings";
+
+const KEY = Symbol("switchboard-assistant-state");
+const DRAFT_SAVE_DELAY_MS = 300;
+
+export class AssistantState {
+  conversations = $state<Conversation[]>([]);
+  /** The open conversation; `null` while composing a new one. */
+  conversation = $state<Conversation | null>(null);
+  messages = $state<Message[]>([]);
+  compose = $state("");
+  /** The send in flight, if any. */
+  sendId = $state<string | null>(null);
+  /** Why the last send did not answer, shown above the compose box. */
+  lastReason = $state<Reason | null>(null);
+  /** A retry in progress ("trying again in 2 s"). */
+  retrying = $state<{ reason: Reason; afterSeconds: number } | null>(null);
+  error = $state<string | null>(null);
+
+  readonly #backend: Backend;
+  #draftTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(backend: Backend) {
+    this.#backend = backend;
+  }
+
+  sending = $derived(this.sendId !== null);
+
+  async load(): Promise<void> {
+    await this.#run(async () => {
+      this.conversations = await this.#backend.listConversations();
+      this.compose = await this.#backend.loadDraft(null);
+    });
+  }
+
+  async open(id: string): Promise<void> {
+    await this.#flushDraft();
+    await this.#run(async () => {
+      const view = await this.#backend.openConversation(id);
+      this.conversation = view.conversation;
+      this.messages = view.messages;
+      this.compose = view.draft;
+      this.lastReason = null;
+    });
+  }
+
+  async startNew(): Promise<void> {
+    await this.#flushDraft();
+    this.conversation = null;
+    this.messages = [];
+    this.lastReason = null;
+    this.compose = await this.#backend.loadDraft(null).catch(() => "");
+  }
+
+  /** Called on every keystroke in the compose box. */
+  edit(text: string): void {
+    this.compose = text;
+    if (this.#draftTimer) clearTimeout(this.#draftTimer);
+    this.#draftTimer = setTimeout(() => void this.#flushDraft(), DRAFT_SAVE_DELAY_MS);
+  }
+
+  async send(model: ModelRef | null): Promise<void> {
+    const text = this.compose;
+    if (!model || !text.trim() || this.sending) return;
+    if (this.#draftTimer) clearTimeout(this.#draftTimer);
+    const sendId = crypto.randomUUID();
+    this.sendId = sendId;
+    this.lastReason = null;
+    this.retrying = null;
+    this.error = null;
+    this.compose = "";
+    try {
+      await this.#backend.sendMessage(sendId, this.conversation?.id ?? null, text, model, (e) => this.#on(e));
+    } catch (e) {
+      // Refused before sending (no key, unknown model): the text goes straight back.
+      this.compose = text;
+      this.error = describe(e);
+    } finally {
+      this.sendId = null;
+      this.retrying = null;
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.sendId) await this.#backend.stopSending(this.sendId);
+  }
+
+  /** Sends a failed or cut-off question again. */
+  async retry(question: Message, model: ModelRef | null): Promise<void> {
+    this.compose = question.text;
+    await this.send(model);
+  }
+
+  #on(event: SendEvent): void {
+    switch (event.kind) {
+      case "started":
+        if (!this.conversation || this.conversation.id !== event.conversation.id) {
+          this.conversation = event.conversation;
+          this.conversations = [event.conversation, ...this.conversations.filter((c) => c.id !== event.conversation.id)];
+        }
+        this.messages.push(event.question, event.answer);
+        break;
+      case "text": {
+        const answer = this.messages.find((m) => m.id === event.message_id);
+        if (answer) answer.text += event.chunk;
+        this.retrying = null;
+        break;
+      }
+      case "retrying":
+        this.retrying = { reason: event.reason, afterSeconds: event.after_seconds };
+        break;
+      case "finished":
+        this.#replace(event.answer);
+        break;
+      case "failed":
+        this.#replace(event.question);
+        this.#replace(event.answer);
+        this.lastReason = event.reason;
+        if (!this.compose) this.compose = event.restore_text;
+        break;
+    }
+  }
+
+  #replace(message: Message): void {
+    const i = this.messages.findIndex((m) => m.id === message.id);
+    if (i >= 0) this.messages[i] = message;
+  }
+
+  async #flushDraft(): Promise<void> {
+    if (this.#draftTimer) {
+      clearTimeout(this.#draftTimer);
+      this.#draftTimer = null;
+    }
+    await this.#backend.saveDraft(this.conversation?.id ?? null, this.compose).catch((e) => {
+      this.error = describe(e);
+    });
+  }
+
+  async #run(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+      this.error = null;
+    } catch (e) {
+      this.error = describe(e);
+    }
+  }
+}
+
+function describe(e: unknown): string {
+  if (isUiError(e)) return e.message;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+export function setAssistantState(state: AssistantState): AssistantState {
+  return setContext(KEY, state);
+}
+
+export function getAssistantState(): AssistantState {
+  return getContext<AssistantState>(KEY);
+}

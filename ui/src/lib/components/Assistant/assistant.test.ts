@@ -1,0 +1,97 @@
+import { render, screen, waitFor } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import App from "../../../App.svelte";
+import { MockBackend, sampleOverview } from "../../testing/mockBackend";
+
+function withPreferred(): MockBackend {
+  return new MockBackend({ ...sampleOverview(), preferred: { provider: "anthropic", model: "claude-opus-4-7" } });
+}
+
+const box = () => screen.findByRole("textbox", { name: "Message" }) as Promise<HTMLTextAreaElement>;
+
+describe("the assistant", () => {
+  it("opens on the assistant once a model is chosen, and says which model it asks", async () => {
+    render(App, { backend: withPreferred() });
+    expect((await screen.findByTestId("asking-model")).textContent).toBe("Claude Opus 4.7");
+    expect(screen.getByRole("tab", { name: "Assistant" }).getAttribute("aria-selected")).toBe("true");
+  });
+
+  it("streams the answer in, labelled with the model that wrote it, and empties the box", async () => {
+    const backend = withPreferred();
+    backend.script = { answer: ["**Lisbon**", " in spring"] };
+    const user = userEvent.setup();
+    render(App, { backend });
+    await user.type(await box(), "Where to go?{Enter}");
+    await waitFor(() => expect(screen.getByText(/Answered by Claude Opus 4.7/)).toBeTruthy());
+    expect(document.querySelector(".markdown strong")?.textContent).toBe("Lisbon");
+    expect(backend.sent).toEqual([{ text: "Where to go?", model: { provider: "anthropic", model: "claude-opus-4-7" }, conversationId: null }]);
+    expect((await box()).value).toBe("");
+    expect(screen.getByRole("button", { name: /Where to go\?/ })).toBeTruthy();
+  });
+
+  it("keeps the person's text and shows the reason when the model cannot answer", async () => {
+    const backend = withPreferred();
+    backend.script = {
+      fail: {
+        kind: "overloaded",
+        side: "provider",
+        source: "own_requests",
+        headline: "Anthropic's servers are overloaded",
+        message: "This is a temporary service problem on Anthropic's side — the model itself has not changed.",
+      },
+    };
+    const user = userEvent.setup();
+    render(App, { backend });
+    await user.type(await box(), "Summarise the report{Enter}");
+    const reason = await screen.findByTestId("send-reason");
+    expect(reason.textContent).toContain("the model itself has not changed");
+    expect((await box()).value).toBe("Summarise the report");
+    expect(screen.getByText(/your text is back in the box/)).toBeTruthy();
+  });
+
+  it("keeps a partial answer, marked as cut off, with retry", async () => {
+    const backend = withPreferred();
+    backend.script = {
+      partial: ["Day 1: "],
+      fail: { kind: "elevated_errors", side: "provider", source: "own_requests", headline: "The answer from Anthropic was cut off", message: "…" },
+    };
+    const user = userEvent.setup();
+    render(App, { backend });
+    await user.type(await box(), "Plan a trip{Enter}");
+    expect(await screen.findByText(/broke off part-way/)).toBeTruthy();
+    expect(screen.getByText("Day 1:")).toBeTruthy();
+    backend.script = { answer: ["Day 1: Lisbon"] };
+    await user.click(screen.getByRole("button", { name: "Retry" }));
+    await waitFor(() => expect(backend.sent.map((s) => s.text)).toEqual(["Plan a trip", "Plan a trip"]));
+  });
+
+  it("puts the text back when the send is refused before it starts", async () => {
+    const backend = withPreferred();
+    backend.script = { refuse: { kind: "not_configured", message: "Switchboard has no Anthropic API key…" } };
+    const user = userEvent.setup();
+    render(App, { backend });
+    await user.type(await box(), "Hello{Enter}");
+    expect((await screen.findByTestId("send-error")).textContent).toContain("no Anthropic API key");
+    expect((await box()).value).toBe("Hello");
+  });
+
+  it("stops an answer on request", async () => {
+    const backend = withPreferred();
+    backend.script = { hold: true };
+    const user = userEvent.setup();
+    render(App, { backend });
+    await user.type(await box(), "Long essay{Enter}");
+    await user.click(await screen.findByRole("button", { name: "Stop" }));
+    expect(await screen.findByText(/You stopped this answer/)).toBeTruthy();
+    expect(backend.stopped).toHaveLength(1);
+  });
+
+  it("saves the draft as it is typed", async () => {
+    const backend = withPreferred();
+    const user = userEvent.setup();
+    render(App, { backend });
+    await user.type(await box(), "Dear team");
+    await waitFor(() => expect(backend.drafts.get("")).toBe("Dear team"), { timeout: 2000 });
+  });
+});

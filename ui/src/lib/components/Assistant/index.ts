@@ -1,0 +1,1 @@
+export { default as AssistantPane } from "./AssistantPane.svelte";

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { renderMarkdown } from "./markdown";
+
+describe("renderMarkdown", () => {
+  it("renders the Markdown models write", () => {
+    const html = renderMarkdown("# Plan\n\n- **Day 1**: Lisbon\n- `code`\n\n```\nlet x = 1;\n```");
+    expect(html).toContain("<h1>Plan</h1>");
+    expect(html).toContain("<strong>Day 1</strong>");
+    expect(html).toContain("<code>code</code>");
+    expect(html).toContain("<pre><code>let x = 1;");
+  });
+
+  it("shows raw HTML as text and runs nothing", () => {
+    const html = renderMarkdown('Hi <script>alert(1)</script> <img src=x onerror="alert(2)"> <b onclick="x()">b</b>');
+    const div = document.createElement("div");
+    div.innerHTML = html;
+    expect(div.querySelector("script, img, b, [onerror], [onclick]")).toBeNull();
+    expect(div.textContent).toContain("<script>alert(1)</script>");
+    expect(div.textContent).toContain("onerror");
+  });
+
+  it("drops dangerous links and never loads images", () => {
+    const html = renderMarkdown("[click](javascript:alert(1)) ![pic](https://evil.example/x.png)");
+    const div = document.createElement("div");
+    div.innerHTML = html;
+    expect(div.querySelector("a")?.getAttribute("href") ?? "").not.toContain("javascript:");
+    expect(div.querySelector("img")).toBeNull();
+    expect(div.textContent).toContain("https://evil.example/x.png");
+  });
+});
