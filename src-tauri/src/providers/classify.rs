@@ -358,8 +358,14 @@ fn openai_class(status: u16, said: &ProviderSaid) -> Option<FailureClass> {
     ]) {
         return reason(NotPermitted);
     }
+    // "Project `proj_x` does not have access to model `gpt-5`" is a 403 with the same code:
+    // the model exists, this account may not use it.
     if said.code_is(&["model_not_found"]) {
-        return reason(ModelRetired);
+        return reason(if status == 403 {
+            NotPermitted
+        } else {
+            ModelRetired
+        });
     }
     if said.code_is(&["server_is_overloaded", "slow_down", "engine_overloaded"]) {
         return reason(Overloaded);

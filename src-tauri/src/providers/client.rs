@@ -165,7 +165,7 @@ impl ProviderClient {
                         failure: failure.clone(),
                         after,
                     });
-                    tokio::time::sleep(after).await;
+                    self.clock.sleep(after).await;
                 }
                 Decision::GiveUp => {
                     return Err(SendError {

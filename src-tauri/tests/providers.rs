@@ -1,0 +1,498 @@
+//! The provider clients against the simulator: real HTTP on 127.0.0.1, each wire format's
+//! real bodies, headers and streams.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use switchboard_lib::catalog::{Catalog, Provider};
+use switchboard_lib::clock::ManualClock;
+use switchboard_lib::health::ReasonKind;
+use switchboard_lib::providers::classify::{FailureClass, StreamBreak, Transport};
+use switchboard_lib::providers::keys::Secret;
+use switchboard_lib::providers::retry::RetryPolicy;
+use switchboard_lib::providers::{
+    AttemptObserver, AttemptOutcome, AttemptRecord, ChatEvent, ChatMessage, ChatRequest,
+    Completion, ProviderClient, Role, SendError, Timeouts, client::http_client,
+};
+use switchboard_sim::{Scenario, SimOptions, Simulator, stubs};
+
+/// One model per wire format.
+const MODELS: [(&str, &str); 4] = [
+    ("anthropic", "claude-opus-4-7"),
+    ("openai", "gpt-5"),
+    ("gemini", "gemini-2.5-pro"),
+    ("ollama", "llama3.2"),
+];
+
+#[derive(Default)]
+struct Heard(Mutex<Vec<AttemptRecord>>);
+
+impl AttemptObserver for Heard {
+    fn record(&self, attempt: AttemptRecord) {
+        self.0.lock().unwrap().push(attempt);
+    }
+}
+
+struct Harness {
+    sim: Simulator,
+    catalog: Catalog,
+    clock: ManualClock,
+    heard: Arc<Heard>,
+}
+
+fn timeouts() -> Timeouts {
+    Timeouts {
+        connect: Duration::from_secs(2),
+        first_byte: Duration::from_millis(1500),
+        idle: Duration::from_millis(1500),
+    }
+}
+
+impl Harness {
+    async fn start(scenario: Scenario) -> Self {
+        let sim = Simulator::start(
+            scenario,
+            SimOptions {
+                port: None,
+                manual_clock: true,
+            },
+        )
+        .await
+        .expect("the simulator starts");
+        let mut catalog = Catalog::shipped().unwrap();
+        for provider in &mut catalog.providers {
+            provider.base_url = sim.provider_url(&provider.id);
+        }
+        Self {
+            sim,
+            catalog,
+            clock: ManualClock::new(chrono::Utc::now()),
+            heard: Arc::default(),
+        }
+    }
+
+    async fn with_models(toml_models: &str) -> Self {
+        let text = format!("name = \"test\"\n\n[[steps]]\nat = 0\nlabel = \"test\"\n{toml_models}");
+        Self::start(Scenario::from_toml(&text).expect("the test scenario parses")).await
+    }
+
+    fn provider(&self, id: &str) -> &Provider {
+        self.catalog.provider(id).unwrap()
+    }
+
+    fn client(&self, provider: &str, key: Option<&str>) -> ProviderClient {
+        ProviderClient::new(
+            http_client(&timeouts()),
+            self.provider(provider),
+            key.map(Secret::new),
+            timeouts(),
+            RetryPolicy::default(),
+            Arc::new(self.clock.clone()),
+        )
+        .expect("loopback endpoints are allowed")
+    }
+
+    async fn ask(
+        &self,
+        provider: &str,
+        model: &str,
+        prompt: &str,
+    ) -> (Result<Completion, SendError>, Vec<ChatEvent>) {
+        self.ask_with_key(provider, model, prompt, Some("sk-sim-test"))
+            .await
+    }
+
+    async fn ask_with_key(
+        &self,
+        provider: &str,
+        model: &str,
+        prompt: &str,
+        key: Option<&str>,
+    ) -> (Result<Completion, SendError>, Vec<ChatEvent>) {
+        let request = ChatRequest {
+            model: model.to_string(),
+            system: None,
+            messages: vec![ChatMessage {
+                role: Role::User,
+                text: prompt.to_string(),
+            }],
+            max_tokens: 256,
+        };
+        let mut events = Vec::new();
+        let result = self
+            .client(provider, key)
+            .chat(&request, self.heard.as_ref(), &mut |e| events.push(e))
+            .await;
+        (result, events)
+    }
+
+    fn requests_to(&self, model: &str) -> usize {
+        self.sim
+            .requests()
+            .iter()
+            .filter(|r| r.model.as_deref() == Some(model))
+            .count()
+    }
+}
+
+#[tokio::test]
+async fn every_wire_format_streams_the_whole_answer() {
+    let h = Harness::start(Scenario::builtin("healthy").unwrap()).await;
+    for (provider, model) in MODELS {
+        let (result, events) = h
+            .ask(provider, model, "What is the capital of Portugal?")
+            .await;
+        let completion =
+            result.unwrap_or_else(|e| panic!("{provider}/{model} should answer: {e:?}"));
+        let expected = stubs::answer_text(model, "What is the capital of Portugal?");
+        assert_eq!(
+            completion.text, expected,
+            "{provider}: the whole answer, in order"
+        );
+        assert_eq!(completion.attempts, 1);
+        let streamed: String = events
+            .iter()
+            .filter_map(|e| match e {
+                ChatEvent::Text(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(streamed, expected, "{provider}: streamed piece by piece");
+        let pieces = events
+            .iter()
+            .filter(|e| matches!(e, ChatEvent::Text(_)))
+            .count();
+        assert!(
+            pieces > 3,
+            "{provider}: arrived as a stream, not at once ({pieces} pieces)"
+        );
+    }
+    let heard = h.heard.0.lock().unwrap();
+    assert_eq!(heard.len(), 4);
+    assert!(heard.iter().all(|a| a.outcome == AttemptOutcome::Answered));
+}
+
+/// What each error the simulator can give means, per wire format.
+#[tokio::test]
+async fn every_error_the_providers_give_is_classified_by_what_they_said() {
+    use ReasonKind::*;
+    let expected = |error: &str| -> FailureClass {
+        FailureClass::Reason(match error {
+            "invalid_request" => return FailureClass::RequestRejected,
+            "bad_key" => AuthFailed,
+            "permission" | "region_not_supported" => NotPermitted,
+            "not_found" => ModelRetired,
+            "rate_limited" => RateLimited,
+            "quota" | "daily_quota" => QuotaExhausted,
+            "capacity" | "overloaded" | "unavailable" => Overloaded,
+            "server_error" | "timeout" => ElevatedErrors,
+            other => panic!("no expectation for {other}"),
+        })
+    };
+    let errors = [
+        "invalid_request",
+        "bad_key",
+        "permission",
+        "not_found",
+        "rate_limited",
+        "quota",
+        "daily_quota",
+        "capacity",
+        "server_error",
+        "overloaded",
+        "unavailable",
+        "timeout",
+        "region_not_supported",
+    ];
+    let mut wrong = Vec::new();
+    for (provider, model) in &MODELS[..3] {
+        for error in errors {
+            let h = Harness::with_models(&format!(
+                "[steps.models.\"{provider}/{model}\"]\nbehaviour = \"error\"\nerror = \"{error}\"\n"
+            ))
+            .await;
+            let (result, _) = h.ask(provider, model, "hi").await;
+            let failure = match result {
+                Err(e) => e.failure,
+                Ok(_) => panic!("{provider} {error}: should fail"),
+            };
+            if failure.class != expected(error) {
+                wrong.push(format!(
+                    "{provider} {error}: expected {:?}, got {:?} (HTTP {:?}, {:?}: {:?})",
+                    expected(error),
+                    failure.class,
+                    failure.http_status,
+                    failure.provider_code,
+                    failure.provider_message
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "misclassified:\n{}", wrong.join("\n"));
+}
+
+#[tokio::test]
+async fn a_missing_key_is_the_persons_key_problem_everywhere() {
+    let h = Harness::start(Scenario::builtin("healthy").unwrap()).await;
+    for (provider, model) in &MODELS[..3] {
+        let (result, _) = h.ask_with_key(provider, model, "hi", None).await;
+        let failure = result.expect_err("no key, no answer").failure;
+        assert_eq!(
+            failure.class,
+            FailureClass::Reason(ReasonKind::AuthFailed),
+            "{provider}: {failure:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_twice_then_reported_without_a_storm() {
+    let h = Harness::with_models(
+        "[steps.models.\"anthropic/claude-opus-4-7\"]\nbehaviour = \"error\"\nerror = \"server_error\"\n",
+    )
+    .await;
+    let (result, events) = h.ask("anthropic", "claude-opus-4-7", "hi").await;
+    let error = result.expect_err("fails every time");
+    assert_eq!(error.attempts, 3, "one try and two retries");
+    assert_eq!(
+        h.requests_to("claude-opus-4-7"),
+        3,
+        "the request log shows exactly three"
+    );
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| matches!(e, ChatEvent::Retrying { .. }))
+            .count(),
+        2
+    );
+    let slept = h.clock.slept();
+    assert_eq!(slept.len(), 2);
+    assert!(
+        slept
+            .iter()
+            .all(|d| *d >= Duration::from_millis(500) && *d <= Duration::from_secs(16)),
+        "{slept:?}"
+    );
+    assert_eq!(
+        h.heard.0.lock().unwrap().len(),
+        3,
+        "every attempt is a signal"
+    );
+}
+
+#[tokio::test]
+async fn your_side_failures_return_at_once() {
+    let h = Harness::with_models(
+        "[steps.models.\"openai/gpt-5\"]\nbehaviour = \"error\"\nerror = \"quota\"\n",
+    )
+    .await;
+    let (result, _) = h.ask("openai", "gpt-5", "hi").await;
+    assert_eq!(result.expect_err("no credit").attempts, 1);
+    assert_eq!(h.requests_to("gpt-5"), 1, "billing is not retried");
+    assert!(h.clock.slept().is_empty());
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured_and_a_long_wait_goes_to_the_person() {
+    let h = Harness::with_models(
+        "[steps.models.\"anthropic/claude-opus-4-7\"]\nbehaviour = \"error\"\nerror = \"rate_limited\"\nretry_after = 7\n\
+         [steps.models.\"openai/gpt-5\"]\nbehaviour = \"error\"\nerror = \"rate_limited\"\nretry_after = 300\n",
+    )
+    .await;
+    let (result, _) = h.ask("anthropic", "claude-opus-4-7", "hi").await;
+    let error = result.expect_err("limited every time");
+    assert_eq!(error.failure.retry_after, Some(Duration::from_secs(7)));
+    assert_eq!(
+        h.clock.slept(),
+        [Duration::from_secs(7), Duration::from_secs(7)]
+    );
+    assert_eq!(h.requests_to("claude-opus-4-7"), 3);
+
+    let (result, _) = h.ask("openai", "gpt-5", "hi").await;
+    let error = result.expect_err("limited for five minutes");
+    assert_eq!(error.attempts, 1, "a five-minute wait is not slept through");
+    assert_eq!(
+        error.failure.class,
+        FailureClass::Reason(ReasonKind::RateLimited)
+    );
+    assert!(error.failure.retry_after >= Some(Duration::from_secs(60)));
+}
+
+#[tokio::test]
+async fn a_cut_stream_keeps_the_text_that_arrived_and_is_not_retried() {
+    for (provider, model) in MODELS {
+        let h = Harness::with_models(&format!(
+            "[steps.models.\"{provider}/{model}\"]\nbehaviour = \"cut\"\nafter_tokens = 4\n"
+        ))
+        .await;
+        let (result, _) = h.ask(provider, model, "Tell me a story").await;
+        let error = result.expect_err("the stream is cut");
+        assert_eq!(
+            error.failure.class,
+            FailureClass::StreamBroken(StreamBreak::Cut),
+            "{provider}"
+        );
+        let whole = stubs::answer_text(model, "Tell me a story");
+        assert!(
+            !error.partial_text.is_empty() && whole.starts_with(&error.partial_text),
+            "{provider}: the partial text is kept: {:?}",
+            error.partial_text
+        );
+        assert_eq!(
+            h.requests_to(model),
+            1,
+            "{provider}: shown text is never replaced by a retry"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_error_inside_the_stream_is_classified_by_its_type() {
+    let h = Harness::with_models(
+        "[steps.models.\"anthropic/claude-opus-4-7\"]\nbehaviour = \"stream_error\"\nerror = \"overloaded\"\nafter_tokens = 3\n",
+    )
+    .await;
+    let (result, _) = h.ask("anthropic", "claude-opus-4-7", "hi").await;
+    let error = result.expect_err("an error event mid-stream");
+    assert_eq!(
+        error.failure.class,
+        FailureClass::Reason(ReasonKind::Overloaded)
+    );
+    assert!(!error.partial_text.is_empty(), "what arrived is kept");
+}
+
+#[tokio::test]
+async fn no_answer_at_all_is_not_blamed_on_the_provider() {
+    let h = Harness::with_models("[steps.models.\"*\"]\nbehaviour = \"reset\"\n").await;
+    let (result, _) = h.ask("gemini", "gemini-2.5-pro", "hi").await;
+    let error = result.expect_err("the connection is reset");
+    assert_eq!(
+        error.failure.class,
+        FailureClass::NoAnswer(Transport::Reset)
+    );
+    assert_eq!(
+        error.failure.class.reason(),
+        None,
+        "only the connectivity check may say whose side"
+    );
+    assert_eq!(error.attempts, 3, "a reset is retried");
+}
+
+#[tokio::test]
+async fn a_closed_port_is_a_connect_failure() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let h = Harness::start(Scenario::builtin("healthy").unwrap()).await;
+    let mut provider = h.provider("ollama").clone();
+    provider.base_url = format!("http://127.0.0.1:{port}");
+    let client = ProviderClient::new(
+        http_client(&timeouts()),
+        &provider,
+        None,
+        timeouts(),
+        RetryPolicy::default(),
+        Arc::new(h.clock.clone()),
+    )
+    .unwrap();
+    let request = ChatRequest {
+        model: "llama3.2".into(),
+        system: None,
+        messages: vec![ChatMessage {
+            role: Role::User,
+            text: "hi".into(),
+        }],
+        max_tokens: 16,
+    };
+    let error = client
+        .chat(&request, h.heard.as_ref(), &mut |_| {})
+        .await
+        .expect_err("nothing listens");
+    assert_eq!(
+        error.failure.class,
+        FailureClass::NoAnswer(Transport::Connect)
+    );
+}
+
+#[tokio::test]
+async fn a_stall_before_the_headers_times_out() {
+    let h = Harness::with_models(
+        "[steps.models.\"openai/gpt-5\"]\nbehaviour = \"stall\"\nseconds = 3\n",
+    )
+    .await;
+    let mut provider = h.provider("openai").clone();
+    provider.base_url = h.sim.provider_url("openai");
+    let client = ProviderClient::new(
+        http_client(&timeouts()),
+        &provider,
+        Some(Secret::new("sk")),
+        Timeouts {
+            first_byte: Duration::from_millis(300),
+            ..timeouts()
+        },
+        RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        },
+        Arc::new(h.clock.clone()),
+    )
+    .unwrap();
+    let request = ChatRequest {
+        model: "gpt-5".into(),
+        system: None,
+        messages: vec![ChatMessage {
+            role: Role::User,
+            text: "hi".into(),
+        }],
+        max_tokens: 16,
+    };
+    let error = client
+        .chat(&request, h.heard.as_ref(), &mut |_| {})
+        .await
+        .expect_err("stalled");
+    assert_eq!(
+        error.failure.class,
+        FailureClass::NoAnswer(Transport::Timeout)
+    );
+}
+
+#[tokio::test]
+async fn a_garbage_or_huge_body_is_unreadable_not_a_crash() {
+    for behaviour in ["garbage", "huge"] {
+        let h = Harness::with_models(&format!(
+            "[steps.models.\"openai/gpt-5\"]\nbehaviour = \"{behaviour}\"\n"
+        ))
+        .await;
+        let (result, _) = h.ask("openai", "gpt-5", "hi").await;
+        let error = result.expect_err("not an answer");
+        assert!(
+            matches!(
+                error.failure.class,
+                FailureClass::StreamBroken(StreamBreak::Garbled)
+            ),
+            "{behaviour}: {:?}",
+            error.failure.class
+        );
+    }
+}
+
+#[tokio::test]
+async fn plain_http_to_another_machine_is_refused_before_any_request() {
+    let mut provider = Catalog::shipped()
+        .unwrap()
+        .provider("openai")
+        .unwrap()
+        .clone();
+    provider.base_url = "http://api.openai.com".into();
+    let refused = ProviderClient::new(
+        http_client(&timeouts()),
+        &provider,
+        None,
+        timeouts(),
+        RetryPolicy::default(),
+        Arc::new(ManualClock::new(chrono::Utc::now())),
+    );
+    assert!(refused.is_err());
+}
