@@ -31,7 +31,7 @@ define ensure_packages
 	fi
 endef
 
-.PHONY: run test deps test-deps ui bindings package dev icons clean
+.PHONY: run test demo deps test-deps ui bindings package dev icons clean
 
 ## make run: install what is missing, build the UI and the app, open the window.
 run: deps ui
@@ -45,6 +45,22 @@ test: test-deps ui
 	$(CARGO) test --workspace
 	cd ui && $(NPM) test
 	cd ui && $(NPM) run check
+
+## make demo: the window against the provider simulator replaying the June 2026 incident.
+DEMO_DIR := target/demo
+DEMO_SCENARIO ?= june-2026
+demo: deps ui
+	$(CARGO) build -p switchboard -p switchboard-sim
+	@rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
+	@target/debug/switchboard-sim --scenario $(DEMO_SCENARIO) --write-config $(DEMO_DIR)/config.toml \
+	    > $(DEMO_DIR)/simulator.log 2>&1 & sim=$$!; \
+	  trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
+	  for i in $$(seq 100); do [ -s $(DEMO_DIR)/config.toml ] && break; sleep 0.1; done; \
+	  [ -s $(DEMO_DIR)/config.toml ] || { cat $(DEMO_DIR)/simulator.log; exit 1; }; \
+	  echo "Simulator: $$(head -1 $(DEMO_DIR)/simulator.log) (log: $(DEMO_DIR)/simulator.log)"; \
+	  SWITCHBOARD_CONFIG=$(DEMO_DIR)/config.toml SWITCHBOARD_DATA_DIR=$(DEMO_DIR)/data \
+	  ANTHROPIC_API_KEY=sim-demo-key OPENAI_API_KEY=sim-demo-key GEMINI_API_KEY=sim-demo-key \
+	  target/debug/switchboard
 
 deps:
 	@command -v $(CARGO) >/dev/null || { echo "Rust is needed: https://rustup.rs (curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh)"; exit 1; }

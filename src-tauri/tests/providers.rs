@@ -496,3 +496,22 @@ async fn plain_http_to_another_machine_is_refused_before_any_request() {
     );
     assert!(refused.is_err());
 }
+
+#[tokio::test]
+async fn the_simulators_config_is_a_valid_switchboard_config_marked_as_a_demo() {
+    let h = Harness::start(Scenario::builtin("june-2026").unwrap()).await;
+    let config: switchboard_lib::config::Config =
+        toml::from_str(&h.sim.config_toml()).expect("Switchboard reads the simulator's config");
+    assert_eq!(
+        config.demo.as_ref().map(|d| d.scenario.as_str()),
+        Some("june-2026")
+    );
+    let mut catalog = Catalog::shipped().unwrap();
+    let notices =
+        switchboard_lib::config::apply(&mut catalog, &config, std::path::Path::new("sim.toml"));
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(
+        catalog.provider("anthropic").unwrap().base_url,
+        h.sim.provider_url("anthropic")
+    );
+}

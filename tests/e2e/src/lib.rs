@@ -50,6 +50,7 @@ pub fn app_binary() -> PathBuf {
 /// A person's own corner of the machine: a fresh data dir and a config file path.
 pub struct Profile {
     dir: tempfile::TempDir,
+    keys: Vec<(String, String)>,
 }
 
 impl Default for Profile {
@@ -62,7 +63,18 @@ impl Profile {
     pub fn new() -> Self {
         Self {
             dir: tempfile::tempdir().expect("a temporary directory"),
+            keys: Vec::new(),
         }
+    }
+
+    /// A profile with a key for every provider (for runs against the simulator).
+    pub fn with_keys() -> Self {
+        let mut profile = Self::new();
+        profile.keys = ["ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GEMINI_API_KEY"]
+            .into_iter()
+            .map(|k| (k.to_string(), "sk-sim-e2e".to_string()))
+            .collect();
+        profile
     }
 
     pub fn data_dir(&self) -> PathBuf {
@@ -85,9 +97,15 @@ impl Profile {
             ("SWITCHBOARD_CONFIG".into(), path_str(&self.config_file())),
             ("RUST_LOG".into(), "info".into()),
         ];
-        // No key from the developer's shell leaks into a test.
+        // No key from the developer's shell leaks into a test; only the profile's own.
         for key in ["ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GEMINI_API_KEY"] {
-            env.push((key.into(), String::new()));
+            let value = self
+                .keys
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
+            env.push((key.into(), value));
         }
         env
     }

@@ -16,6 +16,9 @@ struct Args {
     /// Scenario time moves only by `POST /_sim/advance?seconds=N`.
     #[arg(long)]
     manual_clock: bool,
+    /// Also write the Switchboard config.toml to this file once listening (`make demo`).
+    #[arg(long)]
+    write_config: Option<std::path::PathBuf>,
 }
 
 #[tokio::main]
@@ -52,6 +55,16 @@ async fn main() -> std::process::ExitCode {
     };
     println!("switchboard-sim: scenario {name} at {}", sim.base_url());
     println!("# config.toml for Switchboard:\n{}", sim.config_toml());
+    if let Some(path) = &args.write_config {
+        // Written whole then renamed, so a reader never sees half a file.
+        let partial = path.with_extension("toml.partial");
+        if let Err(error) = std::fs::write(&partial, sim.config_toml())
+            .and_then(|()| std::fs::rename(&partial, path))
+        {
+            eprintln!("switchboard-sim: cannot write {}: {error}", path.display());
+            return std::process::ExitCode::from(1);
+        }
+    }
     let _ = tokio::signal::ctrl_c().await;
     sim.stop().await;
     std::process::ExitCode::SUCCESS

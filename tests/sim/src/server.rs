@@ -447,6 +447,11 @@ impl Simulator {
             }
             text.push('\n');
         }
+        // Anything pointed at the simulator is a demo, and the window must say so.
+        text.push_str(&format!(
+            "[demo]\nscenario = \"{}\"\n",
+            self.state().scenario
+        ));
         text
     }
 

@@ -203,6 +203,11 @@ async fn config_toml_points_every_provider_at_the_sim() {
     );
     assert!(sim.base_url().starts_with("http://127.0.0.1:"));
     assert_eq!(sim.policy_url(), format!("{}/policy", sim.base_url()));
+    assert_eq!(
+        config["demo"]["scenario"].as_str(),
+        Some("healthy"),
+        "the app is told it is looking at a simulation"
+    );
 }
 
 #[tokio::test]

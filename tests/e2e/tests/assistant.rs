@@ -1,0 +1,145 @@
+//! The assistant through the real window, against the provider simulator.
+
+use fantoccini::key::Key;
+use switchboard_e2e::{App, Profile};
+use switchboard_sim::{Scenario, SimOptions, Simulator, stubs};
+
+async fn simulator(scenario: Scenario) -> Simulator {
+    Simulator::start(
+        scenario,
+        SimOptions {
+            port: None,
+            manual_clock: true,
+        },
+    )
+    .await
+    .expect("the simulator starts")
+}
+
+/// Chooses the preferred model in the Models view and returns to the assistant.
+async fn prefer(app: &App, model: &str) {
+    app.show("Models").await;
+    app.wait_for(&format!("[data-model='{model}']"))
+        .await
+        .click()
+        .await
+        .unwrap();
+    app.eventually(
+        || app.attrs("[role=option][aria-selected=true]", "data-model"),
+        |m: &Vec<String>| m == &[model],
+    )
+    .await;
+    app.show("Assistant").await;
+}
+
+async fn type_and_send(app: &App, text: &str) {
+    let compose = app.wait_for("textarea[aria-label=Message]").await;
+    compose.send_keys(text).await.unwrap();
+    compose.send_keys(&Key::Enter).await.unwrap();
+}
+
+async fn compose_text(app: &App) -> String {
+    let value = app
+        .client
+        .execute(
+            "return document.querySelector('textarea[aria-label=Message]').value",
+            vec![],
+        )
+        .await
+        .unwrap();
+    value.as_str().unwrap_or_default().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_streams_its_answer_labelled_with_the_model_and_survives_a_restart() {
+    let sim = simulator(Scenario::builtin("healthy").unwrap()).await;
+    let profile = Profile::with_keys();
+    profile.write_config(&sim.config_toml());
+    let app = App::launch(&profile).await;
+    let banner = app.wait_for("[data-testid=demo-banner]").await;
+    assert!(banner.text().await.unwrap().contains("simulated"));
+
+    prefer(&app, "anthropic/claude-opus-4-7").await;
+    type_and_send(&app, "What is the capital of Portugal?").await;
+    let answer = app
+        .wait_for(".answer[data-status=complete] .markdown")
+        .await;
+    assert_eq!(
+        answer.text().await.unwrap(),
+        stubs::answer_text("claude-opus-4-7", "What is the capital of Portugal?")
+    );
+    let label = app.texts(".answer[data-status=complete] .label").await;
+    assert!(
+        label[0].starts_with("Answered by Claude Opus 4.7"),
+        "labelled with the model that wrote it: {label:?}"
+    );
+    assert_eq!(compose_text(&app).await, "", "the box is emptied once sent");
+    let asked: Vec<_> = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with("/v1/messages"))
+        .collect();
+    assert_eq!(asked.len(), 1, "one request, to the chosen model");
+    assert_eq!(asked[0].model.as_deref(), Some("claude-opus-4-7"));
+    app.screenshot(std::path::Path::new("/tmp/switchboard-assistant.png"))
+        .await;
+    app.close().await;
+
+    let again = App::launch(&profile).await;
+    let titles = again
+        .eventually(
+            || again.texts(".conversation .title"),
+            |t: &Vec<String>| !t.is_empty(),
+        )
+        .await;
+    assert_eq!(titles, ["What is the capital of Portugal?"]);
+    again.wait_for(".conversation").await.click().await.unwrap();
+    let texts = again
+        .eventually(
+            || again.texts("[data-message]"),
+            |t: &Vec<String>| t.len() == 2,
+        )
+        .await;
+    assert!(
+        texts[0].contains("What is the capital of Portugal?"),
+        "{texts:?}"
+    );
+    assert!(texts[1].contains("Hello from claude-opus-4-7"), "{texts:?}");
+    again.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_the_model_fails_the_text_is_kept_and_the_reason_is_shown() {
+    let scenario = Scenario::from_toml(
+        "name = \"overloaded\"\n[[steps]]\nat = 0\nlabel = \"Opus 4.7 overloaded\"\n\
+         [steps.models.\"anthropic/claude-opus-4-7\"]\nbehaviour = \"error\"\nerror = \"overloaded\"\n",
+    )
+    .unwrap();
+    let sim = simulator(scenario).await;
+    let profile = Profile::with_keys();
+    profile.write_config(&sim.config_toml());
+    let app = App::launch(&profile).await;
+    prefer(&app, "anthropic/claude-opus-4-7").await;
+    type_and_send(&app, "Summarise the Q3 report").await;
+
+    let reason = app.wait_for("[data-testid=send-reason]").await;
+    // The retries take their backoff (about 0.5 s, then 1 s) in real time.
+    let text = reason.text().await.unwrap();
+    assert!(text.contains("overloaded"), "{text}");
+    assert!(text.contains("the model itself has not changed"), "{text}");
+    assert_eq!(
+        app.attrs("[data-testid=send-reason]", "data-reason").await,
+        ["overloaded"]
+    );
+    let kept = app
+        .eventually(|| compose_text(&app), |t: &String| !t.is_empty())
+        .await;
+    assert_eq!(kept, "Summarise the Q3 report", "the person's text is back");
+    let attempts = sim
+        .requests()
+        .iter()
+        .filter(|r| r.model.as_deref() == Some("claude-opus-4-7"))
+        .count();
+    assert_eq!(attempts, 3, "one try and two retries, no storm");
+    app.close().await;
+}
