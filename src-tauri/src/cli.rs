@@ -41,6 +41,23 @@ pub enum Command {
         /// What to ask.
         prompt: String,
     },
+    /// Manage API keys in the OS keyring.
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Store a provider's API key in the OS keyring; the key is read from stdin, never from
+    /// the command line (where it would land in the shell's history).
+    Set {
+        /// The provider: anthropic, openai, gemini, or one from your config.
+        provider: String,
+    },
+    /// Remove a provider's API key from the OS keyring.
+    Delete { provider: String },
+    /// Say where each provider's key comes from (never the key itself).
+    List,
 }
 
 /// `switchboard ask` exit codes, distinct so scripts can tell the cases apart.

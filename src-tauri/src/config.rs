@@ -102,6 +102,45 @@ pub struct Config {
     pub models: Vec<Model>,
     /// Set by `make demo`: the providers are a simulator, and the window must say so.
     pub demo: Option<DemoSettings>,
+    #[serde(default)]
+    pub network: NetworkSettings,
+}
+
+/// How long to wait for a provider, in seconds.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct NetworkSettings {
+    /// To open a connection.
+    pub connect_timeout_secs: f64,
+    /// From sending a request to the first byte of the answer.
+    pub first_byte_timeout_secs: f64,
+    /// Between two pieces of a streaming answer.
+    pub idle_timeout_secs: f64,
+}
+
+impl Default for NetworkSettings {
+    fn default() -> Self {
+        let defaults = crate::providers::Timeouts::default();
+        Self {
+            connect_timeout_secs: defaults.connect.as_secs_f64(),
+            first_byte_timeout_secs: defaults.first_byte.as_secs_f64(),
+            idle_timeout_secs: defaults.idle.as_secs_f64(),
+        }
+    }
+}
+
+impl NetworkSettings {
+    /// The timeouts, each at least a tenth of a second (a zero would fail every request).
+    pub fn timeouts(&self) -> crate::providers::Timeouts {
+        let secs = |s: f64| {
+            std::time::Duration::from_secs_f64(if s.is_finite() { s.max(0.1) } else { 60.0 })
+        };
+        crate::providers::Timeouts {
+            connect: secs(self.connect_timeout_secs),
+            first_byte: secs(self.first_byte_timeout_secs),
+            idle: secs(self.idle_timeout_secs),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -280,6 +319,28 @@ mod tests {
         let config: Config = toml::from_str("[demo]\nscenario = \"june-2026\"\n").unwrap();
         assert_eq!(config.demo.unwrap().scenario, "june-2026");
         assert_eq!(Config::default().demo, None, "real use is never a demo");
+    }
+
+    #[test]
+    fn timeouts_are_configurable_and_default_to_the_clients_own() {
+        let config: Config =
+            toml::from_str("[network]\nidle_timeout_secs = 5\nfirst_byte_timeout_secs = 0\n")
+                .unwrap();
+        let timeouts = config.network.timeouts();
+        assert_eq!(timeouts.idle, std::time::Duration::from_secs(5));
+        assert_eq!(
+            timeouts.first_byte,
+            std::time::Duration::from_millis(100),
+            "never zero"
+        );
+        assert_eq!(
+            timeouts.connect,
+            crate::providers::Timeouts::default().connect
+        );
+        assert_eq!(
+            Config::default().network.timeouts(),
+            crate::providers::Timeouts::default()
+        );
     }
 
     #[test]

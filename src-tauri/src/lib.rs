@@ -38,6 +38,10 @@ pub fn main() -> ExitCode {
             let _guard = logging::init(&paths.data_dir, "warn");
             run_ask(paths, &model, &prompt)
         }
+        Some(Command::Key(command)) => {
+            let _guard = logging::init(&paths.data_dir, "warn");
+            run_key(paths, command)
+        }
         None => {
             let _guard = logging::init(&paths.data_dir, "info");
             run_window(paths)
@@ -77,7 +81,7 @@ fn run_ask(paths: Paths, model: &str, prompt: &str) -> ExitCode {
         };
         let keys = providers::keys::Keys::system();
         let key_for = move |p: &catalog::Provider| keys.find(p).map(|(secret, _)| secret);
-        let timeouts = providers::Timeouts::default();
+        let timeouts = started.timeouts;
         let http = providers::client::http_client(&timeouts);
         let ctx = SendContext {
             store: &started.store,
@@ -158,6 +162,68 @@ fn run_ask(paths: Paths, model: &str, prompt: &str) -> ExitCode {
     })
 }
 
+fn run_key(paths: Paths, command: cli::KeyCommand) -> ExitCode {
+    use providers::keys::{KeySource, Keys, Secret, keyring_delete, keyring_set};
+    let loaded = config::load(&paths.config_file);
+    let mut catalog = match catalog::Catalog::shipped() {
+        Ok(catalog) => catalog,
+        Err(e) => {
+            eprintln!("switchboard: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    config::apply(&mut catalog, &loaded.config, &paths.config_file);
+    let known = |id: &str| match catalog.provider(id) {
+        Some(p) if p.needs_key() => Ok(p.clone()),
+        Some(_) => Err(format!("{id} needs no key")),
+        None => Err(format!(
+            "there is no provider `{id}`; `switchboard status` lists them"
+        )),
+    };
+    let result = match command {
+        cli::KeyCommand::Set { provider } => known(&provider).and_then(|p| {
+            let mut line = String::new();
+            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                eprintln!("Paste the {} API key and press Enter:", p.name);
+            }
+            std::io::stdin()
+                .read_line(&mut line)
+                .map_err(|e| format!("could not read the key: {e}"))?;
+            let key = line.trim();
+            if key.is_empty() {
+                return Err("no key was given".into());
+            }
+            keyring_set(&p.id, &Secret::new(key)).map_err(|e| e.to_string())?;
+            println!("Stored the {} key in the keyring.", p.name);
+            Ok(())
+        }),
+        cli::KeyCommand::Delete { provider } => known(&provider).and_then(|p| {
+            keyring_delete(&p.id).map_err(|e| e.to_string())?;
+            println!("Removed the {} key from the keyring.", p.name);
+            Ok(())
+        }),
+        cli::KeyCommand::List => {
+            let keys = Keys::system();
+            for p in catalog.providers.iter().filter(|p| p.needs_key()) {
+                let from = match keys.find(p) {
+                    Some((_, KeySource::Keyring)) => "from the keyring".to_string(),
+                    Some((_, KeySource::Environment(var))) => format!("from {var}"),
+                    None => "none".to_string(),
+                };
+                println!("{:<12} {from}", p.id);
+            }
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("switchboard: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn run_status(paths: Paths, json: bool) -> ExitCode {
     let Some(runtime) = cli_runtime() else {
         return ExitCode::FAILURE;
@@ -214,9 +280,10 @@ fn run_window(paths: Paths) -> ExitCode {
         .manage(commands::StartupNotices(started.notices))
         .manage(commands::Demo(started.demo))
         .manage(commands::Sending::default())
-        .manage(commands::Http(providers::client::http_client(
-            &providers::Timeouts::default(),
-        )))
+        .manage(commands::Http(
+            providers::client::http_client(&started.timeouts),
+            started.timeouts,
+        ))
         .manage(commands::Observer(std::sync::Arc::new(
             providers::Unobserved,
         )))

@@ -21,6 +21,7 @@ pub struct Startup {
     pub paths: Paths,
     /// The simulator scenario when this is a demo; `None` in real use.
     pub demo: Option<String>,
+    pub timeouts: crate::providers::Timeouts,
     pub catalog: Catalog,
     pub store: Store,
     pub notices: Vec<Notice>,
@@ -50,6 +51,7 @@ pub async fn start(paths: Paths, now: DateTime<Utc>) -> Result<Startup, StartupE
     Ok(Startup {
         paths,
         demo: loaded.config.demo.map(|d| d.scenario),
+        timeouts: loaded.config.network.timeouts(),
         catalog,
         store: opened.store,
         notices,

@@ -80,12 +80,27 @@ impl Harness {
     }
 
     fn client(&self, provider: &str, key: Option<&str>) -> ProviderClient {
-        ProviderClient::new(
-            http_client(&timeouts()),
+        self.client_with(
             self.provider(provider),
-            key.map(Secret::new),
+            key,
             timeouts(),
             RetryPolicy::default(),
+        )
+    }
+
+    fn client_with(
+        &self,
+        provider: &Provider,
+        key: Option<&str>,
+        timeouts: Timeouts,
+        retry: RetryPolicy,
+    ) -> ProviderClient {
+        ProviderClient::new(
+            http_client(&timeouts),
+            provider,
+            key.map(Secret::new),
+            timeouts,
+            retry,
             Arc::new(self.clock.clone()),
         )
         .expect("loopback endpoints are allowed")
@@ -109,13 +124,11 @@ impl Harness {
         key: Option<&str>,
     ) -> (Result<Completion, SendError>, Vec<ChatEvent>) {
         let request = ChatRequest {
-            model: model.to_string(),
-            system: None,
             messages: vec![ChatMessage {
                 role: Role::User,
                 text: prompt.to_string(),
             }],
-            max_tokens: 256,
+            ..hi(model)
         };
         let mut events = Vec::new();
         let result = self
@@ -131,6 +144,19 @@ impl Harness {
             .iter()
             .filter(|r| r.model.as_deref() == Some(model))
             .count()
+    }
+}
+
+/// A one-line question to `model`.
+fn hi(model: &str) -> ChatRequest {
+    ChatRequest {
+        model: model.to_string(),
+        system: None,
+        messages: vec![ChatMessage {
+            role: Role::User,
+            text: "hi".into(),
+        }],
+        max_tokens: 256,
     }
 }
 
@@ -388,26 +414,9 @@ async fn a_closed_port_is_a_connect_failure() {
     let h = Harness::start(Scenario::builtin("healthy").unwrap()).await;
     let mut provider = h.provider("ollama").clone();
     provider.base_url = format!("http://127.0.0.1:{port}");
-    let client = ProviderClient::new(
-        http_client(&timeouts()),
-        &provider,
-        None,
-        timeouts(),
-        RetryPolicy::default(),
-        Arc::new(h.clock.clone()),
-    )
-    .unwrap();
-    let request = ChatRequest {
-        model: "llama3.2".into(),
-        system: None,
-        messages: vec![ChatMessage {
-            role: Role::User,
-            text: "hi".into(),
-        }],
-        max_tokens: 16,
-    };
+    let client = h.client_with(&provider, None, timeouts(), RetryPolicy::default());
     let error = client
-        .chat(&request, h.heard.as_ref(), &mut |_| {})
+        .chat(&hi("llama3.2"), h.heard.as_ref(), &mut |_| {})
         .await
         .expect_err("nothing listens");
     assert_eq!(
@@ -422,12 +431,9 @@ async fn a_stall_before_the_headers_times_out() {
         "[steps.models.\"openai/gpt-5\"]\nbehaviour = \"stall\"\nseconds = 3\n",
     )
     .await;
-    let mut provider = h.provider("openai").clone();
-    provider.base_url = h.sim.provider_url("openai");
-    let client = ProviderClient::new(
-        http_client(&timeouts()),
-        &provider,
-        Some(Secret::new("sk")),
+    let client = h.client_with(
+        h.provider("openai"),
+        Some("sk"),
         Timeouts {
             first_byte: Duration::from_millis(300),
             ..timeouts()
@@ -436,20 +442,9 @@ async fn a_stall_before_the_headers_times_out() {
             max_retries: 0,
             ..RetryPolicy::default()
         },
-        Arc::new(h.clock.clone()),
-    )
-    .unwrap();
-    let request = ChatRequest {
-        model: "gpt-5".into(),
-        system: None,
-        messages: vec![ChatMessage {
-            role: Role::User,
-            text: "hi".into(),
-        }],
-        max_tokens: 16,
-    };
+    );
     let error = client
-        .chat(&request, h.heard.as_ref(), &mut |_| {})
+        .chat(&hi("gpt-5"), h.heard.as_ref(), &mut |_| {})
         .await
         .expect_err("stalled");
     assert_eq!(
@@ -513,5 +508,40 @@ async fn the_simulators_config_is_a_valid_switchboard_config_marked_as_a_demo() 
     assert_eq!(
         catalog.provider("anthropic").unwrap().base_url,
         h.sim.provider_url("anthropic")
+    );
+}
+
+#[tokio::test]
+async fn a_stream_that_stalls_part_way_ends_as_stalled_with_its_text_kept() {
+    let h = Harness::with_models(
+        "[steps.models.\"openai/gpt-5\"]\nbehaviour = \"ok\"\nchunk_ms = 1000\n",
+    )
+    .await;
+    let client = h.client_with(
+        h.provider("openai"),
+        Some("sk"),
+        Timeouts {
+            idle: Duration::from_millis(300),
+            ..timeouts()
+        },
+        RetryPolicy::default(),
+    );
+    let error = client
+        .chat(&hi("gpt-5"), h.heard.as_ref(), &mut |_| {})
+        .await
+        .expect_err("a chunk every second is slower than the idle timeout");
+    assert_eq!(
+        error.failure.class,
+        FailureClass::StreamBroken(StreamBreak::Stalled)
+    );
+    assert_eq!(
+        error.failure.class.reason(),
+        Some(ReasonKind::ElevatedErrors)
+    );
+    let whole = stubs::answer_text("gpt-5", "hi");
+    assert!(
+        whole.starts_with(&error.partial_text),
+        "{:?}",
+        error.partial_text
     );
 }

@@ -35,8 +35,8 @@ pub struct Demo(pub Option<String>);
 #[derive(Default)]
 pub struct Sending(Mutex<HashMap<String, CancellationToken>>);
 
-/// The one HTTP client every provider request goes through.
-pub struct Http(pub reqwest::Client);
+/// The one HTTP client every provider request goes through, and its timeouts.
+pub struct Http(pub reqwest::Client, pub Timeouts);
 
 /// Where attempts are reported (the health engine).
 pub struct Observer(pub Arc<dyn AttemptObserver>);
@@ -146,7 +146,7 @@ pub async fn send_message(
         key_for: &key_for,
         observer: observer.0.as_ref(),
         clock: Arc::new(SystemClock),
-        timeouts: Timeouts::default(),
+        timeouts: http.1,
         retry: RetryPolicy::default(),
     };
     let mut forward = |event: SendEvent| {

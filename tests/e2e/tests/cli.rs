@@ -1,0 +1,127 @@
+//! The terminal door: `switchboard ask` and `switchboard key list`, the real binary against
+//! the simulator.
+
+use std::process::Output;
+use std::sync::Arc;
+use switchboard_e2e::Profile;
+use switchboard_sim::{Scenario, SimOptions, Simulator, stubs};
+
+async fn simulator(models: &str) -> Simulator {
+    let text = format!("name = \"cli\"\n[[steps]]\nat = 0\nlabel = \"cli\"\n{models}");
+    Simulator::start(
+        Scenario::from_toml(&text).expect("the test scenario parses"),
+        SimOptions {
+            port: None,
+            manual_clock: true,
+        },
+    )
+    .await
+    .expect("the simulator starts")
+}
+
+/// Runs the binary off the async threads, so the in-process simulator keeps answering.
+async fn run(profile: &Arc<Profile>, args: &[&str]) -> Output {
+    let profile = profile.clone();
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        profile.run_cli(&args)
+    })
+    .await
+    .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ask_streams_the_answer_to_stdout_and_names_the_model() {
+    let sim = simulator("").await;
+    let profile = Arc::new(Profile::with_keys());
+    profile.write_config(&sim.config_toml());
+    let out = run(
+        &profile,
+        &[
+            "ask",
+            "--model",
+            "anthropic/claude-opus-4-7",
+            "Name a river",
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        format!(
+            "{}\n",
+            stubs::answer_text("claude-opus-4-7", "Name a river")
+        )
+    );
+    assert!(text(&out.stderr).contains("answered by Claude Opus 4.7"));
+    // A bare id works when only one provider has it.
+    let out = run(&profile, &["ask", "--model", "gpt-5", "Name a river"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ask_says_why_on_stderr_with_a_distinct_exit_code() {
+    let sim = simulator(
+        "[steps.models.\"anthropic/claude-opus-4-7\"]\nbehaviour = \"error\"\nerror = \"bad_key\"\n\
+         [steps.models.\"openai/gpt-5\"]\nbehaviour = \"cut\"\nafter_tokens = 3\n",
+    )
+    .await;
+    let profile = Arc::new(Profile::with_keys());
+    profile.write_config(&sim.config_toml());
+
+    let out = run(
+        &profile,
+        &["ask", "--model", "anthropic/claude-opus-4-7", "hi"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(3), "unavailable");
+    let err = text(&out.stderr);
+    assert!(err.contains("Anthropic rejected your API key"), "{err}");
+    assert!(err.contains("service itself is working"), "{err}");
+    assert!(text(&out.stdout).is_empty());
+
+    let out = run(&profile, &["ask", "--model", "openai/gpt-5", "hi"]).await;
+    assert_eq!(out.status.code(), Some(4), "broke off part-way");
+    let partial = text(&out.stdout);
+    assert!(
+        !partial.trim().is_empty()
+            && stubs::answer_text("gpt-5", "hi").starts_with(partial.trim_end()),
+        "what arrived is printed: {partial:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ask_without_a_key_says_what_to_do_and_sends_nothing() {
+    let sim = simulator("").await;
+    let profile = Arc::new(Profile::new());
+    profile.write_config(&sim.config_toml());
+    let out = run(
+        &profile,
+        &["ask", "--model", "anthropic/claude-opus-4-7", "hi"],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(3));
+    assert!(text(&out.stderr).contains("Add an Anthropic API key to use Claude"));
+    assert!(sim.requests().is_empty(), "no request without a key");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_list_says_where_each_key_comes_from_without_showing_it() {
+    let profile = Arc::new(Profile::with_keys());
+    let out = run(&profile, &["key", "list"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let listed = text(&out.stdout);
+    assert!(
+        listed.contains("anthropic") && listed.contains("from ANTHROPIC_API_KEY"),
+        "{listed}"
+    );
+    assert!(
+        !listed.contains("sk-sim-e2e") && !text(&out.stderr).contains("sk-sim-e2e"),
+        "never the key itself"
+    );
+}
