@@ -15,12 +15,8 @@ use crate::store::{Conversation, Message, MessageStatus, Store, new_id};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
-/// How often a streaming answer is written to the database: often enough that a crash
-/// loses at most this much of what was shown.
-const SAVE_EVERY: Duration = Duration::from_millis(250);
 /// The longest answer asked for.
 const MAX_TOKENS: u32 = 4096;
 
@@ -168,23 +164,17 @@ pub async fn send(
     };
     let chat = client.chat(&request, ctx.observer, &mut forward);
     tokio::pin!(chat);
-    let mut last_save = Instant::now();
     let started = now;
     let result = loop {
         tokio::select! {
             biased;
             _ = cancel.cancelled() => break None,
             Some(event) = rx.recv() => {
-                handle(event, &mut answer, catalog_model, provider, started, on_event);
-                if last_save.elapsed() >= SAVE_EVERY {
-                    answer.updated_at = ctx.clock.now();
-                    ctx.store.update_message(&answer).await?;
-                    last_save = Instant::now();
-                }
+                save_then_show(ctx, event, &mut answer, catalog_model, provider, started, on_event).await?;
             }
             result = &mut chat => {
                 while let Ok(event) = rx.try_recv() {
-                    handle(event, &mut answer, catalog_model, provider, started, on_event);
+                    save_then_show(ctx, event, &mut answer, catalog_model, provider, started, on_event).await?;
                 }
                 break Some(result);
             }
@@ -246,18 +236,23 @@ pub async fn send(
     Ok(SendOutcome { answer, reason })
 }
 
-fn handle(
+/// Every piece of text is in the database before it is on screen: a crash loses nothing
+/// the person has seen.
+async fn save_then_show(
+    ctx: &SendContext<'_>,
     event: ChatEvent,
     answer: &mut Message,
     model: &crate::catalog::Model,
     provider: &Provider,
     since: chrono::DateTime<chrono::Utc>,
     on_event: &mut (dyn FnMut(SendEvent) + Send),
-) {
+) -> Result<(), AssistantError> {
     match event {
         ChatEvent::Attempt(_) => {}
         ChatEvent::Text(chunk) => {
             answer.text.push_str(&chunk);
+            answer.updated_at = ctx.clock.now();
+            ctx.store.update_message(answer).await?;
             on_event(SendEvent::Text {
                 message_id: answer.id.clone(),
                 chunk,
@@ -280,6 +275,7 @@ fn handle(
             });
         }
     }
+    Ok(())
 }
 
 /// The conversation as the model should see it: what was said and answered, without

@@ -1,0 +1,268 @@
+//! Sending messages end to end through the core: the store, the provider client and the
+//! simulator. Nothing typed is ever lost.
+
+use std::sync::Arc;
+use switchboard_lib::assistant::AssistantError;
+use switchboard_lib::assistant::send::{SendContext, SendEvent, send};
+use switchboard_lib::catalog::{Catalog, ModelRef, Provider};
+use switchboard_lib::clock::ManualClock;
+use switchboard_lib::health::ReasonKind;
+use switchboard_lib::providers::keys::Secret;
+use switchboard_lib::providers::retry::RetryPolicy;
+use switchboard_lib::providers::{Role, Timeouts, Unobserved, client::http_client};
+use switchboard_lib::store::{MessageStatus, Store};
+use switchboard_sim::{Scenario, SimOptions, Simulator, stubs};
+use tokio_util::sync::CancellationToken;
+
+struct World {
+    _sim: Simulator,
+    catalog: Catalog,
+    store: Store,
+    clock: ManualClock,
+    http: reqwest::Client,
+}
+
+async fn world(models: &str) -> World {
+    let text = format!("name = \"t\"\n[[steps]]\nat = 0\nlabel = \"t\"\n{models}");
+    let sim = Simulator::start(
+        Scenario::from_toml(&text).unwrap(),
+        SimOptions {
+            port: None,
+            manual_clock: true,
+        },
+    )
+    .await
+    .unwrap();
+    let mut catalog = Catalog::shipped().unwrap();
+    for provider in &mut catalog.providers {
+        provider.base_url = sim.provider_url(&provider.id);
+    }
+    World {
+        _sim: sim,
+        catalog,
+        store: Store::in_memory().await.unwrap(),
+        clock: ManualClock::new(chrono::Utc::now()),
+        http: http_client(&Timeouts::default()),
+    }
+}
+
+fn with_key(_: &Provider) -> Option<Secret> {
+    Some(Secret::new("sk-sim"))
+}
+
+fn no_key(_: &Provider) -> Option<Secret> {
+    None
+}
+
+impl World {
+    fn ctx<'a>(
+        &'a self,
+        key_for: &'a (dyn Fn(&Provider) -> Option<Secret> + Send + Sync),
+    ) -> SendContext<'a> {
+        SendContext {
+            store: &self.store,
+            catalog: &self.catalog,
+            http: &self.http,
+            key_for,
+            observer: &Unobserved,
+            clock: Arc::new(self.clock.clone()),
+            timeouts: Timeouts::default(),
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+fn opus() -> ModelRef {
+    ModelRef::new("anthropic", "claude-opus-4-7")
+}
+
+#[tokio::test]
+async fn an_answer_is_stored_whole_and_the_draft_cleared() {
+    let w = world("").await;
+    let mut events = Vec::new();
+    let outcome = send(
+        &w.ctx(&with_key),
+        None,
+        "Name a river",
+        &opus(),
+        CancellationToken::new(),
+        &mut |e| events.push(e),
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.answer.status, MessageStatus::Complete);
+    assert!(outcome.reason.is_none());
+    let conversation = &w.store.conversations().await.unwrap()[0];
+    assert_eq!(conversation.title, "Name a river");
+    let messages = w.store.messages(&conversation.id).await.unwrap();
+    assert_eq!(messages.len(), 2);
+    assert_eq!(
+        (messages[0].role, messages[0].status),
+        (Role::User, MessageStatus::Sent)
+    );
+    assert_eq!(
+        messages[1].text,
+        stubs::answer_text("claude-opus-4-7", "Name a river")
+    );
+    assert_eq!(
+        messages[1].model,
+        Some(opus()),
+        "labelled with the model that wrote it"
+    );
+    assert_eq!(w.store.draft(&conversation.id).await.unwrap(), "");
+    assert!(matches!(events.first(), Some(SendEvent::Started { .. })));
+    assert!(matches!(events.last(), Some(SendEvent::Finished { .. })));
+
+    // The next message in the same conversation carries the history.
+    let again = send(
+        &w.ctx(&with_key),
+        Some(&conversation.id),
+        "And another",
+        &opus(),
+        CancellationToken::new(),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.answer.conversation_id, conversation.id);
+    assert_eq!(w.store.messages(&conversation.id).await.unwrap().len(), 4);
+}
+
+#[tokio::test]
+async fn a_failed_request_keeps_the_text_as_a_draft_and_says_why() {
+    let w = world("[steps.models.\"anthropic/claude-opus-4-7\"]\nbehaviour = \"error\"\nerror = \"overloaded\"\n").await;
+    let mut restored = None;
+    let outcome = send(
+        &w.ctx(&with_key),
+        None,
+        "Summarise the report",
+        &opus(),
+        CancellationToken::new(),
+        &mut |e| {
+            if let SendEvent::Failed { restore_text, .. } = e {
+                restored = Some(restore_text);
+            }
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(restored.as_deref(), Some("Summarise the report"));
+    let reason = outcome.reason.expect("a reason");
+    assert_eq!(reason.kind, ReasonKind::Overloaded);
+    assert!(reason.message.contains("the model itself has not changed"));
+    let conversation = &w.store.conversations().await.unwrap()[0];
+    let messages = w.store.messages(&conversation.id).await.unwrap();
+    assert_eq!(messages[0].status, MessageStatus::Failed);
+    assert_eq!(
+        messages[0].text, "Summarise the report",
+        "the question is kept"
+    );
+    assert_eq!(messages[1].status, MessageStatus::Failed);
+    assert!(
+        messages[1].failure.is_some(),
+        "the provider's words are kept for the details"
+    );
+    assert_eq!(
+        w.store.draft(&conversation.id).await.unwrap(),
+        "Summarise the report"
+    );
+}
+
+#[tokio::test]
+async fn a_cut_stream_is_stored_as_incomplete_with_its_text() {
+    let w = world(
+        "[steps.models.\"anthropic/claude-opus-4-7\"]\nbehaviour = \"cut\"\nafter_tokens = 5\n",
+    )
+    .await;
+    let outcome = send(
+        &w.ctx(&with_key),
+        None,
+        "Tell me a story",
+        &opus(),
+        CancellationToken::new(),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.answer.status, MessageStatus::Incomplete);
+    let stored = w
+        .store
+        .messages(&outcome.answer.conversation_id)
+        .await
+        .unwrap();
+    assert_eq!(stored[1].text, outcome.answer.text);
+    assert!(stubs::answer_text("claude-opus-4-7", "Tell me a story").starts_with(&stored[1].text));
+    assert!(!stored[1].text.is_empty());
+    assert_eq!(
+        stored[0].status,
+        MessageStatus::Sent,
+        "the question got a (partial) answer"
+    );
+}
+
+#[tokio::test]
+async fn stopping_keeps_what_arrived_and_the_question() {
+    let w =
+        world("[steps.models.\"anthropic/claude-opus-4-7\"]\nbehaviour = \"ok\"\nchunk_ms = 200\n")
+            .await;
+    let cancel = CancellationToken::new();
+    let stop = cancel.clone();
+    let mut shown = String::new();
+    let outcome = send(
+        &w.ctx(&with_key),
+        None,
+        "Write an essay",
+        &opus(),
+        cancel,
+        &mut |e| {
+            if let SendEvent::Text { chunk, .. } = e {
+                shown.push_str(&chunk);
+                stop.cancel();
+            }
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.answer.status, MessageStatus::Cancelled);
+    let stored = w
+        .store
+        .messages(&outcome.answer.conversation_id)
+        .await
+        .unwrap();
+    assert_eq!(stored[1].text, shown, "everything shown was saved");
+    assert!(!shown.is_empty());
+}
+
+#[tokio::test]
+async fn without_a_key_nothing_is_sent_or_stored_and_the_person_is_told_what_to_do() {
+    let w = world("").await;
+    let error = send(
+        &w.ctx(&no_key),
+        None,
+        "hello",
+        &opus(),
+        CancellationToken::new(),
+        &mut |_| {},
+    )
+    .await
+    .unwrap_err();
+    match error {
+        AssistantError::NotConfigured(reason) => {
+            assert_eq!(reason.headline, "Add an Anthropic API key to use Claude")
+        }
+        other => panic!("expected NotConfigured, got {other:?}"),
+    }
+    assert!(w.store.conversations().await.unwrap().is_empty());
+    assert!(matches!(
+        send(
+            &w.ctx(&with_key),
+            None,
+            "   ",
+            &opus(),
+            CancellationToken::new(),
+            &mut |_| {}
+        )
+        .await,
+        Err(AssistantError::EmptyMessage)
+    ));
+}
