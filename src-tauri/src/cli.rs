@@ -183,7 +183,23 @@ pub fn render_table(lines: &[StatusLine]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::health::assess_configuration;
+    use crate::health::engine::{HealthEngine, HealthSettings};
+
+    /// Availability with no key anywhere: every keyed model needs one.
+    fn assess_configuration(
+        catalog: &Catalog,
+        has_key: fn(&crate::catalog::Provider) -> bool,
+        now: DateTime<Utc>,
+    ) -> Vec<crate::health::ModelAvailability> {
+        HealthEngine::new(
+            catalog.clone(),
+            HealthSettings::default(),
+            has_key,
+            Vec::new(),
+            now,
+        )
+        .availability()
+    }
 
     #[test]
     fn json_has_one_object_per_model_with_the_documented_fields() {

@@ -83,12 +83,31 @@ fn run_ask(paths: Paths, model: &str, prompt: &str) -> ExitCode {
         let key_for = move |p: &catalog::Provider| keys.find(p).map(|(secret, _)| secret);
         let timeouts = started.timeouts;
         let http = providers::client::http_client(&timeouts);
+        let engine = match startup::health_engine(&started, chrono::Utc::now()).await {
+            Ok(engine) => engine,
+            Err(e) => {
+                eprintln!("switchboard: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let (health, changes) = health::service::HealthService::new(
+            engine,
+            &started.catalog,
+            http.clone(),
+            std::sync::Arc::new(clock::SystemClock),
+        );
+        // What this request shows about the model is kept for the window and `status`.
+        let history = tokio::spawn(health::service::deliver(
+            changes,
+            started.store.clone(),
+            |_| {},
+        ));
         let ctx = SendContext {
             store: &started.store,
             catalog: &started.catalog,
             http: &http,
             key_for: &key_for,
-            observer: &providers::Unobserved,
+            observer: &health,
             clock: std::sync::Arc::new(clock::SystemClock),
             timeouts,
             retry: providers::retry::RetryPolicy::default(),
@@ -119,6 +138,9 @@ fn run_ask(paths: Paths, model: &str, prompt: &str) -> ExitCode {
             _ => {}
         };
         let result = send(&ctx, None, prompt, &model, cancel, &mut print).await;
+        drop(ctx);
+        drop(health);
+        let _ = history.await;
         started.store.close().await;
         let display = started
             .catalog
@@ -247,7 +269,13 @@ fn run_status(paths: Paths, json: bool) -> ExitCode {
             .await
             .ok()
             .flatten();
-        let availability = startup::current_availability(&started.catalog, now);
+        let availability = match startup::health_engine(&started, now).await {
+            Ok(engine) => engine.availability(),
+            Err(e) => {
+                eprintln!("switchboard: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
         let lines = cli::status_lines(&started.catalog, &availability, preferred.as_ref());
         if json {
             println!("{}", cli::render_json(&lines));
@@ -268,6 +296,22 @@ fn run_window(paths: Paths) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let now = chrono::Utc::now();
+    let engine = match tauri::async_runtime::block_on(startup::health_engine(&started, now)) {
+        Ok(engine) => engine,
+        Err(e) => {
+            eprintln!("switchboard: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let http = providers::client::http_client(&started.timeouts);
+    let (health, changes) = health::service::HealthService::new(
+        engine,
+        &started.catalog,
+        http.clone(),
+        std::sync::Arc::new(clock::SystemClock),
+    );
+    let history = started.store.clone();
     let bindings = commands::bindings();
     let title = match &started.demo {
         Some(scenario) => format!("Switchboard — DEMO: simulated providers ({scenario})"),
@@ -280,15 +324,18 @@ fn run_window(paths: Paths) -> ExitCode {
         .manage(commands::StartupNotices(started.notices))
         .manage(commands::Demo(started.demo))
         .manage(commands::Sending::default())
-        .manage(commands::Http(
-            providers::client::http_client(&started.timeouts),
-            started.timeouts,
-        ))
-        .manage(commands::Observer(std::sync::Arc::new(
-            providers::Unobserved,
-        )))
+        .manage(commands::Http(http, started.timeouts))
+        .manage(health)
         .setup(move |app| {
             bindings.mount_events(app);
+            // Every availability change is written to the history, then shown.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(health::service::deliver(changes, history, move |t| {
+                use tauri_specta::Event;
+                if let Err(error) = commands::AvailabilityChanged(t.to.clone()).emit(&handle) {
+                    tracing::warn!(%error, "could not show an availability change");
+                }
+            }));
             if let Some(window) = app.get_webview_window("main") {
                 window.set_title(&title)?;
             }

@@ -4,9 +4,7 @@ use crate::assistant::{self, AssistantError};
 use crate::catalog::{Catalog, Model, ModelRef, Provider};
 use crate::health::ModelAvailability;
 use crate::notice::Notice;
-use crate::startup::current_availability;
 use crate::store::Store;
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -26,12 +24,12 @@ pub async fn overview(
     store: &Store,
     notices: &[Notice],
     demo: Option<&str>,
-    now: DateTime<Utc>,
+    availability: Vec<ModelAvailability>,
 ) -> Result<Overview, AssistantError> {
     Ok(Overview {
         providers: catalog.providers.clone(),
         models: catalog.models.clone(),
-        availability: current_availability(catalog, now),
+        availability,
         preferred: assistant::preferred_model(store, catalog).await?,
         notices: notices.to_vec(),
         demo: demo.map(str::to_string),

@@ -3,8 +3,9 @@
 
 use crate::catalog::{Catalog, CatalogError};
 use crate::config::{self, Paths};
-use crate::health::{self, ModelAvailability};
+use crate::health::engine::{HealthEngine, HealthSettings};
 use crate::notice::Notice;
+use crate::providers::keys::Keys;
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Utc};
 
@@ -58,11 +59,19 @@ pub async fn start(paths: Paths, now: DateTime<Utc>) -> Result<Startup, StartupE
     })
 }
 
-/// Availability as far as this process can tell now; keys come from the environment.
-pub fn current_availability(catalog: &Catalog, now: DateTime<Utc>) -> Vec<ModelAvailability> {
-    health::assess_configuration(
-        catalog,
-        |provider| health::key_in_env(provider, |key| std::env::var(key).ok()),
+/// The availability engine, starting from the last known state in the database; a provider
+/// has a key when the keyring or its environment variable holds one.
+pub async fn health_engine(
+    started: &Startup,
+    now: DateTime<Utc>,
+) -> Result<HealthEngine, StoreError> {
+    let last_known = started.store.last_known().await?;
+    let keys = Keys::system();
+    Ok(HealthEngine::new(
+        started.catalog.clone(),
+        HealthSettings::default(),
+        |provider| keys.find(provider).is_some(),
+        last_known,
         now,
-    )
+    ))
 }

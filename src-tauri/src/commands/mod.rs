@@ -8,11 +8,12 @@ use crate::catalog::{Catalog, ModelRef};
 use crate::clock::SystemClock;
 use crate::error::UiError;
 use crate::health::ModelAvailability;
+use crate::health::service::HealthService;
 use crate::notice::Notice;
 use crate::overview::{self, Overview};
+use crate::providers::Timeouts;
 use crate::providers::keys::Keys;
 use crate::providers::retry::RetryPolicy;
-use crate::providers::{AttemptObserver, Timeouts};
 use crate::store::Store;
 use crate::store::{Conversation, Message};
 use chrono::Utc;
@@ -38,9 +39,6 @@ pub struct Sending(Mutex<HashMap<String, CancellationToken>>);
 /// The one HTTP client every provider request goes through, and its timeouts.
 pub struct Http(pub reqwest::Client, pub Timeouts);
 
-/// Where attempts are reported (the health engine).
-pub struct Observer(pub Arc<dyn AttemptObserver>);
-
 /// A model's availability changed.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
 pub struct AvailabilityChanged(pub ModelAvailability);
@@ -56,8 +54,16 @@ pub async fn get_overview(
     store: State<'_, Store>,
     notices: State<'_, StartupNotices>,
     demo: State<'_, Demo>,
+    health: State<'_, Arc<HealthService>>,
 ) -> Result<Overview, UiError> {
-    Ok(overview::overview(&catalog, &store, &notices.0, demo.0.as_deref(), Utc::now()).await?)
+    Ok(overview::overview(
+        &catalog,
+        &store,
+        &notices.0,
+        demo.0.as_deref(),
+        health.availability(),
+    )
+    .await?)
 }
 
 #[tauri::command]
@@ -123,7 +129,7 @@ pub async fn send_message(
     catalog: State<'_, Catalog>,
     store: State<'_, Store>,
     http: State<'_, Http>,
-    observer: State<'_, Observer>,
+    health: State<'_, Arc<HealthService>>,
     sending: State<'_, Sending>,
     send_id: String,
     conversation_id: Option<String>,
@@ -144,7 +150,7 @@ pub async fn send_message(
         catalog: &catalog,
         http: &http.0,
         key_for: &key_for,
-        observer: observer.0.as_ref(),
+        observer: &*health,
         clock: Arc::new(SystemClock),
         timeouts: http.1,
         retry: RetryPolicy::default(),

@@ -59,6 +59,133 @@ pub fn unknown(provider: &Provider, model: &Model) -> Reason {
     }
 }
 
+/// The workspace admin turned the provider or model off.
+pub fn admin_disabled(
+    provider: &Provider,
+    model: &Model,
+    rule: &super::engine::PolicyRule,
+) -> Reason {
+    let scope = match &rule.model {
+        Some(_) => model.display_name.clone(),
+        None => format!("{} models", provider.name),
+    };
+    let until = match rule.until {
+        Some(until) => format!(" until {}", until.format("%H:%M UTC")),
+        None => String::new(),
+    };
+    Reason {
+        kind: ReasonKind::AdminDisabled,
+        side: ReasonKind::AdminDisabled.side(),
+        source: EvidenceSource::WorkspaceAdmin,
+        headline: format!("Your workspace has turned off {scope}"),
+        message: format!(
+            "Your workspace has turned off {scope}{until}: \"{}\" This is your workspace's \
+             policy, not a problem with {}'s service or a change in the model. Pick another \
+             model, or ask your workspace admin. Source: the workspace policy; it is read again \
+             every minute.",
+            rule.message.trim(),
+            provider.name
+        ),
+    }
+}
+
+/// No answer from anyone: the connectivity check failed too.
+pub fn offline(provider: &Provider, model: &Model, checked: DateTime<Utc>) -> Reason {
+    Reason {
+        kind: ReasonKind::Offline,
+        side: ReasonKind::Offline.side(),
+        source: EvidenceSource::ConnectivityCheck,
+        headline: "You appear to be offline".into(),
+        message: format!(
+            "You appear to be offline, so {} can't be reached. {}'s service may be fine — \
+             and the model itself has not changed. Check your connection. Source: no answer to \
+             this app's requests, and a connectivity check at {} failed too; it is checked \
+             again when you send a message.",
+            model.display_name,
+            provider.name,
+            checked.format("%H:%M UTC")
+        ),
+    }
+}
+
+/// The provider's status page reports an incident covering this model.
+pub fn provider_incident(
+    provider: &Provider,
+    model: &Model,
+    incident: &super::engine::IncidentEvidence,
+    own_failures_too: bool,
+) -> Reason {
+    let link = incident
+        .link
+        .as_deref()
+        .map(|l| format!(" ({l})"))
+        .unwrap_or_default();
+    let ours = if own_failures_too {
+        " This app's own requests to it are failing too."
+    } else {
+        ""
+    };
+    Reason {
+        kind: ReasonKind::ProviderIncident,
+        side: ReasonKind::ProviderIncident.side(),
+        source: EvidenceSource::StatusPage,
+        headline: format!("{} reports: {}", provider.name, incident.title),
+        message: format!(
+            "{name} reports \"{title}\", which covers {model}, since {since} ({status}).{ours} This is a temporary \
+             service problem at {name} — the model itself has not changed. You can wait, or \
+             pick another model for now. Source: {name}'s status page{link}; it is read again \
+             within a minute.",
+            name = provider.name,
+            title = incident.title,
+            since = incident.since.format("%H:%M UTC"),
+            status = incident.status,
+            model = model.display_name,
+        ),
+    }
+}
+
+/// A scheduled maintenance in progress covers this model.
+pub fn maintenance(
+    provider: &Provider,
+    model: &Model,
+    maintenance: &super::engine::IncidentEvidence,
+) -> Reason {
+    Reason {
+        kind: ReasonKind::Maintenance,
+        side: ReasonKind::Maintenance.side(),
+        source: EvidenceSource::StatusPage,
+        headline: format!("Scheduled maintenance at {}", provider.name),
+        message: format!(
+            "{name} is doing scheduled maintenance (\"{title}\", since {since}), so {model} \
+             may not answer. This is planned work on {name}'s side — the model itself has not \
+             changed. Wait for it to end, or pick another model. Source: {name}'s status page; \
+             it is read again within a minute.",
+            name = provider.name,
+            title = maintenance.title,
+            since = maintenance.since.format("%H:%M UTC"),
+            model = model.display_name,
+        ),
+    }
+}
+
+/// The model answered.
+pub fn healthy(provider: &Provider, model: &Model, at: DateTime<Utc>) -> Reason {
+    Reason {
+        kind: ReasonKind::Healthy,
+        side: ReasonKind::Healthy.side(),
+        source: EvidenceSource::OwnRequests,
+        headline: format!("Answered at {}", at.format("%H:%M UTC")),
+        message: format!(
+            "{} answered this app's last request at {}. Nothing is known to be wrong on either \
+             side. Source: {}'s answer to this app's own request; it is checked again with \
+             every message.",
+            model.display_name,
+            at.format("%H:%M UTC"),
+            provider.name
+        ),
+    }
+}
+
 /// What this app's own request came to, for the message about it.
 #[derive(Debug, Clone)]
 pub struct OwnRequest<'a> {

@@ -1,24 +1,26 @@
 //! Per-model availability: what Switchboard concludes about each (provider, model), with one
 //! reason, the side the problem is on, and a message a person can act on.
 //!
-//! The vocabulary (states, reason kinds, sides, sources) is complete here so the UI, the
-//! store and the CLI carry it from the start; this module currently decides from
-//! configuration alone (is there a key?). Live signals — own traffic, status pages,
-//! connectivity, workspace policy — feed the same types.
+//! The vocabulary (states, reason kinds, sides, sources) lives here; [`engine`] decides from
+//! the signals (own traffic, status pages, connectivity, workspace policy), [`message`] puts
+//! each decision into words, and [`service`] runs the engine inside the app.
 //!
 //! ```
-//! use switchboard_lib::{catalog::Catalog, health::{assess_configuration, ReasonKind}};
-//! let catalog = Catalog::shipped().unwrap();
+//! use switchboard_lib::catalog::Catalog;
+//! use switchboard_lib::health::{ReasonKind, engine::{HealthEngine, HealthSettings}};
 //! let now = chrono::Utc::now();
-//! let all = assess_configuration(&catalog, |_provider| false, now);
-//! let opus = all.iter().find(|a| a.model.model == "claude-opus-4-7").unwrap();
+//! let engine = HealthEngine::new(Catalog::shipped().unwrap(), HealthSettings::default(),
+//!     |_provider| false, Vec::new(), now);
+//! let opus = engine.availability().into_iter().find(|a| a.model.model == "claude-opus-4-7").unwrap();
 //! assert_eq!(opus.reason.kind, ReasonKind::NotConfigured);
 //! assert_eq!(opus.reason.headline, "Add an Anthropic API key to use Claude");
 //! ```
 
+pub mod engine;
 pub mod message;
+pub mod service;
 
-use crate::catalog::{Catalog, ModelRef, Provider};
+use crate::catalog::ModelRef;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -138,75 +140,30 @@ pub struct ModelAvailability {
     pub stale: bool,
 }
 
-/// Availability from configuration alone: a provider that needs a key and has none is
-/// `not_configured`; everything else is `unknown` until a signal arrives.
-pub fn assess_configuration(
-    catalog: &Catalog,
-    has_key: impl Fn(&Provider) -> bool,
-    now: DateTime<Utc>,
-) -> Vec<ModelAvailability> {
-    catalog
-        .models
-        .iter()
-        .filter_map(|model| {
-            let provider = catalog.provider(&model.provider)?;
-            let (state, reason) = if provider.needs_key() && !has_key(provider) {
-                (
-                    AvailabilityState::Disabled,
-                    message::not_configured(provider, model),
-                )
-            } else {
-                (
-                    AvailabilityState::Unknown,
-                    message::unknown(provider, model),
-                )
-            };
-            Some(ModelAvailability {
-                model: ModelRef::new(&model.provider, &model.id),
-                state,
-                reason,
-                since: Some(now),
-                next_check: None,
-                stale: false,
-            })
-        })
-        .collect()
-}
-
-/// A key is present when the provider's key variable is set to something.
-pub fn key_in_env(provider: &Provider, env: impl Fn(&str) -> Option<String>) -> bool {
-    provider.needs_key() && env(&provider.api_key_env).is_some_and(|v| !v.trim().is_empty())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn models_without_a_key_are_not_configured_and_local_ones_unknown() {
-        let catalog = Catalog::shipped().unwrap();
-        let has_openai = |p: &Provider| p.id == "openai";
-        let all = assess_configuration(&catalog, has_openai, Utc::now());
-        assert_eq!(all.len(), catalog.models.len(), "one entry per model");
-        for entry in &all {
-            let expected = match entry.model.provider.as_str() {
-                "anthropic" | "gemini" => ReasonKind::NotConfigured,
-                "openai" | "ollama" => ReasonKind::Unknown,
-                other => panic!("unexpected provider {other}"),
-            };
-            assert_eq!(entry.reason.kind, expected, "{:?}", entry.model);
-            assert_eq!(entry.reason.side, entry.reason.kind.side());
+    fn every_reason_kind_names_one_side() {
+        use ReasonKind::*;
+        for (kind, side) in [
+            (ProviderIncident, Side::Provider),
+            (ElevatedErrors, Side::Provider),
+            (Overloaded, Side::Provider),
+            (Maintenance, Side::Provider),
+            (RateLimited, Side::YourPlan),
+            (QuotaExhausted, Side::YourAccount),
+            (AuthFailed, Side::YourKey),
+            (NotPermitted, Side::YourAccount),
+            (ModelRetired, Side::ProviderCatalog),
+            (Offline, Side::YourNetwork),
+            (AdminDisabled, Side::YourWorkspace),
+            (NotConfigured, Side::YourSetup),
+            (Unknown, Side::Nobody),
+            (Healthy, Side::Nobody),
+        ] {
+            assert_eq!(kind.side(), side, "{kind:?}");
         }
-    }
-
-    #[test]
-    fn key_in_env_ignores_blank_values() {
-        let catalog = Catalog::shipped().unwrap();
-        let anthropic = catalog.provider("anthropic").unwrap();
-        let ollama = catalog.provider("ollama").unwrap();
-        assert!(key_in_env(anthropic, |_| Some("sk-ant-x".into())));
-        assert!(!key_in_env(anthropic, |_| Some("  ".into())));
-        assert!(!key_in_env(anthropic, |_| None));
-        assert!(!key_in_env(ollama, |_| Some("x".into())), "needs none");
     }
 }

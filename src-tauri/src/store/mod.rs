@@ -13,6 +13,7 @@
 //! Queries are checked at run time (no `DATABASE_URL` needed to build) and every repository
 //! function is covered by a test against a migrated database.
 
+mod availability;
 mod conversations;
 mod settings;
 

@@ -74,6 +74,17 @@ async fn a_question_streams_its_answer_labelled_with_the_model_and_survives_a_re
         "labelled with the model that wrote it: {label:?}"
     );
     assert_eq!(compose_text(&app).await, "", "the box is emptied once sent");
+    let badge = app
+        .eventually(
+            || app.texts(".asking .badge"),
+            |b: &Vec<String>| b == &["Available"],
+        )
+        .await;
+    assert_eq!(
+        badge,
+        ["Available"],
+        "the answer is evidence the model works"
+    );
     let asked: Vec<_> = sim
         .requests()
         .into_iter()
@@ -141,5 +152,30 @@ async fn when_the_model_fails_the_text_is_kept_and_the_reason_is_shown() {
         .filter(|r| r.model.as_deref() == Some("claude-opus-4-7"))
         .count();
     assert_eq!(attempts, 3, "one try and two retries, no storm");
+
+    // Three server-side failures in a row: the model is marked unavailable, per model.
+    let badge = app
+        .eventually(
+            || app.texts(".asking .badge"),
+            |b: &Vec<String>| b == &["Unavailable"],
+        )
+        .await;
+    assert_eq!(badge, ["Unavailable"]);
+    app.show("Models").await;
+    let reason = app
+        .texts("[data-model='anthropic/claude-opus-4-7'] .reason")
+        .await;
+    assert_eq!(reason, ["Anthropic's servers are overloaded"]);
+    let other = app
+        .texts("[data-model='anthropic/claude-opus-4-8'] .reason")
+        .await;
+    assert_eq!(
+        other,
+        ["Not checked yet"],
+        "other models are not judged by this one"
+    );
+    let card = app.wait_for("[data-testid=preferred-card]").await;
+    let text = card.text().await.unwrap();
+    assert!(text.contains("the model itself has not changed"), "{text}");
     app.close().await;
 }

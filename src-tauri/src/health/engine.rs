@@ -1,0 +1,557 @@
+//! Signals in, availability out: the decision, per (provider, model), of what a person can
+//! rely on right now — fused from this app's own requests, the providers' status pages, a
+//! connectivity check and the workspace policy.
+//!
+//! The engine is a plain state machine: every input carries its own `now`, nothing sleeps,
+//! nothing reads the clock. Each input returns the [`Transition`]s it caused, which the
+//! caller persists and pushes to the UI.
+//!
+//! Precedence, highest first (each tested below):
+//! 1. the workspace policy turns a provider or model off → `disabled`, `admin_disabled`;
+//! 2. no key → `disabled`, `not_configured`;
+//! 3. no HTTP answer and the connectivity check failed → `unavailable`, `offline` — never
+//!    while another provider answered within the last 30 s;
+//! 4. the person's side (`auth_failed`, `quota_exhausted`, `rate_limited`, `not_permitted`,
+//!    `model_retired`) until a request succeeds or the wait passes;
+//! 5. the provider's side: an open breaker (own consecutive server failures), an incident or
+//!    maintenance on the status page covering the model;
+//! 6. a success → `available`; otherwise `unknown`.
+//!
+//! A breaker opens after `breaker_threshold` consecutive server-side failures and stays open
+//! for a cooldown of 30 s × times tripped (at most 300 s), then lets one probe through; a
+//! status page resolving the incident lets a probe through at once. Alternating results never
+//! reach the threshold, so the state does not flap with them.
+
+use super::message::{self, OwnRequest};
+use super::{AvailabilityState, ModelAvailability, Reason, ReasonKind};
+use crate::catalog::{Catalog, Model, ModelRef, Provider};
+use crate::providers::classify::{Failure, FailureClass};
+use crate::providers::{AttemptOutcome, AttemptRecord};
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use std::collections::HashMap;
+
+/// Health settings; the defaults are DESIGN.md's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HealthSettings {
+    /// Consecutive server-side failed attempts that open a model's breaker.
+    pub breaker_threshold: u32,
+    pub cooldown_base: Duration,
+    pub cooldown_max: Duration,
+    /// Another provider's answer this recent means the network is up.
+    pub network_proof: Duration,
+    /// How long a rate limit without a stated wait is assumed to last.
+    pub default_rate_limit_wait: Duration,
+}
+
+impl Default for HealthSettings {
+    fn default() -> Self {
+        Self {
+            breaker_threshold: 3,
+            cooldown_base: Duration::seconds(30),
+            cooldown_max: Duration::seconds(300),
+            network_proof: Duration::seconds(30),
+            default_rate_limit_wait: Duration::seconds(60),
+        }
+    }
+}
+
+/// An open incident on a status page, already mapped to the models it concerns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct IncidentEvidence {
+    pub id: String,
+    pub title: String,
+    /// `investigating`, `identified`, `monitoring`.
+    pub status: String,
+    pub severe: bool,
+    pub link: Option<String>,
+    pub since: DateTime<Utc>,
+    /// Model ids named or covered; empty with `all_models` for provider-wide incidents.
+    pub models: Vec<String>,
+    pub all_models: bool,
+}
+
+impl IncidentEvidence {
+    fn covers(&self, model: &str) -> bool {
+        self.all_models || self.models.iter().any(|m| m == model)
+    }
+}
+
+/// What one reading of a provider's status page says.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StatusEvidence {
+    pub incidents: Vec<IncidentEvidence>,
+    /// Maintenances in progress (same shape: title, models, link, and `since` = start).
+    pub maintenances: Vec<IncidentEvidence>,
+    /// The page could not be read, in words; the last good reading is kept meanwhile.
+    pub unreadable: Option<String>,
+}
+
+/// One rule of the workspace policy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct PolicyRule {
+    pub provider: String,
+    /// `None`: every model of the provider.
+    pub model: Option<String>,
+    pub message: String,
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// An availability change, for the outage history, the UI and notifications.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct Transition {
+    pub model: ModelRef,
+    pub from: AvailabilityState,
+    pub to: ModelAvailability,
+}
+
+#[derive(Debug, Clone, Default)]
+struct ModelHealth {
+    consecutive_server_failures: u32,
+    first_failure_at: Option<DateTime<Utc>>,
+    last_server_failure: Option<Failure>,
+    times_tripped: u32,
+    open_until: Option<DateTime<Utc>>,
+    /// The person's side: the failure and when it stops applying.
+    your_side: Option<(Failure, DateTime<Utc>, Option<DateTime<Utc>>)>,
+    /// No answer at all, waiting for the connectivity check.
+    no_answer_since: Option<DateTime<Utc>>,
+    last_success: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct ProviderHealth {
+    status: StatusEvidence,
+    status_read_at: Option<DateTime<Utc>>,
+    last_answer: Option<DateTime<Utc>>,
+}
+
+pub struct HealthEngine {
+    catalog: Catalog,
+    settings: HealthSettings,
+    has_key: HashMap<String, bool>,
+    models: HashMap<ModelRef, ModelHealth>,
+    providers: HashMap<String, ProviderHealth>,
+    policy: Vec<PolicyRule>,
+    /// The last connectivity check: when, and whether the network was up.
+    connectivity: Option<(DateTime<Utc>, bool)>,
+    current: HashMap<ModelRef, ModelAvailability>,
+}
+
+impl HealthEngine {
+    /// Starts from the last known state (marked stale), or from configuration alone.
+    pub fn new(
+        catalog: Catalog,
+        settings: HealthSettings,
+        has_key: impl Fn(&Provider) -> bool,
+        last_known: Vec<ModelAvailability>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let has_key = catalog
+            .providers
+            .iter()
+            .map(|p| (p.id.clone(), !p.needs_key() || has_key(p)))
+            .collect();
+        let mut engine = Self {
+            catalog,
+            settings,
+            has_key,
+            models: HashMap::new(),
+            providers: HashMap::new(),
+            policy: Vec::new(),
+            connectivity: None,
+            current: HashMap::new(),
+        };
+        let mut remembered: HashMap<ModelRef, ModelAvailability> = last_known
+            .into_iter()
+            .map(|mut a| {
+                a.stale = true;
+                (a.model.clone(), a)
+            })
+            .collect();
+        for model in engine.catalog.models.clone() {
+            let key = ModelRef::new(&model.provider, &model.id);
+            let fresh = engine.decide(&key, now);
+            // Configuration is known now; anything else is the last known state until a
+            // signal refreshes it.
+            let start = match remembered.remove(&key) {
+                Some(old) if fresh.reason.kind == ReasonKind::Unknown => old,
+                _ => fresh,
+            };
+            engine.current.insert(key, start);
+        }
+        engine
+    }
+
+    pub fn availability(&self) -> Vec<ModelAvailability> {
+        self.catalog
+            .models
+            .iter()
+            .filter_map(|m| {
+                self.current
+                    .get(&ModelRef::new(&m.provider, &m.id))
+                    .cloned()
+            })
+            .collect()
+    }
+
+    pub fn get(&self, model: &ModelRef) -> Option<&ModelAvailability> {
+        self.current.get(model)
+    }
+
+    /// Whether a request to `model` should be let through now (closed, or the one probe of a
+    /// half-open breaker).
+    pub fn allows_request(&self, model: &ModelRef, now: DateTime<Utc>) -> bool {
+        self.models
+            .get(model)
+            .and_then(|h| h.open_until)
+            .is_none_or(|until| now >= until)
+    }
+
+    /// Models whose breaker cooldown has passed and that should be probed now.
+    pub fn due_probes(&self, now: DateTime<Utc>) -> Vec<ModelRef> {
+        let mut due: Vec<ModelRef> = self
+            .models
+            .iter()
+            .filter(|(_, h)| h.open_until.is_some_and(|until| now >= until))
+            .map(|(m, _)| m.clone())
+            .collect();
+        due.sort_by_key(ModelRef::to_string);
+        due
+    }
+
+    /// When the next probe is due, for scheduling.
+    pub fn next_probe_at(&self) -> Option<DateTime<Utc>> {
+        self.models.values().filter_map(|h| h.open_until).min()
+    }
+
+    /// Whether the runtime should run a connectivity check (an attempt got no answer).
+    pub fn needs_connectivity_check(&self) -> bool {
+        self.models.values().any(|h| h.no_answer_since.is_some())
+    }
+
+    /// One of this app's attempts.
+    pub fn record_attempt(&mut self, attempt: &AttemptRecord) -> Vec<Transition> {
+        let now = attempt.at;
+        let settings = self.settings.clone();
+        let health = self.models.entry(attempt.model.clone()).or_default();
+        match &attempt.outcome {
+            AttemptOutcome::Answered => {
+                // One success closes the breaker and resets its escalation.
+                *health = ModelHealth {
+                    last_success: Some(now),
+                    ..ModelHealth::default()
+                };
+                self.providers
+                    .entry(attempt.model.provider.clone())
+                    .or_default()
+                    .last_answer = Some(now);
+            }
+            AttemptOutcome::Failed(failure) => {
+                if failure.http_status.is_some() {
+                    // Any HTTP answer proves the network and the provider's front door.
+                    self.providers
+                        .entry(attempt.model.provider.clone())
+                        .or_default()
+                        .last_answer = Some(now);
+                }
+                match failure.class {
+                    FailureClass::NoAnswer(_) => {
+                        health.no_answer_since.get_or_insert(now);
+                        health.last_server_failure = Some(failure.clone());
+                    }
+                    class if class.is_server_side() => {
+                        health.no_answer_since = None;
+                        count_server_failure(health, failure, now, &settings);
+                    }
+                    FailureClass::Reason(kind) if kind.side() != super::Side::Provider => {
+                        let until = match kind {
+                            ReasonKind::RateLimited => Some(
+                                now + failure
+                                    .retry_after
+                                    .and_then(|w| Duration::from_std(w).ok())
+                                    .unwrap_or(settings.default_rate_limit_wait),
+                            ),
+                            _ => None,
+                        };
+                        health.your_side = Some((failure.clone(), now, until));
+                        health.no_answer_since = None;
+                    }
+                    // A refused request says nothing about availability.
+                    _ => {}
+                }
+            }
+        }
+        self.refresh_all(now)
+    }
+
+    /// The result of a connectivity check: could independent hosts be reached?
+    pub fn record_connectivity(&mut self, network_up: bool, now: DateTime<Utc>) -> Vec<Transition> {
+        self.connectivity = Some((now, network_up));
+        if network_up {
+            // The network works, so no answer from a provider is that provider's problem.
+            let settings = self.settings.clone();
+            for health in self.models.values_mut() {
+                if health.no_answer_since.take().is_some()
+                    && let Some(failure) = health.last_server_failure.clone()
+                {
+                    count_server_failure(health, &failure, now, &settings);
+                }
+            }
+        }
+        self.refresh_all(now)
+    }
+
+    /// A reading of a provider's status page.
+    pub fn record_status(
+        &mut self,
+        provider: &str,
+        evidence: StatusEvidence,
+        now: DateTime<Utc>,
+    ) -> Vec<Transition> {
+        let entry = self.providers.entry(provider.to_string()).or_default();
+        if evidence.unreadable.is_some() {
+            // Keep the last good reading; note the page is unreadable.
+            entry.status.unreadable = evidence.unreadable;
+            return self.refresh_all(now);
+        }
+        let resolved: Vec<IncidentEvidence> = entry
+            .status
+            .incidents
+            .iter()
+            .filter(|old| !evidence.incidents.iter().any(|new| new.id == old.id))
+            .cloned()
+            .collect();
+        entry.status = evidence;
+        entry.status_read_at = Some(now);
+        // "Resolved" on the page: probe the models it covered at once.
+        for incident in resolved {
+            for (model, health) in self.models.iter_mut() {
+                if model.provider == provider
+                    && incident.covers(&model.model)
+                    && health.open_until.is_some()
+                {
+                    health.open_until = Some(now);
+                }
+            }
+        }
+        self.refresh_all(now)
+    }
+
+    /// The workspace policy as last read.
+    pub fn record_policy(&mut self, rules: Vec<PolicyRule>, now: DateTime<Utc>) -> Vec<Transition> {
+        self.policy = rules;
+        self.refresh_all(now)
+    }
+
+    /// Time passing: policy end times, rate-limit resets.
+    pub fn tick(&mut self, now: DateTime<Utc>) -> Vec<Transition> {
+        self.refresh_all(now)
+    }
+
+    fn refresh_all(&mut self, now: DateTime<Utc>) -> Vec<Transition> {
+        let keys: Vec<ModelRef> = self
+            .catalog
+            .models
+            .iter()
+            .map(|m| ModelRef::new(&m.provider, &m.id))
+            .collect();
+        let mut transitions = Vec::new();
+        for key in keys {
+            let mut next = self.decide(&key, now);
+            match self.current.get(&key) {
+                Some(old)
+                    if !old.stale
+                        && old.state == next.state
+                        && old.reason.kind == next.reason.kind =>
+                {
+                    // The same situation: keep its start, take the fresher words.
+                    next.since = old.since;
+                    if old.reason != next.reason || old.next_check != next.next_check {
+                        self.current.insert(key, next);
+                    }
+                }
+                old => {
+                    let from = old.map_or(AvailabilityState::Unknown, |o| o.state);
+                    let changed = old
+                        .is_none_or(|o| o.state != next.state || o.reason.kind != next.reason.kind);
+                    if changed {
+                        transitions.push(Transition {
+                            model: key.clone(),
+                            from,
+                            to: next.clone(),
+                        });
+                    }
+                    self.current.insert(key, next);
+                }
+            }
+        }
+        transitions
+    }
+
+    /// The decision for one model, by the precedence in the module docs.
+    fn decide(&self, key: &ModelRef, now: DateTime<Utc>) -> ModelAvailability {
+        let (Some(provider), Some(model)) = (
+            self.catalog.provider(&key.provider),
+            self.catalog.model(&key.provider, &key.model),
+        ) else {
+            unreachable!("decide is only called for catalog models");
+        };
+        let health = self.models.get(key).cloned().unwrap_or_default();
+        let verdict = |state, reason: Reason, since, next_check| ModelAvailability {
+            model: key.clone(),
+            state,
+            reason,
+            since: Some(since),
+            next_check,
+            stale: false,
+        };
+
+        // 1. The workspace policy.
+        if let Some(rule) = self.policy.iter().find(|r| {
+            r.provider == key.provider
+                && r.model.as_deref().is_none_or(|m| m == key.model)
+                && r.until.is_none_or(|until| now < until)
+        }) {
+            return verdict(
+                AvailabilityState::Disabled,
+                message::admin_disabled(provider, model, rule),
+                now,
+                rule.until,
+            );
+        }
+        // 2. No key.
+        if !self.has_key.get(&key.provider).copied().unwrap_or(false) {
+            return verdict(
+                AvailabilityState::Disabled,
+                message::not_configured(provider, model),
+                now,
+                None,
+            );
+        }
+        // 3. No answer and the network is down (unless another provider answered lately).
+        if let Some(since) = health.no_answer_since
+            && let Some((checked, false)) = self.connectivity
+            && checked >= since
+            && !self.someone_answered_since(now - self.settings.network_proof)
+        {
+            return verdict(
+                AvailabilityState::Unavailable,
+                message::offline(provider, model, checked),
+                since,
+                None,
+            );
+        }
+        // 4. The person's side.
+        if let Some((failure, at, until)) = &health.your_side
+            && until.is_none_or(|u| now < u)
+        {
+            let reason = message::own_request_failed(
+                provider,
+                model,
+                &OwnRequest {
+                    failure,
+                    attempts: 1,
+                    since: *at,
+                },
+            );
+            return verdict(AvailabilityState::Unavailable, reason, *at, *until);
+        }
+        // 5. The provider's side.
+        let status = self.providers.get(&key.provider);
+        let incident =
+            status.and_then(|s| s.status.incidents.iter().find(|i| i.covers(&key.model)));
+        let maintenance =
+            status.and_then(|s| s.status.maintenances.iter().find(|i| i.covers(&key.model)));
+        if let Some(until) = health.open_until {
+            let since = health.first_failure_at.unwrap_or(now);
+            let reason = match (incident, &health.last_server_failure) {
+                (Some(incident), _) => message::provider_incident(provider, model, incident, true),
+                (None, Some(failure)) => message::own_request_failed(
+                    provider,
+                    model,
+                    &OwnRequest {
+                        failure,
+                        attempts: health.consecutive_server_failures,
+                        since,
+                    },
+                ),
+                (None, None) => message::unknown(provider, model),
+            };
+            return verdict(AvailabilityState::Unavailable, reason, since, Some(until));
+        }
+        if let Some(maintenance) = maintenance {
+            return verdict(
+                AvailabilityState::Unavailable,
+                message::maintenance(provider, model, maintenance),
+                maintenance.since,
+                None,
+            );
+        }
+        if let Some(incident) = incident {
+            let state = if incident.severe {
+                AvailabilityState::Unavailable
+            } else {
+                AvailabilityState::Degraded
+            };
+            return verdict(
+                state,
+                message::provider_incident(provider, model, incident, false),
+                incident.since,
+                None,
+            );
+        }
+        // 6. What was last heard.
+        if let Some(at) = health.last_success {
+            return verdict(
+                AvailabilityState::Available,
+                message::healthy(provider, model, at),
+                at,
+                None,
+            );
+        }
+        verdict(
+            AvailabilityState::Unknown,
+            message::unknown(provider, model),
+            now,
+            None,
+        )
+    }
+
+    fn someone_answered_since(&self, since: DateTime<Utc>) -> bool {
+        self.providers
+            .values()
+            .any(|p| p.last_answer.is_some_and(|at| at >= since))
+    }
+
+    pub fn catalog_model(&self, key: &ModelRef) -> Option<&Model> {
+        self.catalog.model(&key.provider, &key.model)
+    }
+}
+
+fn count_server_failure(
+    health: &mut ModelHealth,
+    failure: &Failure,
+    now: DateTime<Utc>,
+    settings: &HealthSettings,
+) {
+    health.your_side = None;
+    health.consecutive_server_failures += 1;
+    health.first_failure_at.get_or_insert(now);
+    health.last_server_failure = Some(failure.clone());
+    // A failed probe re-opens the breaker with a longer cooldown; so does reaching the
+    // threshold from closed.
+    let tripping = health.open_until.is_some_and(|until| now >= until)
+        || (health.open_until.is_none()
+            && health.consecutive_server_failures >= settings.breaker_threshold);
+    if tripping {
+        health.times_tripped += 1;
+        let cooldown =
+            (settings.cooldown_base * health.times_tripped as i32).min(settings.cooldown_max);
+        health.open_until = Some(now + cooldown);
+    }
+}
+
+#[cfg(test)]
+mod tests;
