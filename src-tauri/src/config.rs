@@ -104,6 +104,35 @@ pub struct Config {
     pub demo: Option<DemoSettings>,
     #[serde(default)]
     pub network: NetworkSettings,
+    #[serde(default)]
+    pub workspace: WorkspaceSettings,
+    #[serde(default)]
+    pub health: HealthConfig,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspaceSettings {
+    /// The workspace policy: a file path or an `https://` URL (JSON or TOML).
+    pub policy: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct HealthConfig {
+    /// Probe a model whose breaker is open with the smallest real request (a few tokens).
+    pub probes: bool,
+    /// Consecutive server-side failures that mark a model unavailable.
+    pub breaker_threshold: u32,
+}
+
+impl Default for HealthConfig {
+    fn default() -> Self {
+        Self {
+            probes: true,
+            breaker_threshold: crate::health::engine::HealthSettings::default().breaker_threshold,
+        }
+    }
 }
 
 /// How long to wait for a provider, in seconds.
@@ -341,6 +370,24 @@ mod tests {
             Config::default().network.timeouts(),
             crate::providers::Timeouts::default()
         );
+    }
+
+    #[test]
+    fn policy_and_health_settings_are_read() {
+        let config: Config = toml::from_str(
+            "[workspace]\npolicy = \"https://admin.example.com/policy.json\"\n[health]\nprobes = false\n",
+        )
+        .unwrap();
+        assert_eq!(
+            config.workspace.policy.as_deref(),
+            Some("https://admin.example.com/policy.json")
+        );
+        assert!(!config.health.probes);
+        assert_eq!(
+            config.health.breaker_threshold, 3,
+            "the default stays where not set"
+        );
+        assert!(Config::default().health.probes, "probes are on by default");
     }
 
     #[test]

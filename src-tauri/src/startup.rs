@@ -23,6 +23,8 @@ pub struct Startup {
     /// The simulator scenario when this is a demo; `None` in real use.
     pub demo: Option<String>,
     pub timeouts: crate::providers::Timeouts,
+    pub workspace: crate::config::WorkspaceSettings,
+    pub health: crate::config::HealthConfig,
     pub catalog: Catalog,
     pub store: Store,
     pub notices: Vec<Notice>,
@@ -53,6 +55,8 @@ pub async fn start(paths: Paths, now: DateTime<Utc>) -> Result<Startup, StartupE
         paths,
         demo: loaded.config.demo.map(|d| d.scenario),
         timeouts: loaded.config.network.timeouts(),
+        workspace: loaded.config.workspace,
+        health: loaded.config.health,
         catalog,
         store: opened.store,
         notices,
@@ -69,7 +73,10 @@ pub async fn health_engine(
     let keys = Keys::system();
     Ok(HealthEngine::new(
         started.catalog.clone(),
-        HealthSettings::default(),
+        HealthSettings {
+            breaker_threshold: started.health.breaker_threshold.max(1),
+            ..HealthSettings::default()
+        },
         |provider| keys.find(provider).is_some(),
         last_known,
         now,

@@ -18,6 +18,7 @@
 
 pub mod engine;
 pub mod message;
+pub mod policy;
 pub mod service;
 
 use crate::catalog::ModelRef;
