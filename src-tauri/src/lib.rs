@@ -83,19 +83,20 @@ fn run_ask(paths: Paths, model: &str, prompt: &str) -> ExitCode {
         let key_for = move |p: &catalog::Provider| keys.find(p).map(|(secret, _)| secret);
         let timeouts = started.timeouts;
         let http = providers::client::http_client(&timeouts);
-        let engine = match startup::health_engine(&started, chrono::Utc::now()).await {
-            Ok(engine) => engine,
+        let (health, changes, _poller) = match startup::health_service(
+            &started,
+            &http,
+            std::sync::Arc::new(clock::SystemClock),
+            false,
+        )
+        .await
+        {
+            Ok(parts) => parts,
             Err(e) => {
                 eprintln!("switchboard: {e}");
                 return ExitCode::FAILURE;
             }
         };
-        let (health, changes) = health::service::HealthService::new(
-            engine,
-            &started.catalog,
-            http.clone(),
-            std::sync::Arc::new(clock::SystemClock),
-        );
         // What this request shows about the model is kept for the window and `status`.
         let history = tokio::spawn(health::service::deliver(
             changes,
@@ -139,6 +140,7 @@ fn run_ask(paths: Paths, model: &str, prompt: &str) -> ExitCode {
         };
         let result = send(&ctx, None, prompt, &model, cancel, &mut print).await;
         drop(ctx);
+        drop(_poller);
         drop(health);
         let _ = history.await;
         started.store.close().await;
@@ -269,13 +271,22 @@ fn run_status(paths: Paths, json: bool) -> ExitCode {
             .await
             .ok()
             .flatten();
-        let availability = match startup::health_engine(&started, now).await {
-            Ok(engine) => engine.availability(),
-            Err(e) => {
-                eprintln!("switchboard: {e}");
-                return ExitCode::FAILURE;
-            }
-        };
+        // The live answer: every status page and the policy, read once.
+        let http = providers::client::http_client(&started.timeouts);
+        let (health, changes, mut poller) =
+            match startup::health_service(&started, &http, std::sync::Arc::new(clock::SystemClock), false).await {
+                Ok(parts) => parts,
+                Err(e) => {
+                    eprintln!("switchboard: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+        let history = tokio::spawn(health::service::deliver(changes, started.store.clone(), |_| {}));
+        poller.poll_once().await;
+        let availability = health.availability();
+        drop(poller);
+        drop(health);
+        let _ = history.await;
         let lines = cli::status_lines(&started.catalog, &availability, preferred.as_ref());
         if json {
             println!("{}", cli::render_json(&lines));
@@ -296,21 +307,19 @@ fn run_window(paths: Paths) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let now = chrono::Utc::now();
-    let engine = match tauri::async_runtime::block_on(startup::health_engine(&started, now)) {
-        Ok(engine) => engine,
+    let http = providers::client::http_client(&started.timeouts);
+    let (health, changes, poller) = match tauri::async_runtime::block_on(startup::health_service(
+        &started,
+        &http,
+        std::sync::Arc::new(clock::SystemClock),
+        true,
+    )) {
+        Ok(parts) => parts,
         Err(e) => {
             eprintln!("switchboard: {e}");
             return ExitCode::FAILURE;
         }
     };
-    let http = providers::client::http_client(&started.timeouts);
-    let (health, changes) = health::service::HealthService::new(
-        engine,
-        &started.catalog,
-        http.clone(),
-        std::sync::Arc::new(clock::SystemClock),
-    );
     let history = started.store.clone();
     let bindings = commands::bindings();
     let title = match &started.demo {
@@ -330,6 +339,7 @@ fn run_window(paths: Paths) -> ExitCode {
             bindings.mount_events(app);
             // Every availability change is written to the history, then shown.
             let handle = app.handle().clone();
+            tauri::async_runtime::spawn(poller.run());
             tauri::async_runtime::spawn(health::service::deliver(changes, history, move |t| {
                 use tauri_specta::Event;
                 if let Err(error) = commands::AvailabilityChanged(t.to.clone()).emit(&handle) {

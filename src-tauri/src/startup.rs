@@ -4,10 +4,14 @@
 use crate::catalog::{Catalog, CatalogError};
 use crate::config::{self, Paths};
 use crate::health::engine::{HealthEngine, HealthSettings};
+use crate::health::policy::PolicySource;
+use crate::health::poller::Poller;
+use crate::health::service::HealthService;
 use crate::notice::Notice;
 use crate::providers::keys::Keys;
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Utc};
+use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -23,7 +27,8 @@ pub struct Startup {
     /// The simulator scenario when this is a demo; `None` in real use.
     pub demo: Option<String>,
     pub timeouts: crate::providers::Timeouts,
-    pub workspace: crate::config::WorkspaceSettings,
+    /// Where the workspace policy is read from, if anywhere.
+    pub policy: Option<crate::health::policy::PolicySource>,
     pub health: crate::config::HealthConfig,
     pub catalog: Catalog,
     pub store: Store,
@@ -39,6 +44,24 @@ pub async fn start(paths: Paths, now: DateTime<Utc>) -> Result<Startup, StartupE
         &loaded.config,
         &paths.config_file,
     ));
+    let policy = match loaded
+        .config
+        .workspace
+        .policy
+        .as_deref()
+        .map(PolicySource::parse)
+    {
+        Some(Ok(source)) => Some(source),
+        Some(Err(problem)) => {
+            notices.push(Notice::config_invalid(
+                &paths.config_file,
+                None,
+                &format!("the workspace policy source {problem}"),
+            ));
+            None
+        }
+        None => None,
+    };
     let opened = Store::open(&paths.data_dir, now).await?;
     let interrupted = opened.store.recover_interrupted(now).await?;
     if interrupted > 0 {
@@ -55,7 +78,7 @@ pub async fn start(paths: Paths, now: DateTime<Utc>) -> Result<Startup, StartupE
         paths,
         demo: loaded.config.demo.map(|d| d.scenario),
         timeouts: loaded.config.network.timeouts(),
-        workspace: loaded.config.workspace,
+        policy,
         health: loaded.config.health,
         catalog,
         store: opened.store,
@@ -81,4 +104,36 @@ pub async fn health_engine(
         last_known,
         now,
     ))
+}
+
+/// The availability engine at work, with its poller: status pages, the workspace policy and
+/// (when `probes`) probes of models whose breaker is due.
+pub async fn health_service(
+    started: &Startup,
+    http: &reqwest::Client,
+    clock: Arc<dyn crate::clock::Clock>,
+    probes: bool,
+) -> Result<
+    (
+        Arc<HealthService>,
+        tokio::sync::mpsc::UnboundedReceiver<crate::health::engine::Transition>,
+        Poller,
+    ),
+    StoreError,
+> {
+    let engine = health_engine(started, clock.now()).await?;
+    let (service, changes) =
+        HealthService::new(engine, &started.catalog, http.clone(), clock.clone());
+    let keys = Keys::system();
+    let key_for = move |p: &crate::catalog::Provider| keys.find(p).map(|(secret, _)| secret);
+    let poller = Poller::new(
+        service.clone(),
+        started.catalog.clone(),
+        http.clone(),
+        started.policy.clone(),
+        (probes && started.health.probes).then_some(&key_for as &crate::providers::keys::KeyLookup),
+        started.timeouts,
+        clock,
+    );
+    Ok((service, changes, poller))
 }

@@ -7,7 +7,7 @@ use switchboard_lib::assistant::send::{SendContext, SendEvent, send};
 use switchboard_lib::catalog::{Catalog, ModelRef, Provider};
 use switchboard_lib::clock::ManualClock;
 use switchboard_lib::health::ReasonKind;
-use switchboard_lib::providers::keys::Secret;
+use switchboard_lib::providers::keys::{KeyLookup, Secret};
 use switchboard_lib::providers::retry::RetryPolicy;
 use switchboard_lib::providers::{Role, Timeouts, Unobserved, client::http_client};
 use switchboard_lib::store::{MessageStatus, Store};
@@ -55,10 +55,7 @@ fn no_key(_: &Provider) -> Option<Secret> {
 }
 
 impl World {
-    fn ctx<'a>(
-        &'a self,
-        key_for: &'a (dyn Fn(&Provider) -> Option<Secret> + Send + Sync),
-    ) -> SendContext<'a> {
+    fn ctx<'a>(&'a self, key_for: &'a KeyLookup) -> SendContext<'a> {
         SendContext {
             store: &self.store,
             catalog: &self.catalog,

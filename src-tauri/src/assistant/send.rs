@@ -6,7 +6,7 @@ use crate::catalog::{Catalog, ModelRef, Provider};
 use crate::clock::Clock;
 use crate::health::Reason;
 use crate::health::message::{self, OwnRequest};
-use crate::providers::keys::Secret;
+use crate::providers::keys::KeyLookup;
 use crate::providers::retry::RetryPolicy;
 use crate::providers::{
     AttemptObserver, ChatEvent, ChatMessage, ChatRequest, ProviderClient, Role, Timeouts,
@@ -58,7 +58,7 @@ pub struct SendContext<'a> {
     pub store: &'a Store,
     pub catalog: &'a Catalog,
     pub http: &'a reqwest::Client,
-    pub key_for: &'a (dyn Fn(&Provider) -> Option<Secret> + Send + Sync),
+    pub key_for: &'a KeyLookup,
     pub observer: &'a dyn AttemptObserver,
     pub clock: Arc<dyn Clock>,
     pub timeouts: Timeouts,

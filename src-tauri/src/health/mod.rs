@@ -19,7 +19,9 @@
 pub mod engine;
 pub mod message;
 pub mod policy;
+pub mod poller;
 pub mod service;
+pub mod status_page;
 
 use crate::catalog::ModelRef;
 use chrono::{DateTime, Utc};

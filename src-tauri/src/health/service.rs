@@ -70,6 +70,16 @@ impl HealthService {
         self.publish(transitions);
     }
 
+    /// Models whose breaker lets a probe through now.
+    pub fn due_probes(&self) -> Vec<crate::catalog::ModelRef> {
+        let now = self.clock.now();
+        self.engine().due_probes(now)
+    }
+
+    pub fn next_probe_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.engine().next_probe_at()
+    }
+
     pub fn tick(&self) {
         let now = self.clock.now();
         let transitions = self.engine().tick(now);

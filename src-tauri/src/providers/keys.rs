@@ -29,6 +29,9 @@ impl std::fmt::Debug for Secret {
     }
 }
 
+/// Finds the key for a provider (`None`: no key), as sending and probing take it.
+pub type KeyLookup = dyn Fn(&Provider) -> Option<Secret> + Send + Sync;
+
 /// Where a key was found, for Settings ("from the keyring", "from ANTHROPIC_API_KEY").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeySource {

@@ -125,3 +125,86 @@ async fn key_list_says_where_each_key_comes_from_without_showing_it() {
         "never the key itself"
     );
 }
+
+/// `status --json` reads the status pages and the policy once: the June 2026 replay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_reads_the_status_pages_and_the_policy_live() {
+    let sim = Simulator::start(
+        Scenario::builtin("june-2026").unwrap(),
+        SimOptions {
+            port: None,
+            manual_clock: true,
+        },
+    )
+    .await
+    .unwrap();
+    let profile = Arc::new(Profile::with_keys());
+    profile.write_config(&format!(
+        "{}\n[workspace]\npolicy = \"{}\"\n",
+        sim.config_toml(),
+        sim.policy_url()
+    ));
+    let by_model = |out: &Output| -> std::collections::HashMap<String, serde_json::Value> {
+        let lines: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        lines
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| (l["model_id"].as_str().unwrap().to_string(), l.clone()))
+            .collect()
+    };
+
+    // Six minutes after onset, Anthropic posts the incident.
+    sim.advance(std::time::Duration::from_secs(450));
+    let out = run(&profile, &["status", "--json"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let models = by_model(&out);
+    for id in ["claude-opus-4-7", "claude-opus-4-8"] {
+        assert_eq!(
+            models[id]["reason_kind"], "provider_incident",
+            "{id}: {}",
+            models[id]
+        );
+        let message = models[id]["message"].as_str().unwrap();
+        assert!(
+            message.contains("Elevated errors on Claude Opus 4.7 and Opus 4.8"),
+            "{message}"
+        );
+        assert!(
+            message.contains("the model itself has not changed"),
+            "{message}"
+        );
+    }
+    assert_ne!(
+        models["claude-sonnet-4-6"]["reason_kind"], "provider_incident",
+        "an incident naming two models concerns exactly those two"
+    );
+    assert_ne!(models["gpt-5"]["reason_kind"], "provider_incident");
+
+    // The workspace turns every Anthropic model off.
+    sim.advance(std::time::Duration::from_secs(250));
+    let models = by_model(&run(&profile, &["status", "--json"]).await);
+    for (id, line) in &models {
+        let anthropic = line["provider"] == "anthropic";
+        assert_eq!(
+            line["reason_kind"] == "admin_disabled",
+            anthropic,
+            "{id}: only Anthropic's models are turned off: {line}"
+        );
+    }
+    let message = models["claude-haiku-4-5"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("we'll turn them back on"),
+        "the admin's words: {message}"
+    );
+
+    // Everything recovers; the policy is lifted.
+    sim.advance(std::time::Duration::from_secs(1500));
+    let models = by_model(&run(&profile, &["status", "--json"]).await);
+    for (id, line) in &models {
+        assert!(
+            line["reason_kind"] != "admin_disabled" && line["reason_kind"] != "provider_incident",
+            "{id} is back: {line}"
+        );
+    }
+}

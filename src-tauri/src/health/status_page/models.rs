@@ -1,0 +1,980 @@
+//! Which catalog models an incident or maintenance covers.
+
+use crate::catalog::Model;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use std::collections::BTreeSet;
+
+/// Which of a provider's models an incident or maintenance covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case", tag = "scope", content = "models")]
+pub enum Affected {
+    /// Every model of the provider: the API as a whole, or "many models".
+    AllModels,
+    /// Exactly these model ids, in catalog order.
+    Models(Vec<String>),
+    /// None of the provider's API models: only its apps (claude.ai, ChatGPT, Sora, …) or API
+    /// endpoints Switchboard does not send to.
+    NoModels,
+    /// Neither a model, a component nor a product is named ("Elevated errors"). The caller
+    /// weighs it against its own traffic; it is not evidence against any one model.
+    Unclear,
+}
+
+/// What a status-page component serves, read from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ComponentKind {
+    /// Carries the model requests Switchboard sends: a name with the word "API"/"APIs"
+    /// ("Claude API", "Gemini API", OpenAI's "APIs" group), "Completions" ("Chat
+    /// Completions"), "Responses", "Messages" or "Inference".
+    ModelApi,
+    /// An API endpoint that carries none of Switchboard's requests: "Embeddings", "Batch",
+    /// "Realtime", "Files", "Fine-tuning", "Images", "Moderations", "Audio", "Assistants",
+    /// "Vector stores", "Uploads", "Evals" — checked first, so "Batch API" is here. Switchboard
+    /// streams chat (`/v1/messages`, `/v1/chat/completions`, `streamGenerateContent`), which
+    /// an outage of these leaves working.
+    OtherApi,
+    /// Anything else: the provider's apps and sites ("claude.ai", "Claude Console", "Claude
+    /// Code", "ChatGPT", "Sora", "Codex", "Google AI Studio", "Login").
+    Product,
+}
+
+const OTHER_API_WORDS: &[&str] = &[
+    "embeddings",
+    "embedding",
+    "batch",
+    "batches",
+    "realtime",
+    "files",
+    "file",
+    "fine",
+    "tuning",
+    "finetuning",
+    "images",
+    "image",
+    "moderation",
+    "moderations",
+    "audio",
+    "speech",
+    "transcription",
+    "transcriptions",
+    "assistants",
+    "vector",
+    "uploads",
+    "evals",
+];
+
+const MODEL_API_WORDS: &[&str] = &[
+    "api",
+    "apis",
+    "completions",
+    "responses",
+    "messages",
+    "inference",
+];
+
+/// Words that name a product rather than the API, when an incident names no component.
+const PRODUCT_PHRASES: &[&str] = &[
+    "claude.ai",
+    "claude code",
+    "console",
+    "chatgpt",
+    "sora",
+    "codex",
+    "ai studio",
+    "login",
+    "mobile app",
+    "desktop app",
+];
+
+/// See [`ComponentKind`].
+pub fn component_kind(name: &str) -> ComponentKind {
+    let words = words(&name.to_lowercase());
+    if words.iter().any(|w| OTHER_API_WORDS.contains(&w.as_str())) {
+        ComponentKind::OtherApi
+    } else if words.iter().any(|w| MODEL_API_WORDS.contains(&w.as_str())) {
+        ComponentKind::ModelApi
+    } else {
+        ComponentKind::Product
+    }
+}
+
+/// The text of an incident or maintenance, as the mapping reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IncidentText<'a> {
+    pub title: &'a str,
+    /// Update bodies, in any order.
+    pub bodies: Vec<&'a str>,
+    pub components: Vec<&'a str>,
+}
+
+/// Which of `models` (one provider's catalog models) the incident covers, by these rules.
+///
+/// # The order of evidence
+///
+/// 1. A phrase that says *many models* — a quantifier (`all`, `many`, `multiple`, `several`,
+///    `most`, `various`, `numerous`, `every`) then `model(s)` with at most two words between, e.g.
+///    "Elevated errors on many Claude models", "all of our models" — gives
+///    [`Affected::AllModels`]. "all *other* models" does not count.
+/// 2. Model names — in the title, the update bodies and the component names — give
+///    [`Affected::Models`] with exactly those models.
+/// 3. Otherwise the components decide: one that carries model requests
+///    ([`ComponentKind::ModelApi`]) gives `AllModels`; components that all carry none give
+///    [`Affected::NoModels`].
+/// 4. With no components at all, the words decide: "API", "APIs" or "Completions" gives
+///    `AllModels` — unless the same sentence names an endpoint Switchboard does not use ("the
+///    Batch API"), which, like a product ("claude.ai", "Claude Code", "ChatGPT", "Console",
+///    "Sora", "Codex", "AI Studio", "login"), gives `NoModels`; with nothing to go on,
+///    [`Affected::Unclear`].
+///
+/// Sentences of the updates that say something is fine ("Other models are not affected",
+/// "Opus 4.8 has returned to normal", "Sonnet 4.6 is operating normally") name no affected
+/// model and no "many models"; the title always counts.
+///
+/// # Matching model names
+///
+/// Each alias of each model (`Claude Opus 4.7`, `Opus 4.7`, `claude-opus-4-7`) is looked for
+/// as a whole phrase, case-insensitive, with runs of white space read as one space:
+///
+/// - before it: the start of the text, or a character that is neither a letter, a digit nor
+///   `_` (and not a `.`/`-` glued to a word: "ChatGPT-5" is not "GPT-5");
+/// - after it: the end, or a character that is neither a letter, a digit nor `_`; a `.`, `-`
+///   or `:` only when no letter or digit follows it ("Opus 4.7." ends a sentence, "Opus 4.70",
+///   "GPT-5.1" and "gpt-5-mini" are other models; a dated snapshot `claude-opus-4-7-20260601`
+///   is the same model);
+/// - not followed by a variant word (`mini`, `nano`, `pro`, `lite`, `flash`, `turbo`, `max`,
+///   `codex`, `preview`, `instant`, `thinking`, `omni`): "GPT-5 mini" is never GPT-5, even
+///   when the catalog has no GPT-5 mini;
+/// - where two matches overlap, the longest wins: with "GPT-5.6" and "GPT-5.6 Sol" both in the
+///   catalog, "GPT-5.6 Sol" is only GPT-5.6 Sol.
+///
+/// Shorthand after a family word counts too: in "Claude Opus 4.7 and 4.8", "Opus 4.7 / 4.8",
+/// "Opus 4.6, 4.7 and 4.8" each bare version after a separator (`,` `/` `&` `+` `and` `or`)
+/// is read with the matched alias's words before its version ("Claude Opus " + "4.8") and must
+/// then be an alias itself. A version without a dot after one with a dot is not shorthand
+/// ("Opus 4.7 and 5 other models" names no Opus 5).
+pub fn affected_models<'m>(
+    text: &IncidentText<'_>,
+    models: impl IntoIterator<Item = &'m Model>,
+) -> Affected {
+    let models: Vec<&Model> = models.into_iter().collect();
+    let table = AliasTable::new(&models);
+    let title = normalise(text.title);
+    let sentences: Vec<Vec<char>> = text
+        .bodies
+        .iter()
+        .flat_map(|body| sentences(body))
+        .filter(|s| !says_fine(s))
+        .collect();
+    let affected_texts = || std::iter::once(&title).chain(sentences.iter());
+    if affected_texts().any(|t| says_many_models(t)) {
+        return Affected::AllModels;
+    }
+    let mut found = BTreeSet::new();
+    for t in affected_texts() {
+        found.extend(table.mentions(t));
+    }
+    for component in &text.components {
+        found.extend(table.mentions(&normalise(component)));
+    }
+    if !found.is_empty() {
+        return Affected::Models(found.into_iter().map(|i| models[i].id.clone()).collect());
+    }
+    if !text.components.is_empty() {
+        return if text
+            .components
+            .iter()
+            .any(|c| component_kind(c) == ComponentKind::ModelApi)
+        {
+            Affected::AllModels
+        } else {
+            Affected::NoModels
+        };
+    }
+    // No components: the words decide. "API" or "Completions" names the API, unless the same
+    // sentence names an endpoint Switchboard does not use ("the Batch API"); a product
+    // ("claude.ai", "ChatGPT") names somewhere else.
+    let mut api = false;
+    let mut elsewhere = false;
+    for t in affected_texts() {
+        let t: String = t.iter().collect();
+        let words = words(&t);
+        let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+        let names_api = has(&["api", "apis", "completions"]);
+        if names_api && !has(OTHER_API_WORDS) {
+            api = true;
+        } else if names_api {
+            elsewhere = true;
+        }
+        if PRODUCT_PHRASES.iter().any(|p| contains_phrase(&t, p)) {
+            elsewhere = true;
+        }
+    }
+    if api {
+        Affected::AllModels
+    } else if elsewhere {
+        Affected::NoModels
+    } else {
+        Affected::Unclear
+    }
+}
+
+/// Models an open incident's updates say are working again, read update by update, oldest
+/// first: a model named in a sentence that says it is fine ("Error rates for Claude Opus 4.8
+/// have returned to normal") is recovered until a later sentence names it as affected again.
+/// In catalog order.
+pub fn reported_recovered<'m>(
+    text: &IncidentText<'_>,
+    models: impl IntoIterator<Item = &'m Model>,
+) -> Vec<String> {
+    let models: Vec<&Model> = models.into_iter().collect();
+    let table = AliasTable::new(&models);
+    let mut recovered = BTreeSet::new();
+    // Bodies come newest first, as Statuspage sends them.
+    for body in text.bodies.iter().rev() {
+        for sentence in sentences(body) {
+            let named = table.mentions(&sentence);
+            if says_fine(&sentence) {
+                recovered.extend(named);
+            } else {
+                for model in named {
+                    recovered.remove(&model);
+                }
+            }
+        }
+    }
+    recovered
+        .into_iter()
+        .map(|i| models[i].id.clone())
+        .collect()
+}
+
+/// Lowercase, with every run of white space (no-break spaces too) as one space.
+fn normalise(text: &str) -> Vec<char> {
+    let mut out = Vec::with_capacity(text.len().min(MAX_TEXT_CHARS));
+    let mut space = false;
+    for c in text.chars().take(MAX_TEXT_CHARS) {
+        if c.is_whitespace() {
+            space = !out.is_empty();
+        } else {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// A body longer than this is read only this far: enough for any real update.
+const MAX_TEXT_CHARS: usize = 16 * 1024;
+
+/// The sentences of a body, normalised. Splits at `.` `!` `?` `;` followed by a space (so
+/// "4.7" stays whole), at line breaks, and before "but", "while", "whereas", "however".
+fn sentences(body: &str) -> Vec<Vec<char>> {
+    let mut out = Vec::new();
+    for line in body.lines() {
+        let line = normalise(line);
+        let mut current = Vec::new();
+        let mut i = 0;
+        while i < line.len() {
+            let c = line[i];
+            let at_break =
+                matches!(c, '.' | '!' | '?' | ';') && line.get(i + 1).is_none_or(|n| *n == ' ');
+            let before_contrast = c == ' '
+                && ["but ", "while ", "whereas ", "however"]
+                    .iter()
+                    .any(|w| starts_with(&line[i + 1..], w));
+            if at_break || before_contrast {
+                if at_break {
+                    current.push(c);
+                }
+                push_sentence(&mut out, &mut current);
+            } else {
+                current.push(c);
+            }
+            i += 1;
+        }
+        push_sentence(&mut out, &mut current);
+    }
+    out
+}
+
+fn push_sentence(out: &mut Vec<Vec<char>>, current: &mut Vec<char>) {
+    while current.first() == Some(&' ') {
+        current.remove(0);
+    }
+    if current.iter().any(|c| c.is_alphanumeric()) {
+        out.push(std::mem::take(current));
+    } else {
+        current.clear();
+    }
+}
+
+fn starts_with(text: &[char], prefix: &str) -> bool {
+    let mut chars = text.iter();
+    prefix.chars().all(|p| chars.next() == Some(&p))
+}
+
+/// Phrases that say something is fine or working again.
+const FINE_PHRASES: &[&str] = &[
+    "not affected",
+    "unaffected",
+    "not impacted",
+    "unimpacted",
+    "no impact",
+    "not experiencing",
+    "not be affected",
+    "not be impacted",
+    "operating normally",
+    "working normally",
+    "functioning normally",
+    "working as expected",
+    "remain available",
+    "remains available",
+    "remain operational",
+    "remains operational",
+    "returned to normal",
+    "back to normal",
+    "recovered",
+    "no longer",
+    "resolved",
+    "fully operational",
+    "restored",
+];
+
+fn says_fine(sentence: &[char]) -> bool {
+    let text: String = sentence.iter().collect();
+    FINE_PHRASES.iter().any(|p| contains_phrase(&text, p))
+}
+
+/// `phrase` in `text` as whole words.
+fn contains_phrase(text: &str, phrase: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    let phrase: Vec<char> = phrase.chars().collect();
+    find_all(&chars, &phrase).any(|i| word_start(&chars, i) && word_end(&chars, i + phrase.len()))
+}
+
+fn word_start(text: &[char], i: usize) -> bool {
+    i == 0 || !is_word(text[i - 1])
+}
+
+fn word_end(text: &[char], i: usize) -> bool {
+    text.get(i).is_none_or(|c| !is_word(*c))
+}
+
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+const QUANTIFIERS: &[&str] = &[
+    "all", "many", "multiple", "several", "most", "various", "numerous", "every",
+];
+/// Words that turn "all … models" into "some of the models" or "the others".
+const NOT_ALL: &[&str] = &[
+    "other", "others", "except", "but", "non", "no", "not", "some",
+];
+
+/// "many Claude models", "all models", "all of our models", "every model".
+fn says_many_models(sentence: &[char]) -> bool {
+    let text: String = sentence.iter().collect();
+    let words = words(&text);
+    words.iter().enumerate().any(|(i, w)| {
+        QUANTIFIERS.contains(&w.as_str())
+            && words[i + 1..]
+                .iter()
+                .take(3)
+                .take_while(|w| !NOT_ALL.contains(&w.as_str()))
+                .any(|w| w == "models" || w == "model")
+    })
+}
+
+/// Words after a model name that make it another model ("GPT-5 mini", "Gemini 2.5 Flash
+/// Lite"), even when the catalog does not have that one.
+const VARIANT_WORDS: &[&str] = &[
+    "mini", "nano", "pro", "lite", "flash", "turbo", "max", "codex", "preview", "instant",
+    "thinking", "omni",
+];
+
+fn find_all<'a>(text: &'a [char], needle: &'a [char]) -> impl Iterator<Item = usize> + 'a {
+    let last = text.len().checked_sub(needle.len());
+    (0..last.map_or(0, |l| l + 1))
+        .filter(move |&i| !needle.is_empty() && text[i..i + needle.len()] == *needle)
+}
+
+/// A model name may start at `i`: not glued to a word before it.
+fn name_starts(text: &[char], i: usize) -> bool {
+    if i == 0 {
+        return true;
+    }
+    let before = text[i - 1];
+    if is_word(before) {
+        return false;
+    }
+    !(matches!(before, '.' | '-') && i >= 2 && text[i - 2].is_alphanumeric())
+}
+
+/// A model name may end at `i` (see [`affected_models`]).
+fn name_ends(text: &[char], i: usize) -> bool {
+    let Some(&next) = text.get(i) else {
+        return true;
+    };
+    if is_word(next) {
+        return false;
+    }
+    if matches!(next, '.' | '-' | ':') && text.get(i + 1).is_some_and(|c| c.is_alphanumeric()) {
+        return next == '-' && dated_snapshot(&text[i + 1..]);
+    }
+    if next == ' ' {
+        let word: String = text[i + 1..]
+            .iter()
+            .take_while(|c| c.is_alphanumeric())
+            .collect();
+        if VARIANT_WORDS.contains(&word.as_str()) {
+            return false;
+        }
+    }
+    true
+}
+
+/// `20260601` or `2026-06-01`, then the end of the name.
+fn dated_snapshot(text: &[char]) -> bool {
+    let digits = |s: &[char]| s.iter().all(|c| c.is_ascii_digit());
+    let ends = |n: usize| {
+        text.get(n)
+            .is_none_or(|c| !c.is_alphanumeric() && *c != '-')
+    };
+    (text.len() >= 8 && digits(&text[..8]) && ends(8))
+        || (text.len() >= 10
+            && digits(&text[..4])
+            && text[4] == '-'
+            && digits(&text[5..7])
+            && text[7] == '-'
+            && digits(&text[8..10])
+            && ends(10))
+}
+
+struct AliasTable {
+    /// Normalised alias and the index of its model.
+    aliases: Vec<(Vec<char>, usize)>,
+}
+
+impl AliasTable {
+    fn new(models: &[&Model]) -> Self {
+        let aliases = models
+            .iter()
+            .enumerate()
+            .flat_map(|(i, m)| m.aliases.iter().map(move |a| (normalise(a), i)))
+            .filter(|(a, _)| !a.is_empty())
+            .collect();
+        Self { aliases }
+    }
+
+    fn exact(&self, phrase: &[char]) -> Option<usize> {
+        self.aliases
+            .iter()
+            .find(|(a, _)| a.as_slice() == phrase)
+            .map(|(_, m)| *m)
+    }
+
+    /// The models named in `text`.
+    fn mentions(&self, text: &[char]) -> BTreeSet<usize> {
+        // (start, end, alias index)
+        let mut hits: Vec<(usize, usize, usize)> = Vec::new();
+        for (n, (alias, _)) in self.aliases.iter().enumerate() {
+            for start in find_all(text, alias) {
+                let end = start + alias.len();
+                if name_starts(text, start) && name_ends(text, end) {
+                    hits.push((start, end, n));
+                }
+            }
+        }
+        let longest: Vec<&(usize, usize, usize)> = hits
+            .iter()
+            .filter(|(s, e, _)| {
+                !hits
+                    .iter()
+                    .any(|(s2, e2, _)| s2 <= s && e <= e2 && (e2 - s2) > (e - s))
+            })
+            .collect();
+        let mut found = BTreeSet::new();
+        for &&(_, end, n) in &longest {
+            let (alias, model) = &self.aliases[n];
+            found.insert(*model);
+            found.extend(self.shorthand(text, end, alias));
+        }
+        found
+    }
+
+    /// "Claude Opus 4.7 and 4.8": the models of the bare versions after `end`.
+    fn shorthand(&self, text: &[char], mut end: usize, alias: &[char]) -> Vec<usize> {
+        let mut found = Vec::new();
+        let Some((prefix, version)) = split_version(alias) else {
+            return found;
+        };
+        loop {
+            let mut i = end;
+            let mut separated = false;
+            loop {
+                match text.get(i) {
+                    Some(' ') => i += 1,
+                    Some(',' | '/' | '&' | '+') => {
+                        i += 1;
+                        separated = true;
+                    }
+                    _ if starts_with(&text[i..], "and") && word_end(text, i + 3) => {
+                        i += 3;
+                        separated = true;
+                    }
+                    _ if starts_with(&text[i..], "or") && word_end(text, i + 2) => {
+                        i += 2;
+                        separated = true;
+                    }
+                    _ => break,
+                }
+            }
+            let token_len = version_len(&text[i..]);
+            if !separated || token_len == 0 {
+                break;
+            }
+            let token = &text[i..i + token_len];
+            if !name_ends(text, i + token_len) || (version.contains(&'.') && !token.contains(&'.'))
+            {
+                break;
+            }
+            let mut candidate = prefix.to_vec();
+            candidate.extend_from_slice(token);
+            match self.exact(&candidate) {
+                Some(model) => found.push(model),
+                None => break,
+            }
+            end = i + token_len;
+        }
+        found
+    }
+}
+
+/// "claude opus 4.7" → ("claude opus ", "4.7"); "gpt-5" → ("gpt-", "5"); none for "gpt-5 mini".
+fn split_version(alias: &[char]) -> Option<(&[char], &[char])> {
+    let start = alias
+        .iter()
+        .rposition(|c| !(c.is_ascii_digit() || *c == '.'))
+        .map_or(0, |p| p + 1);
+    if start == 0 || start == alias.len() || !alias[start].is_ascii_digit() {
+        return None;
+    }
+    matches!(alias[start - 1], ' ' | '-').then(|| alias.split_at(start))
+}
+
+/// The length of a version at the start of `text`: `4`, `4.8`, `2.5.1`.
+fn version_len(text: &[char]) -> usize {
+    let mut n = 0;
+    loop {
+        let digits = text[n..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 {
+            // A trailing dot is punctuation, not part of the version.
+            return if n > 0 { n - 1 } else { 0 };
+        }
+        n += digits;
+        if text.get(n) == Some(&'.') {
+            n += 1;
+        } else {
+            return n;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{Catalog, Modality, Tier};
+
+    fn model(provider: &str, id: &str, aliases: &[&str]) -> Model {
+        Model {
+            provider: provider.into(),
+            id: id.into(),
+            display_name: aliases[0].into(),
+            context_window: 200_000,
+            input: vec![Modality::Text],
+            tool_use: true,
+            price_in: 1.0,
+            price_out: 1.0,
+            tier: Tier::Frontier,
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+        }
+    }
+
+    /// The shipped catalog plus models that do not exist yet, to test near misses.
+    fn catalog() -> Vec<Model> {
+        let mut models = Catalog::shipped().unwrap().models;
+        models.push(model(
+            "anthropic",
+            "claude-opus-5",
+            &["Claude Opus 5", "Opus 5"],
+        ));
+        models.push(model("openai", "gpt-5.6", &["GPT-5.6", "gpt-5.6"]));
+        models.push(model(
+            "openai",
+            "gpt-5.6-sol",
+            &["GPT-5.6 Sol", "gpt-5.6-sol"],
+        ));
+        models
+    }
+
+    fn of(provider: &str) -> Vec<Model> {
+        catalog()
+            .into_iter()
+            .filter(|m| m.provider == provider)
+            .collect()
+    }
+
+    fn title(provider: &str, title: &str) -> Affected {
+        affected_models(
+            &IncidentText {
+                title,
+                ..Default::default()
+            },
+            &of(provider),
+        )
+    }
+
+    fn ids(ids: &[&str]) -> Affected {
+        Affected::Models(ids.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn model_names_in_titles() {
+        use Affected::*;
+        let table: &[(&str, &str, Affected)] = &[
+            (
+                "anthropic",
+                "Elevated errors on Claude Opus 4.7 and Opus 4.8",
+                ids(&["claude-opus-4-8", "claude-opus-4-7"]),
+            ),
+            (
+                "anthropic",
+                "Elevated errors on Claude Opus 4.7 and 4.8",
+                ids(&["claude-opus-4-8", "claude-opus-4-7"]),
+            ),
+            (
+                "anthropic",
+                "Elevated errors on Opus 4.7 / 4.8",
+                ids(&["claude-opus-4-8", "claude-opus-4-7"]),
+            ),
+            (
+                "anthropic",
+                "Elevated errors on Opus 4.7/4.8",
+                ids(&["claude-opus-4-8", "claude-opus-4-7"]),
+            ),
+            (
+                "anthropic",
+                "Elevated errors on Opus 4.7, 4.8",
+                ids(&["claude-opus-4-8", "claude-opus-4-7"]),
+            ),
+            (
+                "anthropic",
+                "Errors on Claude Opus 4.6, 4.7, and 4.8",
+                ids(&["claude-opus-4-8", "claude-opus-4-7", "claude-opus-4-6"]),
+            ),
+            (
+                "anthropic",
+                "Errors on Opus 4.7 & 4.8 and Sonnet 4.6",
+                ids(&["claude-opus-4-8", "claude-opus-4-7", "claude-sonnet-4-6"]),
+            ),
+            (
+                "anthropic",
+                "ELEVATED ERRORS ON CLAUDE  OPUS\u{a0}4.7",
+                ids(&["claude-opus-4-7"]),
+            ),
+            (
+                "anthropic",
+                "Errors for claude-opus-4-7-20260601 requests",
+                ids(&["claude-opus-4-7"]),
+            ),
+            (
+                "anthropic",
+                "Errors on Opus 4.7.",
+                ids(&["claude-opus-4-7"]),
+            ),
+            ("anthropic", "(Opus 4.7) errors", ids(&["claude-opus-4-7"])),
+            (
+                "anthropic",
+                "Claude Haiku 4.5's latency",
+                ids(&["claude-haiku-4-5"]),
+            ),
+            // Near misses.
+            ("anthropic", "Elevated errors on Opus 4.70", Unclear),
+            ("anthropic", "Elevated errors on Opus 4", Unclear),
+            ("anthropic", "Elevated errors on Opus 4.7.1", Unclear),
+            ("anthropic", "Elevated errors on Opus 47", Unclear),
+            (
+                "anthropic",
+                "Elevated errors on Opus 5",
+                ids(&["claude-opus-5"]),
+            ),
+            ("anthropic", "Elevated errors on Opus 5.1", Unclear),
+            (
+                "anthropic",
+                "Elevated errors on Opus 4.7 and 5 other models",
+                ids(&["claude-opus-4-7"]),
+            ),
+            (
+                "anthropic",
+                "Elevated errors on Opus 4.7 and 4.80",
+                ids(&["claude-opus-4-7"]),
+            ),
+            ("openai", "Errors on GPT-5", ids(&["gpt-5"])),
+            ("openai", "Errors on GPT-5.1", ids(&["gpt-5.1"])),
+            ("openai", "Errors on GPT-5 mini", ids(&["gpt-5-mini"])),
+            ("openai", "Errors on gpt-5-mini", ids(&["gpt-5-mini"])),
+            ("openai", "Errors on GPT-5 Pro", Unclear),
+            ("openai", "Errors on ChatGPT-5", NoModels),
+            (
+                "openai",
+                "Errors on GPT-5 and GPT-5 mini",
+                ids(&["gpt-5", "gpt-5-mini"]),
+            ),
+            (
+                "openai",
+                "Errors on GPT-5 and 5.1",
+                ids(&["gpt-5.1", "gpt-5"]),
+            ),
+            ("openai", "Errors on GPT-5.6 Sol", ids(&["gpt-5.6-sol"])),
+            ("openai", "Errors on GPT-5.6", ids(&["gpt-5.6"])),
+            (
+                "openai",
+                "Errors on GPT-5.6 and GPT-5.6 Sol",
+                ids(&["gpt-5.6", "gpt-5.6-sol"]),
+            ),
+            (
+                "gemini",
+                "Errors on Gemini 2.5 Flash-Lite",
+                ids(&["gemini-2.5-flash-lite"]),
+            ),
+            (
+                "gemini",
+                "Errors on Gemini 2.5 Flash Lite",
+                ids(&["gemini-2.5-flash-lite"]),
+            ),
+            (
+                "gemini",
+                "Errors on Gemini 2.5 Flash",
+                ids(&["gemini-2.5-flash"]),
+            ),
+            (
+                "gemini",
+                "Errors on Gemini 2.5 Pro and Flash",
+                ids(&["gemini-2.5-pro"]),
+            ),
+            // Many models.
+            (
+                "anthropic",
+                "Elevated errors on many Claude models",
+                AllModels,
+            ),
+            ("anthropic", "Elevated errors across all models", AllModels),
+            ("anthropic", "Errors on multiple models", AllModels),
+            ("anthropic", "Errors on all of our models", AllModels),
+            (
+                "anthropic",
+                "Errors on many models including Opus 4.7",
+                AllModels,
+            ),
+            (
+                "anthropic",
+                "Opus 4.7 errors; all other models fine",
+                ids(&["claude-opus-4-7"]),
+            ),
+            // Products and the API, with no component list.
+            ("anthropic", "Elevated errors on claude.ai", NoModels),
+            ("anthropic", "Claude Code login issues", NoModels),
+            ("anthropic", "Elevated errors on the API", AllModels),
+            ("openai", "Elevated errors on the Batch API", NoModels),
+            (
+                "openai",
+                "We are seeing slow responses and errors with image inputs",
+                Unclear,
+            ),
+            ("anthropic", "Elevated errors", Unclear),
+        ];
+        for (provider, text, expected) in table {
+            assert_eq!(
+                &title(provider, text),
+                expected,
+                "{provider}: {text:?} should map to {expected:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn components_decide_when_no_model_is_named() {
+        let claude = of("anthropic");
+        let openai = of("openai");
+        let with = |models: &[Model], title: &str, components: &[&str]| {
+            affected_models(
+                &IncidentText {
+                    title,
+                    bodies: vec![],
+                    components: components.to_vec(),
+                },
+                models,
+            )
+        };
+        assert_eq!(
+            with(&claude, "Elevated errors", &["Claude API"]),
+            Affected::AllModels
+        );
+        assert_eq!(
+            with(&claude, "Elevated errors", &["claude.ai", "Claude Console"]),
+            Affected::NoModels,
+            "consumer components only cover no API model"
+        );
+        assert_eq!(
+            with(&claude, "Elevated errors on Opus 4.7", &["claude.ai"]),
+            ids(&["claude-opus-4-7"]),
+            "a named model counts whatever the components"
+        );
+        assert_eq!(
+            with(&openai, "Degraded", &["ChatGPT", "Sora", "Codex"]),
+            Affected::NoModels
+        );
+        assert_eq!(
+            with(&openai, "Degraded", &["Chat Completions"]),
+            Affected::AllModels
+        );
+        assert_eq!(
+            with(&openai, "Degraded", &["Responses", "Login"]),
+            Affected::AllModels
+        );
+        assert_eq!(
+            with(&openai, "Degraded", &["Embeddings", "Batch", "Files"]),
+            Affected::NoModels,
+            "endpoints Switchboard does not send to"
+        );
+        assert_eq!(
+            with(&of("gemini"), "Errors", &["Gemini API"]),
+            Affected::AllModels
+        );
+        assert_eq!(
+            with(&openai, "Degraded", &["GPT-5 mini"]),
+            ids(&["gpt-5-mini"]),
+            "a component per model names that model"
+        );
+    }
+
+    #[test]
+    fn component_kinds_by_name() {
+        use ComponentKind::*;
+        for (name, kind) in [
+            ("Claude API", ModelApi),
+            ("Gemini API", ModelApi),
+            ("APIs", ModelApi),
+            ("Chat Completions", ModelApi),
+            ("Responses", ModelApi),
+            ("Batch API", OtherApi),
+            ("Realtime API", OtherApi),
+            ("Embeddings", OtherApi),
+            ("Fine-tuning", OtherApi),
+            ("claude.ai", Product),
+            ("Claude Console", Product),
+            ("Claude Code", Product),
+            ("ChatGPT", Product),
+            ("Google AI Studio", Product),
+        ] {
+            assert_eq!(component_kind(name), kind, "{name:?} should be {kind:?}");
+        }
+    }
+
+    #[test]
+    fn update_bodies_count_but_not_where_they_say_things_are_fine() {
+        let claude = of("anthropic");
+        let text = IncidentText {
+            title: "Elevated errors",
+            bodies: vec![
+                "We are investigating errors on Claude Opus 4.7. Other models are not affected.",
+                "Claude Sonnet 4.6 is operating normally, but Opus 4.8 is also seeing errors.",
+                "Requests to all models are working as expected apart from the above.",
+            ],
+            components: vec!["Claude API"],
+        };
+        assert_eq!(
+            affected_models(&text, &claude),
+            ids(&["claude-opus-4-8", "claude-opus-4-7"]),
+            "Sonnet 4.6 is said to be fine and 'all models … working' is no outage"
+        );
+    }
+
+    #[test]
+    fn recovery_is_read_update_by_update() {
+        let claude = of("anthropic");
+        // Newest first, as the page sends them.
+        let mut bodies = vec![
+            "We are currently investigating elevated error rates on requests to Claude Opus 4.7 and Claude Opus 4.8.",
+        ];
+        let text = |bodies: &[&'static str]| IncidentText {
+            title: "Elevated errors on Claude Opus 4.7 and Opus 4.8",
+            bodies: bodies.to_vec(),
+            components: vec!["Claude API"],
+        };
+        assert!(reported_recovered(&text(&bodies), &claude).is_empty());
+        bodies.insert(
+            0,
+            "Error rates for Claude Opus 4.8 have returned to normal. We are continuing to work on a fix for Claude Opus 4.7.",
+        );
+        assert_eq!(
+            reported_recovered(&text(&bodies), &claude),
+            vec!["claude-opus-4-8"]
+        );
+        bodies.insert(
+            0,
+            "A fix has been implemented and we are monitoring the results.",
+        );
+        assert_eq!(
+            reported_recovered(&text(&bodies), &claude),
+            vec!["claude-opus-4-8"],
+            "an update naming no model changes nothing"
+        );
+        bodies.insert(0, "Claude Opus 4.8 is seeing errors again.");
+        assert!(
+            reported_recovered(&text(&bodies), &claude).is_empty(),
+            "named as affected again"
+        );
+        assert_eq!(
+            affected_models(&text(&bodies), &claude),
+            ids(&["claude-opus-4-8", "claude-opus-4-7"]),
+            "what an incident covers does not shrink"
+        );
+    }
+
+    #[test]
+    fn helpers_split_versions_and_sentences() {
+        let chars = |s: &str| s.chars().collect::<Vec<_>>();
+        assert_eq!(version_len(&chars("4.8.")), 3);
+        assert_eq!(version_len(&chars("4.80 x")), 4);
+        assert_eq!(version_len(&chars("x")), 0);
+        let alias = chars("claude opus 4.7");
+        let (p, v) = split_version(&alias).unwrap();
+        assert_eq!(
+            (p.iter().collect::<String>(), v.iter().collect::<String>()),
+            ("claude opus ".into(), "4.7".into())
+        );
+        assert!(split_version(&chars("gpt-5 mini")).is_none());
+        let s: Vec<String> = sentences("Opus 4.7 is down. Sonnet 4.6 is fine!\nNext; last")
+            .into_iter()
+            .map(|s| s.into_iter().collect())
+            .collect();
+        assert_eq!(
+            s,
+            vec!["opus 4.7 is down.", "sonnet 4.6 is fine!", "next;", "last"]
+        );
+    }
+}
