@@ -103,6 +103,10 @@ fn run_ask(paths: Paths, model: &str, prompt: &str) -> ExitCode {
             started.store.clone(),
             |_| {},
         ));
+        let attempts = tokio::spawn(health::service::keep_attempts(
+            health.attach_attempt_log(),
+            started.store.clone(),
+        ));
         let ctx = SendContext {
             store: &started.store,
             catalog: &started.catalog,
@@ -143,6 +147,7 @@ fn run_ask(paths: Paths, model: &str, prompt: &str) -> ExitCode {
         drop(_poller);
         drop(health);
         let _ = history.await;
+        let _ = attempts.await;
         started.store.close().await;
         let display = started
             .catalog
@@ -321,6 +326,8 @@ fn run_window(paths: Paths) -> ExitCode {
         }
     };
     let history = started.store.clone();
+    let attempts = health.attach_attempt_log();
+    let attempt_store = started.store.clone();
     let bindings = commands::bindings();
     let title = match &started.demo {
         Some(scenario) => format!("Switchboard — DEMO: simulated providers ({scenario})"),
@@ -340,6 +347,7 @@ fn run_window(paths: Paths) -> ExitCode {
             // Every availability change is written to the history, then shown.
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(poller.run());
+            tauri::async_runtime::spawn(health::service::keep_attempts(attempts, attempt_store));
             tauri::async_runtime::spawn(health::service::deliver(changes, history, move |t| {
                 use tauri_specta::Event;
                 if let Err(error) = commands::AvailabilityChanged(t.to.clone()).emit(&handle) {

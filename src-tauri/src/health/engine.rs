@@ -554,4 +554,6 @@ fn count_server_failure(
 }
 
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 mod tests;

@@ -23,6 +23,8 @@ pub struct HealthService {
     /// pages. A local server (no key needed) proves nothing about the internet.
     connectivity_urls: Vec<String>,
     changes: mpsc::UnboundedSender<Transition>,
+    /// Where every attempt is copied for the record, once someone keeps one.
+    attempt_log: Mutex<Option<mpsc::UnboundedSender<AttemptRecord>>>,
     checking: Mutex<bool>,
 }
 
@@ -49,9 +51,17 @@ impl HealthService {
             http,
             connectivity_urls,
             changes,
+            attempt_log: Mutex::new(None),
             checking: Mutex::new(false),
         });
         (service, receiver)
+    }
+
+    /// From now on, every attempt the service hears is also sent here (see [`keep_attempts`]).
+    pub fn attach_attempt_log(&self) -> mpsc::UnboundedReceiver<AttemptRecord> {
+        let (sender, receiver) = mpsc::unbounded_channel();
+        *self.attempt_log.lock().expect("attempt log lock") = Some(sender);
+        receiver
     }
 
     pub fn availability(&self) -> Vec<ModelAvailability> {
@@ -122,6 +132,9 @@ impl HealthService {
 
 impl AttemptObserver for Arc<HealthService> {
     fn record(&self, attempt: AttemptRecord) {
+        if let Some(log) = self.attempt_log.lock().expect("attempt log lock").as_ref() {
+            let _ = log.send(attempt.clone());
+        }
         let (transitions, check) = {
             let mut engine = self.engine();
             let transitions = engine.record_attempt(&attempt);
@@ -158,5 +171,14 @@ pub async fn deliver(
             tracing::error!(%error, "could not record an availability change");
         }
         on_change(&transition);
+    }
+}
+
+/// Writes every attempt to the store, for error rates and the timeline.
+pub async fn keep_attempts(mut attempts: mpsc::UnboundedReceiver<AttemptRecord>, store: Store) {
+    while let Some(attempt) = attempts.recv().await {
+        if let Err(error) = store.record_attempt(&attempt).await {
+            tracing::error!(%error, "could not record an attempt");
+        }
     }
 }

@@ -13,10 +13,12 @@
 //! Queries are checked at run time (no `DATABASE_URL` needed to build) and every repository
 //! function is covered by a test against a migrated database.
 
+mod attempts;
 mod availability;
 mod conversations;
 mod settings;
 
+pub use attempts::AttemptBucket;
 pub use conversations::{Conversation, Message, MessageStatus, new_id};
 
 use crate::notice::Notice;
