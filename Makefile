@@ -31,7 +31,7 @@ define ensure_packages
 	fi
 endef
 
-.PHONY: run test demo deps test-deps ui bindings package dev icons clean
+.PHONY: run test demo bench deps test-deps ui bindings package dev icons clean
 
 ## make run: install what is missing, build the UI and the app, open the window.
 run: deps ui
@@ -74,6 +74,10 @@ test-deps: deps
 
 ui: deps
 	cd ui && $(NPM) run build
+
+## make bench: the benchmarks (criterion), each figure beside its baseline from the same run.
+bench: deps ui
+	$(CARGO) bench -p switchboard --bench health
 
 ## make bindings: regenerate ui/src/lib/bindings.ts from the Rust types.
 bindings: ui

@@ -129,6 +129,9 @@ struct ProviderHealth {
 
 pub struct HealthEngine {
     catalog: Catalog,
+    /// Positions in the catalog, so deciding for one model is not a search.
+    model_index: HashMap<ModelRef, usize>,
+    provider_index: HashMap<String, usize>,
     settings: HealthSettings,
     has_key: HashMap<String, bool>,
     models: HashMap<ModelRef, ModelHealth>,
@@ -153,7 +156,21 @@ impl HealthEngine {
             .iter()
             .map(|p| (p.id.clone(), !p.needs_key() || has_key(p)))
             .collect();
+        let model_index = catalog
+            .models
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (ModelRef::new(&m.provider, &m.id), i))
+            .collect();
+        let provider_index = catalog
+            .providers
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect();
         let mut engine = Self {
+            model_index,
+            provider_index,
             catalog,
             settings,
             has_key,
@@ -283,7 +300,16 @@ impl HealthEngine {
                 }
             }
         }
-        self.refresh_all(now)
+        // An attempt changes its own model, and — by proving the network — any model
+        // currently held offline; nothing else.
+        let mut scope = vec![attempt.model.clone()];
+        scope.extend(
+            self.current
+                .values()
+                .filter(|a| a.reason.kind == ReasonKind::Offline && a.model != attempt.model)
+                .map(|a| a.model.clone()),
+        );
+        self.refresh(now, scope)
     }
 
     /// The result of a connectivity check: could independent hosts be reached?
@@ -357,8 +383,16 @@ impl HealthEngine {
             .iter()
             .map(|m| ModelRef::new(&m.provider, &m.id))
             .collect();
+        self.refresh(now, keys)
+    }
+
+    /// Decides again for `keys` (in catalog order for the callers that pass it).
+    fn refresh(&mut self, now: DateTime<Utc>, keys: Vec<ModelRef>) -> Vec<Transition> {
         let mut transitions = Vec::new();
         for key in keys {
+            if !self.model_index.contains_key(&key) {
+                continue;
+            }
             let mut next = self.decide(&key, now);
             match self.current.get(&key) {
                 Some(old)
@@ -393,12 +427,15 @@ impl HealthEngine {
     /// The decision for one model, by the precedence in the module docs.
     fn decide(&self, key: &ModelRef, now: DateTime<Utc>) -> ModelAvailability {
         let (Some(provider), Some(model)) = (
-            self.catalog.provider(&key.provider),
-            self.catalog.model(&key.provider, &key.model),
+            self.provider_index
+                .get(&key.provider)
+                .map(|&i| &self.catalog.providers[i]),
+            self.model_index.get(key).map(|&i| &self.catalog.models[i]),
         ) else {
             unreachable!("decide is only called for catalog models");
         };
-        let health = self.models.get(key).cloned().unwrap_or_default();
+        let unheard = ModelHealth::default();
+        let health = self.models.get(key).unwrap_or(&unheard);
         let verdict = |state, reason: Reason, since, next_check| ModelAvailability {
             model: key.clone(),
             state,
