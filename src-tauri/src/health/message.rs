@@ -28,12 +28,13 @@ pub fn not_configured(provider: &Provider, model: &Model) -> Reason {
         ),
         message: format!(
             "Switchboard has no {name} API key, so it cannot use {model} yet. This is a setup \
-             step on your side; nothing is wrong with {name}'s service. Set {env}{where_to_get} \
-             and restart Switchboard. Source: your configuration, read at start-up; it is read \
-             again when Switchboard starts.",
+             step on your side; nothing is wrong with {name}'s service. Store a key{where_to_get} \
+             with `switchboard key set {id}` or in {env}, and restart Switchboard. Source: your \
+             configuration, read at start-up; it is read again when Switchboard starts.",
             name = provider.name,
             model = model.display_name,
             env = provider.api_key_env,
+            id = provider.id,
         ),
     }
 }
@@ -270,12 +271,7 @@ pub fn own_request_failed(provider: &Provider, model: &Model, req: &OwnRequest<'
             ReasonKind::QuotaExhausted,
             format!("Your {name} account is out of credit or quota"),
             format!("Your {name} account is out of credit or quota{said}."),
-            match &provider.console_url {
-                Some(url) => {
-                    format!("Add credit or raise the quota ({url}), or pick another model.")
-                }
-                None => "Add credit or raise the quota, or pick another model.".into(),
-            },
+            format!("Add credit or raise the quota in your {name} account, or pick another model."),
         ),
         FailureClass::Reason(ReasonKind::AuthFailed) => your_side(
             ReasonKind::AuthFailed,
@@ -408,10 +404,10 @@ mod tests {
         assert_eq!(
             reason.message,
             "Switchboard has no Anthropic API key, so it cannot use Claude Opus 4.7 yet. This \
-             is a setup step on your side; nothing is wrong with Anthropic's service. Set \
-             ANTHROPIC_API_KEY (get one at https://console.anthropic.com/settings/keys) and \
-             restart Switchboard. Source: your configuration, read at start-up; it is read \
-             again when Switchboard starts."
+             is a setup step on your side; nothing is wrong with Anthropic's service. Store a \
+             key (get one at https://console.anthropic.com/settings/keys) with `switchboard key \
+             set anthropic` or in ANTHROPIC_API_KEY, and restart Switchboard. Source: your \
+             configuration, read at start-up; it is read again when Switchboard starts."
         );
         let gemini = catalog.provider("gemini").unwrap();
         let flash = catalog.model("gemini", "gemini-2.5-flash").unwrap();
@@ -621,5 +617,132 @@ mod tests {
         assert_eq!(human_wait(Duration::from_millis(1200)), "2 s");
         assert_eq!(human_wait(Duration::from_secs(360)), "6 min");
         assert_eq!(human_wait(Duration::from_secs(7500)), "2 h 5 min");
+    }
+
+    /// Every reason kind's words, pinned: a change to what a person reads is a reviewed
+    /// change. `UPDATE_SNAPSHOTS=1 cargo test -p switchboard --lib messages_snapshot` rewrites it.
+    #[test]
+    fn messages_snapshot() {
+        use crate::health::engine::{IncidentEvidence, PolicyRule};
+        let catalog = Catalog::shipped().unwrap();
+        let anthropic = catalog.provider("anthropic").unwrap();
+        let opus = catalog.model("anthropic", "claude-opus-4-7").unwrap();
+        let at = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 6, 5, 9, 12, 0).unwrap();
+        let incident = IncidentEvidence {
+            id: "q4lnmtw3kc8y".into(),
+            title: "Elevated errors on Claude Opus 4.7 and Opus 4.8".into(),
+            status: "investigating".into(),
+            severe: true,
+            link: Some("https://stspg.io/q4lnmtw3kc8y".into()),
+            since: at,
+            models: vec!["claude-opus-4-7".into()],
+            all_models: false,
+        };
+        let rule = PolicyRule {
+            provider: "anthropic".into(),
+            model: None,
+            message: "Anthropic is having an outage; we'll turn them back on once it's resolved."
+                .into(),
+            until: None,
+        };
+        let own = |class, status: Option<u16>, code: Option<&str>, wait: Option<u64>| {
+            let mut failure = failed(class, status, code);
+            failure.retry_after = wait.map(Duration::from_secs);
+            own_request_failed(
+                anthropic,
+                opus,
+                &OwnRequest {
+                    failure: &failure,
+                    attempts: 3,
+                    since: at,
+                },
+            )
+        };
+        let reasons = vec![
+            healthy(anthropic, opus, at),
+            provider_incident(anthropic, opus, &incident, false),
+            provider_incident(anthropic, opus, &incident, true),
+            own(
+                FailureClass::Reason(ReasonKind::ElevatedErrors),
+                Some(500),
+                Some("api_error"),
+                None,
+            ),
+            own(
+                FailureClass::Reason(ReasonKind::Overloaded),
+                Some(529),
+                Some("overloaded_error"),
+                None,
+            ),
+            maintenance(anthropic, opus, &incident),
+            own(
+                FailureClass::Reason(ReasonKind::RateLimited),
+                Some(429),
+                Some("rate_limit_error"),
+                Some(40),
+            ),
+            own(
+                FailureClass::Reason(ReasonKind::QuotaExhausted),
+                Some(400),
+                Some("invalid_request_error"),
+                None,
+            ),
+            own(
+                FailureClass::Reason(ReasonKind::AuthFailed),
+                Some(401),
+                Some("authentication_error"),
+                None,
+            ),
+            own(
+                FailureClass::Reason(ReasonKind::NotPermitted),
+                Some(403),
+                Some("permission_error"),
+                None,
+            ),
+            own(
+                FailureClass::Reason(ReasonKind::ModelRetired),
+                Some(404),
+                Some("not_found_error"),
+                None,
+            ),
+            own(
+                FailureClass::StreamBroken(StreamBreak::Cut),
+                Some(200),
+                None,
+                None,
+            ),
+            own(FailureClass::NoAnswer(Transport::Connect), None, None, None),
+            own(
+                FailureClass::RequestRejected,
+                Some(400),
+                Some("invalid_request_error"),
+                None,
+            ),
+            offline(anthropic, opus, at),
+            admin_disabled(anthropic, opus, &rule),
+            not_configured(anthropic, opus),
+            unknown(anthropic, opus),
+        ];
+        let rendered: String = reasons
+            .iter()
+            .map(|r| {
+                format!(
+                    "## {:?} — side {:?} — source {:?}\n{}\n{}\n\n",
+                    r.kind, r.side, r.source, r.headline, r.message
+                )
+            })
+            .collect();
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src/health/messages.snapshot.md"
+        );
+        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+            std::fs::write(path, &rendered).unwrap();
+        }
+        let pinned = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            pinned == rendered,
+            "the words a person reads changed; review them and run with UPDATE_SNAPSHOTS=1:\n{rendered}"
+        );
     }
 }
