@@ -252,6 +252,7 @@ impl HealthEngine {
     pub fn record_attempt(&mut self, attempt: &AttemptRecord) -> Vec<Transition> {
         let now = attempt.at;
         let settings = self.settings.clone();
+        let proves_network;
         let health = self.models.entry(attempt.model.clone()).or_default();
         match &attempt.outcome {
             AttemptOutcome::Answered => {
@@ -260,19 +261,11 @@ impl HealthEngine {
                     last_success: Some(now),
                     ..ModelHealth::default()
                 };
-                self.providers
-                    .entry(attempt.model.provider.clone())
-                    .or_default()
-                    .last_answer = Some(now);
+                proves_network = true;
             }
             AttemptOutcome::Failed(failure) => {
-                if failure.http_status.is_some() {
-                    // Any HTTP answer proves the network and the provider's front door.
-                    self.providers
-                        .entry(attempt.model.provider.clone())
-                        .or_default()
-                        .last_answer = Some(now);
-                }
+                // Any HTTP answer proves the network and the provider's front door.
+                proves_network = failure.http_status.is_some();
                 match failure.class {
                     FailureClass::NoAnswer(_) => {
                         health.no_answer_since.get_or_insert(now);
@@ -299,6 +292,17 @@ impl HealthEngine {
                     _ => {}
                 }
             }
+        }
+        // A server on this machine (no key needed) answering says nothing about the internet.
+        let remote = self
+            .provider_index
+            .get(&attempt.model.provider)
+            .is_some_and(|&i| self.catalog.providers[i].needs_key());
+        if proves_network && remote {
+            self.providers
+                .entry(attempt.model.provider.clone())
+                .or_default()
+                .last_answer = Some(now);
         }
         // An attempt changes its own model, and — by proving the network — any model
         // currently held offline; nothing else.
@@ -503,9 +507,13 @@ impl HealthEngine {
             status.and_then(|s| s.status.maintenances.iter().find(|i| i.covers(&key.model)));
         if let Some(until) = health.open_until {
             let since = health.first_failure_at.unwrap_or(now);
-            let reason = match (incident, &health.last_server_failure) {
-                (Some(incident), _) => message::provider_incident(provider, model, incident, true),
-                (None, Some(failure)) => message::own_request_failed(
+            // What the provider has said explains our failures better than the failures do.
+            let reason = match (incident, maintenance, &health.last_server_failure) {
+                (Some(incident), _, _) => {
+                    message::provider_incident(provider, model, incident, true)
+                }
+                (None, Some(maintenance), _) => message::maintenance(provider, model, maintenance),
+                (None, None, Some(failure)) => message::own_request_failed(
                     provider,
                     model,
                     &OwnRequest {
@@ -514,7 +522,7 @@ impl HealthEngine {
                         since,
                     },
                 ),
-                (None, None) => message::unknown(provider, model),
+                (None, None, None) => message::unknown(provider, model),
             };
             return verdict(AvailabilityState::Unavailable, reason, since, Some(until));
         }

@@ -83,12 +83,20 @@ pub fn status_evidence(
     }
 }
 
+struct Feed {
+    provider: String,
+    feed: StatusFeed,
+    /// Whether the last good reading showed anything wrong.
+    reading_wrong: bool,
+    /// Whether the last fetch failed.
+    unreadable: bool,
+}
+
 pub struct Poller {
     service: Arc<HealthService>,
     catalog: Catalog,
     http: reqwest::Client,
-    /// Each provider's feed, and whether its last good reading showed anything wrong.
-    feeds: Vec<(String, StatusFeed, bool)>,
+    feeds: Vec<Feed>,
     policy: Option<PolicySource>,
     /// Clients for probing, per provider with a key; empty when probes are off.
     probes: HashMap<String, ProviderClient>,
@@ -109,8 +117,12 @@ impl Poller {
             .providers
             .iter()
             .filter_map(|p| {
-                let feed = StatusFeed::for_provider(p).ok().flatten()?;
-                Some((p.id.clone(), feed, false))
+                Some(Feed {
+                    provider: p.id.clone(),
+                    feed: StatusFeed::for_provider(p).ok().flatten()?,
+                    reading_wrong: false,
+                    unreadable: false,
+                })
             })
             .collect();
         let probes = match probe_keys {
@@ -150,7 +162,13 @@ impl Poller {
     /// is wrong (which shortens the next wait).
     pub async fn poll_once(&mut self) -> bool {
         let mut anything_wrong = false;
-        for (provider, feed, wrong) in &mut self.feeds {
+        for Feed {
+            provider,
+            feed,
+            reading_wrong,
+            unreadable,
+        } in &mut self.feeds
+        {
             let now = self.clock.now();
             let models: Vec<&Model> = self
                 .catalog
@@ -160,14 +178,15 @@ impl Poller {
                 .collect();
             match feed.fetch(&self.http, now).await {
                 FeedOutcome::Fresh(reading) => {
-                    *wrong = reading.anything_wrong();
+                    *reading_wrong = reading.anything_wrong();
+                    *unreadable = false;
                     self.service
                         .record_status(provider, status_evidence(&reading, &models, now));
                 }
-                // Unchanged: as wrong (or not) as the last reading.
-                FeedOutcome::NotModified => {}
+                // Unchanged since the last good reading, which therefore still holds.
+                FeedOutcome::NotModified => *unreadable = false,
                 FeedOutcome::Problem(problem) => {
-                    *wrong = true;
+                    *unreadable = true;
                     tracing::warn!(provider = %provider, %problem, "status page unreadable");
                     self.service.record_status(
                         provider,
@@ -178,7 +197,7 @@ impl Poller {
                     );
                 }
             }
-            anything_wrong |= *wrong;
+            anything_wrong |= *reading_wrong || *unreadable;
         }
         if let Some(source) = &self.policy {
             match policy::read(&self.http, source).await {

@@ -143,13 +143,14 @@ proptest! {
     }
 
     #[test]
-    fn never_offline_when_another_provider_answered_in_the_last_30_s(signals in proptest::collection::vec(signal(), 1..60)) {
+    fn never_offline_when_another_cloud_provider_answered_in_the_last_30_s(signals in proptest::collection::vec(signal(), 1..60)) {
         let mut e = engine();
         let mut now = t0();
         let mut answers: Vec<(DateTime<Utc>, String)> = Vec::new();
         for signal in &signals {
             now += match signal { Signal::Wait(s) => Duration::seconds(*s), _ => Duration::seconds(1) };
-            if let Some(provider) = apply(&mut e, signal, now) {
+            // A server on this machine answering proves nothing about the internet.
+            if let Some(provider) = apply(&mut e, signal, now).filter(|p| p != "ollama") {
                 answers.push((now, provider));
             }
             for a in e.availability() {
