@@ -87,7 +87,39 @@ pub fn app(state: AppState) -> Router {
         .route("/_sim/requests", get(control_requests))
         .route("/_sim/state", get(control_state))
         .route("/_sim/advance", post(control_advance))
+        .fallback(unknown_path)
         .with_state(state)
+}
+
+/// Paths no route serves (`/status/openai`, `/nothing`): a status page the scenario has cut
+/// off gives no answer here either — as a real unreachable host would — and otherwise a
+/// plain 404.
+async fn unknown_path(
+    State(app): State<AppState>,
+    conn: Option<Extension<ConnHandle>>,
+    OriginalUri(uri): OriginalUri,
+    method: axum::http::Method,
+) -> Response {
+    let path = uri.path();
+    let mut segments = path.trim_start_matches('/').split('/');
+    let (first, second) = (segments.next().unwrap_or(""), segments.next().unwrap_or(""));
+    // Provider paths have their providers' own fallbacks; status pages end up here.
+    let cut_off = first == "status" && app.engine.feed(second).mode == FeedMode::Reset;
+    let provider = (!first.is_empty() && first != "status").then_some(first);
+    if cut_off {
+        app.engine
+            .log(provider, None, method.as_str(), path, None, "reset");
+        return respond::reset(conn.map(|c| c.0)).await;
+    }
+    app.engine.log(
+        provider,
+        None,
+        method.as_str(),
+        path,
+        Some(404),
+        "not_found",
+    );
+    (StatusCode::NOT_FOUND, "not found\n").into_response()
 }
 
 async fn root(State(app): State<AppState>) -> String {

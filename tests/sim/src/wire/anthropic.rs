@@ -120,10 +120,21 @@ async fn models(
 
 async fn not_found(
     State(app): State<AppState>,
+    conn: Option<Extension<ConnHandle>>,
     OriginalUri(uri): OriginalUri,
     method: axum::http::Method,
 ) -> Response {
-    let call = Call::new(&app, None, Wire::Anthropic, method.as_str(), uri.path());
+    let call = Call::new(
+        &app,
+        conn.map(|c| c.0),
+        Wire::Anthropic,
+        method.as_str(),
+        uri.path(),
+    );
+    // A provider the scenario has cut off answers no path at all.
+    if let Some(cut_off) = call.gate().await {
+        return cut_off;
+    }
     let request_id = call.request_id();
     let answer = stubs::ErrorAnswer {
         status: 404,

@@ -98,10 +98,21 @@ fn unknown_path(call: &Call) -> Response {
 
 async fn not_found(
     State(app): State<AppState>,
+    conn: Option<Extension<ConnHandle>>,
     OriginalUri(uri): OriginalUri,
     method: axum::http::Method,
 ) -> Response {
-    let call = Call::new(&app, None, Wire::Gemini, method.as_str(), uri.path());
+    let call = Call::new(
+        &app,
+        conn.map(|c| c.0),
+        Wire::Gemini,
+        method.as_str(),
+        uri.path(),
+    );
+    // A provider the scenario has cut off answers no path at all.
+    if let Some(cut_off) = call.gate().await {
+        return cut_off;
+    }
     unknown_path(&call)
 }
 

@@ -175,10 +175,21 @@ async fn ollama_tags(
 
 async fn openai_not_found(
     State(app): State<AppState>,
+    conn: Option<Extension<ConnHandle>>,
     OriginalUri(uri): OriginalUri,
     method: Method,
 ) -> Response {
-    let call = Call::new(&app, None, Wire::OpenAi, method.as_str(), uri.path());
+    let call = Call::new(
+        &app,
+        conn.map(|c| c.0),
+        Wire::OpenAi,
+        method.as_str(),
+        uri.path(),
+    );
+    // A provider the scenario has cut off answers no path at all.
+    if let Some(cut_off) = call.gate().await {
+        return cut_off;
+    }
     let local = uri.path().strip_prefix("/openai").unwrap_or(uri.path());
     let answer = stubs::ErrorAnswer {
         status: 404,

@@ -258,3 +258,35 @@ async fn simulator_serves_a_real_port_and_stops() {
     let after = client().get(format!("http://{addr}/")).send().await;
     assert!(after.is_err(), "nothing listens after stop");
 }
+
+#[tokio::test]
+async fn paths_no_route_serves_follow_the_scenario() {
+    let healthy = builtin("healthy").await;
+    let client = reqwest::Client::new();
+    let answer = client
+        .head(healthy.provider_url("anthropic"))
+        .send()
+        .await
+        .expect("a healthy provider answers even an unknown path");
+    assert_eq!(answer.status().as_u16(), 404);
+
+    let offline = builtin("offline").await;
+    for url in [
+        offline.provider_url("anthropic"),
+        offline.provider_url("openai"),
+        format!("{}/status/anthropic", offline.base_url()),
+    ] {
+        assert!(
+            client.head(&url).send().await.is_err(),
+            "offline: {url} should give no HTTP answer at all"
+        );
+    }
+    assert!(
+        client
+            .head(offline.provider_url("ollama"))
+            .send()
+            .await
+            .is_ok(),
+        "the local server still answers"
+    );
+}
