@@ -211,6 +211,7 @@ pub async fn send(
                     failure: &error.failure,
                     attempts: error.attempts,
                     since: started,
+                    next_check: None,
                 },
             );
             answer.failure = Some(error.failure);
@@ -266,6 +267,7 @@ async fn save_then_show(
                     failure: &failure,
                     attempts: 1,
                     since,
+                    next_check: None,
                 },
             );
             on_event(SendEvent::Retrying {

@@ -495,6 +495,7 @@ impl HealthEngine {
                     failure,
                     attempts: 1,
                     since: *at,
+                    next_check: *until,
                 },
             );
             return verdict(AvailabilityState::Unavailable, reason, *at, *until);
@@ -520,6 +521,7 @@ impl HealthEngine {
                         failure,
                         attempts: health.consecutive_server_failures,
                         since,
+                        next_check: Some(until),
                     },
                 ),
                 (None, None, None) => message::unknown(provider, model),

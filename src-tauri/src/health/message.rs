@@ -195,6 +195,8 @@ pub struct OwnRequest<'a> {
     pub attempts: u32,
     /// When the first of them started.
     pub since: DateTime<Utc>,
+    /// When Switchboard looks again by itself (a probe), if it will.
+    pub next_check: Option<DateTime<Utc>>,
 }
 
 /// The message for a request of this app's that failed: by what the provider said, with
@@ -210,7 +212,10 @@ pub fn own_request_failed(provider: &Provider, model: &Model, req: &OwnRequest<'
     let said = said(req.failure);
     let source =
         format!("Source: {name}'s answers to this app's own requests ({tries}, since {since}).");
-    let next = "It is checked again the next time you send a message.";
+    let next = match req.next_check {
+        Some(at) => format!("It is checked again at {}.", at.format("%H:%M:%S UTC")),
+        None => "It is checked again the next time you send a message.".to_string(),
+    };
     let service_problem = |what: String, headline: String, kind: ReasonKind| Reason {
         kind,
         side: kind.side(),
@@ -467,6 +472,7 @@ mod tests {
                 failure,
                 attempts: 3,
                 since,
+                next_check: None,
             },
         )
     }
@@ -655,6 +661,7 @@ mod tests {
                     failure: &failure,
                     attempts: 3,
                     since: at,
+                    next_check: None,
                 },
             )
         };

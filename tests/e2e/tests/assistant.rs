@@ -146,6 +146,8 @@ async fn when_the_model_fails_the_text_is_kept_and_the_reason_is_shown() {
         .eventually(|| compose_text(&app), |t: &String| !t.is_empty())
         .await;
     assert_eq!(kept, "Summarise the Q3 report", "the person's text is back");
+    app.screenshot(std::path::Path::new("/tmp/switchboard-failure.png"))
+        .await;
     let attempts = sim
         .requests()
         .iter()
@@ -177,5 +179,7 @@ async fn when_the_model_fails_the_text_is_kept_and_the_reason_is_shown() {
     let card = app.wait_for("[data-testid=preferred-card]").await;
     let text = card.text().await.unwrap();
     assert!(text.contains("the model itself has not changed"), "{text}");
+    app.screenshot(std::path::Path::new("/tmp/switchboard-models.png"))
+        .await;
     app.close().await;
 }

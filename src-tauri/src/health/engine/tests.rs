@@ -160,6 +160,13 @@ fn three_consecutive_server_failures_open_the_breaker_two_do_not() {
     );
     assert_eq!(a.since, Some(secs(1)), "since the first failure");
     assert_eq!(a.next_check, Some(secs(33)), "probed after 30 s");
+    assert!(
+        a.reason
+            .message
+            .contains("It is checked again at 09:00:33 UTC."),
+        "says when it is looked at again: {}",
+        a.reason.message
+    );
     assert_eq!(
         state(&e, &opus48()).0,
         AvailabilityState::Unknown,
