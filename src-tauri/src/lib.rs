@@ -289,6 +289,9 @@ fn run_status(paths: Paths, json: bool) -> ExitCode {
         let history = tokio::spawn(health::service::deliver(changes, started.store.clone(), |_| {}));
         poller.poll_once().await;
         let availability = health.availability();
+        for notice in health.source_notices() {
+            eprintln!("switchboard: {}", notice.message);
+        }
         drop(poller);
         drop(health);
         let _ = history.await;

@@ -13,6 +13,8 @@ pub enum NoticeKind {
     ConfigInvalid,
     /// The database file was unreadable and a fresh one was started.
     DatabaseReset,
+    /// A status page or the workspace policy could not be read; the last good copy is used.
+    SourceUnreadable,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -38,6 +40,19 @@ impl Notice {
         }
     }
 
+    pub fn source_unreadable(source: &str, problem: &str) -> Self {
+        Self {
+            kind: NoticeKind::SourceUnreadable,
+            title: format!("{} could not be read", capitalised(source)),
+            message: format!(
+                "{} could not be read: {problem}. This says nothing about whether any model \
+                 works; Switchboard keeps using the last copy it could read and tries again \
+                 within a minute.",
+                capitalised(source)
+            ),
+        }
+    }
+
     pub fn database_reset(set_aside_as: &Path, why: &str) -> Self {
         Self {
             kind: NoticeKind::DatabaseReset,
@@ -49,5 +64,13 @@ impl Notice {
                 set_aside_as.display()
             ),
         }
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }

@@ -916,6 +916,22 @@ async fn unreadable_status_pages_are_never_an_outage() {
         }
         let now: Vec<_> = w.service.availability().iter().map(state_kind).collect();
         assert_eq!(before, now, "nothing should have changed at {t} s");
+        // …but the person is told which pages could not be read.
+        let notices = w.service.source_notices();
+        // At 0 s Anthropic's page is garbage; at 240 s OpenAI's is 20 MB.
+        let expected = if t == 240.0 {
+            "OpenAI's status page"
+        } else {
+            "Anthropic's status page"
+        };
+        assert!(
+            notices.iter().any(|n| n.title.starts_with(expected)),
+            "{expected} should be named as unreadable at {t} s: {notices:#?}"
+        );
+        assert!(notices.iter().all(|n| {
+            n.message
+                .contains("says nothing about whether any model works")
+        }));
     }
 
     // 360: every page answers normally again.
@@ -937,6 +953,10 @@ async fn unreadable_status_pages_are_never_an_outage() {
     );
     let now: Vec<_> = w.service.availability().iter().map(state_kind).collect();
     assert_eq!(before, now, "the APIs were fine all along");
+    assert!(
+        w.service.source_notices().is_empty(),
+        "readable again: no notice left"
+    );
     w.sim.stop().await;
 }
 

@@ -56,10 +56,12 @@ pub async fn get_overview(
     demo: State<'_, Demo>,
     health: State<'_, Arc<HealthService>>,
 ) -> Result<Overview, UiError> {
+    let mut notices = notices.0.clone();
+    notices.extend(health.source_notices());
     Ok(overview::overview(
         &catalog,
         &store,
-        &notices.0,
+        &notices,
         demo.0.as_deref(),
         health.availability(),
     )

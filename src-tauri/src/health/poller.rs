@@ -176,17 +176,27 @@ impl Poller {
                 .iter()
                 .filter(|m| &m.provider == provider)
                 .collect();
+            let source = match self.catalog.provider(provider) {
+                Some(p) => format!("{}'s status page", p.name),
+                None => format!("{provider}'s status page"),
+            };
             match feed.fetch(&self.http, now).await {
                 FeedOutcome::Fresh(reading) => {
                     *reading_wrong = reading.anything_wrong();
                     *unreadable = false;
+                    self.service.set_source_problem(&source, None);
                     self.service
                         .record_status(provider, status_evidence(&reading, &models, now));
                 }
                 // Unchanged since the last good reading, which therefore still holds.
-                FeedOutcome::NotModified => *unreadable = false,
+                FeedOutcome::NotModified => {
+                    *unreadable = false;
+                    self.service.set_source_problem(&source, None);
+                }
                 FeedOutcome::Problem(problem) => {
                     *unreadable = true;
+                    self.service
+                        .set_source_problem(&source, Some(problem.to_string()));
                     tracing::warn!(provider = %provider, %problem, "status page unreadable");
                     self.service.record_status(
                         provider,
@@ -200,11 +210,17 @@ impl Poller {
             anything_wrong |= *reading_wrong || *unreadable;
         }
         if let Some(source) = &self.policy {
+            const POLICY: &str = "the workspace policy";
             match policy::read(&self.http, source).await {
-                Ok(rules) => self.service.record_policy(rules),
+                Ok(rules) => {
+                    self.service.set_source_problem(POLICY, None);
+                    self.service.record_policy(rules);
+                }
                 // The last good policy stays in force.
                 Err(problem) => {
                     anything_wrong = true;
+                    self.service
+                        .set_source_problem(POLICY, Some(problem.clone()));
                     tracing::warn!(%problem, "the workspace policy could not be read; keeping the last one");
                 }
             }

@@ -26,6 +26,8 @@ pub struct HealthService {
     /// Where every attempt is copied for the record, once someone keeps one.
     attempt_log: Mutex<Option<mpsc::UnboundedSender<AttemptRecord>>>,
     checking: Mutex<bool>,
+    /// Sources that could not be read last time (a status page, the policy), in words.
+    source_problems: Mutex<std::collections::BTreeMap<String, String>>,
 }
 
 impl HealthService {
@@ -53,6 +55,7 @@ impl HealthService {
             changes,
             attempt_log: Mutex::new(None),
             checking: Mutex::new(false),
+            source_problems: Mutex::default(),
         });
         (service, receiver)
     }
@@ -78,6 +81,26 @@ impl HealthService {
         let now = self.clock.now();
         let transitions = self.engine().record_policy(rules, now);
         self.publish(transitions);
+    }
+
+    /// Notes that `source` ("Anthropic's status page", "the workspace policy") could not be
+    /// read (`Some`) or was read again (`None`).
+    pub fn set_source_problem(&self, source: &str, problem: Option<String>) {
+        let mut problems = self.source_problems.lock().expect("source lock");
+        match problem {
+            Some(problem) => problems.insert(source.to_string(), problem),
+            None => problems.remove(source),
+        };
+    }
+
+    /// Sources that could not be read, as notices a person can act on.
+    pub fn source_notices(&self) -> Vec<crate::notice::Notice> {
+        self.source_problems
+            .lock()
+            .expect("source lock")
+            .iter()
+            .map(|(source, problem)| crate::notice::Notice::source_unreadable(source, problem))
+            .collect()
     }
 
     /// Models whose breaker lets a probe through now.

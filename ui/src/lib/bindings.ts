@@ -182,7 +182,9 @@ export type NoticeKind =
 /**  The config file (or part of it) could not be used; defaults apply. */
 "config_invalid" | 
 /**  The database file was unreadable and a fresh one was started. */
-"database_reset";
+"database_reset" | 
+/**  A status page or the workspace policy could not be read; the last good copy is used. */
+"source_unreadable";
 
 export type Overview = {
 	providers: Provider[],
