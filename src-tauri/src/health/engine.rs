@@ -23,7 +23,7 @@
 //! reach the threshold, so the state does not flap with them.
 
 use super::message::{self, OwnRequest};
-use super::{AvailabilityState, ModelAvailability, Reason, ReasonKind};
+use super::{AvailabilityState, Evidence, ModelAvailability, Reason, ReasonKind};
 use crate::catalog::{Catalog, Model, ModelRef, Provider};
 use crate::providers::classify::{Failure, FailureClass};
 use crate::providers::{AttemptOutcome, AttemptRecord};
@@ -440,6 +440,27 @@ impl HealthEngine {
         };
         let unheard = ModelHealth::default();
         let health = self.models.get(key).unwrap_or(&unheard);
+        let rule = self.policy.iter().find(|r| {
+            r.provider == key.provider
+                && r.model.as_deref().is_none_or(|m| m == key.model)
+                && r.until.is_none_or(|until| now < until)
+        });
+        let status = self.providers.get(&key.provider);
+        let incident =
+            status.and_then(|s| s.status.incidents.iter().find(|i| i.covers(&key.model)));
+        let maintenance =
+            status.and_then(|s| s.status.maintenances.iter().find(|i| i.covers(&key.model)));
+        let evidence = Evidence {
+            own_failures: health.consecutive_server_failures,
+            last_failure: health
+                .your_side
+                .as_ref()
+                .map(|(f, _, _)| f.clone())
+                .or_else(|| health.last_server_failure.clone()),
+            last_success: health.last_success,
+            incident: incident.or(maintenance).cloned(),
+            policy: rule.cloned(),
+        };
         let verdict = |state, reason: Reason, since, next_check| ModelAvailability {
             model: key.clone(),
             state,
@@ -447,14 +468,11 @@ impl HealthEngine {
             since: Some(since),
             next_check,
             stale: false,
+            evidence: evidence.clone(),
         };
 
         // 1. The workspace policy.
-        if let Some(rule) = self.policy.iter().find(|r| {
-            r.provider == key.provider
-                && r.model.as_deref().is_none_or(|m| m == key.model)
-                && r.until.is_none_or(|until| now < until)
-        }) {
+        if let Some(rule) = rule {
             return verdict(
                 AvailabilityState::Disabled,
                 message::admin_disabled(provider, model, rule),
@@ -501,11 +519,6 @@ impl HealthEngine {
             return verdict(AvailabilityState::Unavailable, reason, *at, *until);
         }
         // 5. The provider's side.
-        let status = self.providers.get(&key.provider);
-        let incident =
-            status.and_then(|s| s.status.incidents.iter().find(|i| i.covers(&key.model)));
-        let maintenance =
-            status.and_then(|s| s.status.maintenances.iter().find(|i| i.covers(&key.model)));
         if let Some(until) = health.open_until {
             let since = health.first_failure_at.unwrap_or(now);
             // What the provider has said explains our failures better than the failures do.

@@ -130,7 +130,7 @@ pub struct Reason {
     pub message: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 pub struct ModelAvailability {
     pub model: ModelRef,
     pub state: AvailabilityState,
@@ -141,6 +141,24 @@ pub struct ModelAvailability {
     pub next_check: Option<DateTime<Utc>>,
     /// True while this is the last known state from an earlier run, not yet refreshed.
     pub stale: bool,
+    /// What the decision rests on, for the details view and the status board.
+    #[serde(default)]
+    pub evidence: Evidence,
+}
+
+/// The evidence behind a model's availability, whatever the reason chosen.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type)]
+pub struct Evidence {
+    /// Consecutive server-side failures of this app's own requests.
+    pub own_failures: u32,
+    /// The last failure, with the provider's own words.
+    pub last_failure: Option<crate::providers::classify::Failure>,
+    /// When this app last got an answer from the model.
+    pub last_success: Option<DateTime<Utc>>,
+    /// The status-page incident or maintenance covering the model, with its link.
+    pub incident: Option<engine::IncidentEvidence>,
+    /// The workspace policy rule that turns it off, with the admin's words.
+    pub policy: Option<engine::PolicyRule>,
 }
 
 #[cfg(test)]

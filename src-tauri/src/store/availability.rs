@@ -100,6 +100,7 @@ mod tests {
                 since: Some(at),
                 next_check: None,
                 stale: false,
+                evidence: Default::default(),
             },
         }
     }

@@ -61,6 +61,20 @@ export type ErrorKind =
 /**  The provider is not set up (no key): the message says what to do. */
 "not_configured";
 
+/**  The evidence behind a model's availability, whatever the reason chosen. */
+export type Evidence = {
+	/**  Consecutive server-side failures of this app's own requests. */
+	own_failures: number,
+	/**  The last failure, with the provider's own words. */
+	last_failure: Failure | null,
+	/**  When this app last got an answer from the model. */
+	last_success: string | null,
+	/**  The status-page incident or maintenance covering the model, with its link. */
+	incident: IncidentEvidence | null,
+	/**  The workspace policy rule that turns it off, with the admin's words. */
+	policy: PolicyRule | null,
+};
+
 /**  Where the evidence for a reason came from, so the person can weigh it. */
 export type EvidenceSource = 
 /**  This app's own requests to the model. */
@@ -107,6 +121,20 @@ export type FailureClass =
 { class: "no_answer"; detail: Transport } | 
 /**  The answer began and then broke off: a provider-side failure, with the partial text kept. */
 { class: "stream_broken"; detail: StreamBreak };
+
+/**  An open incident on a status page, already mapped to the models it concerns. */
+export type IncidentEvidence = {
+	id: string,
+	title: string,
+	/**  `investigating`, `identified`, `monitoring`. */
+	status: string,
+	severe: boolean,
+	link: string | null,
+	since: string,
+	/**  Model ids named or covered; empty with `all_models` for provider-wide incidents. */
+	models: string[],
+	all_models: boolean,
+};
 
 export type Message = {
 	id: string,
@@ -164,6 +192,8 @@ export type ModelAvailability = {
 	next_check: string | null,
 	/**  True while this is the last known state from an earlier run, not yet refreshed. */
 	stale: boolean,
+	/**  What the decision rests on, for the details view and the status board. */
+	evidence?: Evidence,
 };
 
 /**  One model, named the way the store and the UI name it. */
@@ -194,6 +224,15 @@ export type Overview = {
 	notices: Notice[],
 	/**  The scenario name when the providers are simulated (`make demo`). */
 	demo: string | null,
+};
+
+/**  One rule of the workspace policy. */
+export type PolicyRule = {
+	provider: string,
+	/**  `None`: every model of the provider. */
+	model: string | null,
+	message: string,
+	until: string | null,
 };
 
 /**  The preferred model changed (from this window, the tray or another window). */

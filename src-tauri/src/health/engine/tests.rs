@@ -90,6 +90,7 @@ fn it_starts_from_configuration_and_the_last_known_state() {
         since: Some(t0()),
         next_check: None,
         stale: false,
+        evidence: Default::default(),
     };
     let e = HealthEngine::new(
         catalog,
@@ -159,6 +160,16 @@ fn three_consecutive_server_failures_open_the_breaker_two_do_not() {
             .contains("the model itself has not changed")
     );
     assert_eq!(a.since, Some(secs(1)), "since the first failure");
+    assert_eq!(
+        a.evidence.own_failures, 3,
+        "the evidence counts the failures"
+    );
+    assert_eq!(
+        a.evidence.last_failure.as_ref().and_then(|f| f.http_status),
+        Some(500),
+        "and keeps the last one"
+    );
+    assert_eq!(a.evidence.last_success, Some(secs(0)));
     assert_eq!(a.next_check, Some(secs(33)), "probed after 30 s");
     assert!(
         a.reason
@@ -287,6 +298,11 @@ fn the_status_page_resolving_an_incident_triggers_a_probe_at_once() {
             .contains("This app's own requests to it are failing too")
     );
     assert!(a.reason.message.contains("https://stspg.io/x"));
+    assert_eq!(
+        a.evidence.incident.as_ref().and_then(|i| i.link.as_deref()),
+        Some("https://stspg.io/x"),
+        "the incident and its link are in the evidence"
+    );
     assert_eq!(
         state(&e, &opus48()),
         (AvailabilityState::Unavailable, ReasonKind::ProviderIncident)
