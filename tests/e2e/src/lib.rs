@@ -97,6 +97,21 @@ impl Profile {
             ("SWITCHBOARD_CONFIG".into(), path_str(&self.config_file())),
             ("RUST_LOG".into(), "info".into()),
         ];
+        // Nothing under test may reach beyond this machine: any request for another host
+        // (the shipped status pages, say) goes to a closed local port instead.
+        for proxy in [
+            "HTTPS_PROXY",
+            "HTTP_PROXY",
+            "ALL_PROXY",
+            "https_proxy",
+            "http_proxy",
+            "all_proxy",
+        ] {
+            env.push((proxy.into(), "http://127.0.0.1:9".into()));
+        }
+        for no_proxy in ["NO_PROXY", "no_proxy"] {
+            env.push((no_proxy.into(), "127.0.0.1,localhost,::1".into()));
+        }
         // No key from the developer's shell leaks into a test; only the profile's own.
         for key in ["ANTHROPIC_API_KEY", "OPENAI_API_KEY", "GEMINI_API_KEY"] {
             let value = self
@@ -157,57 +172,34 @@ impl App {
             .or_else(|| std::env::var("DISPLAY").ok())
             .expect("a display");
 
-        let port = free_port();
-        let native_port = free_port();
-        let mut command = Command::new(tauri_driver());
-        command
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native_port.to_string(),
-            ])
-            .env("DISPLAY", &display)
-            .env_remove("WAYLAND_DISPLAY")
-            .env("GDK_BACKEND", "x11")
-            // Without these, WebKitGTK under Xvfb paints stale frames.
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
-            .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
-            .env("LIBGL_ALWAYS_SOFTWARE", "1")
-            // No session bus: nothing auto-launched that outlives the test.
-            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
-            .env("NO_AT_BRIDGE", "1")
-            .env("GSETTINGS_BACKEND", "memory")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
-        for (k, v) in profile.env() {
-            command.env(k, v);
-        }
-        // Its own process group, so the app and WebKitWebDriver die with it.
-        std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        let mut driver = command
-            .spawn()
-            .expect("start tauri-driver (cargo install tauri-driver --version '^2' --locked)");
-        wait_for_driver(port, &mut driver);
-
-        let mut capabilities = serde_json::Map::new();
-        capabilities.insert(
-            "tauri:options".into(),
-            serde_json::json!({ "application": app_binary() }),
-        );
-        let mut builder = ClientBuilder::new(HttpConnector::new());
-        builder.capabilities(capabilities);
-        let url = format!("http://127.0.0.1:{port}");
-        let client = match tokio::time::timeout(LAUNCH_TIMEOUT, builder.connect(&url)).await {
-            Ok(Ok(client)) => client,
-            Ok(Err(e)) => {
-                kill_group(&mut driver);
-                panic!("the app did not start under WebDriver: {e}")
-            }
-            Err(_) => {
-                kill_group(&mut driver);
-                panic!("the app did not open a window within {LAUNCH_TIMEOUT:?}")
+        // tauri-driver can accept the session request while WebKitWebDriver is still coming
+        // up; a refused first session is retried on fresh ports.
+        let mut attempt = 0;
+        let (client, driver) = loop {
+            attempt += 1;
+            let (mut driver, port) = spawn_driver(profile, &display);
+            let mut capabilities = serde_json::Map::new();
+            capabilities.insert(
+                "tauri:options".into(),
+                serde_json::json!({ "application": app_binary() }),
+            );
+            let mut builder = ClientBuilder::new(HttpConnector::new());
+            builder.capabilities(capabilities);
+            let url = format!("http://127.0.0.1:{port}");
+            match tokio::time::timeout(LAUNCH_TIMEOUT, builder.connect(&url)).await {
+                Ok(Ok(client)) => break (client, driver),
+                Ok(Err(e)) if attempt < 3 => {
+                    eprintln!("e2e: the session did not start ({e}); trying again");
+                    kill_group(&mut driver);
+                }
+                Ok(Err(e)) => {
+                    kill_group(&mut driver);
+                    panic!("the app did not start under WebDriver: {e}")
+                }
+                Err(_) => {
+                    kill_group(&mut driver);
+                    panic!("the app did not open a window within {LAUNCH_TIMEOUT:?}")
+                }
             }
         };
         let app = App {
@@ -307,6 +299,44 @@ impl Drop for App {
         // A failed test never leaves a window or a driver behind.
         kill_group(&mut self.driver);
     }
+}
+
+/// Starts tauri-driver on two free ports with the profile's environment, in its own process
+/// group (so the app and WebKitWebDriver die with it), and waits until it answers.
+fn spawn_driver(profile: &Profile, display: &str) -> (Child, u16) {
+    let port = free_port();
+    let native_port = free_port();
+    let mut command = Command::new(tauri_driver());
+    command
+        .args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        .env("DISPLAY", display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env("GDK_BACKEND", "x11")
+        // Without these, WebKitGTK under Xvfb paints stale frames.
+        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+        .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+        .env("LIBGL_ALWAYS_SOFTWARE", "1")
+        // No session bus: nothing auto-launched that outlives the test.
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
+        .env("NO_AT_BRIDGE", "1")
+        .env("GSETTINGS_BACKEND", "memory")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+    for (k, v) in profile.env() {
+        command.env(k, v);
+    }
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut driver = command
+        .spawn()
+        .expect("start tauri-driver (cargo install tauri-driver --version '^2' --locked)");
+    wait_for_driver(port, &mut driver);
+    (driver, port)
 }
 
 fn tauri_driver() -> PathBuf {
