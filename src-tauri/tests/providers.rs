@@ -545,3 +545,63 @@ async fn a_stream_that_stalls_part_way_ends_as_stalled_with_its_text_kept() {
         error.partial_text
     );
 }
+
+/// reqwest keeps `x-api-key` across redirects, so the provider client never follows one to
+/// another origin: the key cannot be carried to a host it was not meant for.
+#[tokio::test]
+async fn a_redirect_to_another_host_is_not_followed_so_the_key_stays_home() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let elsewhere = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let elsewhere_port = elsewhere.local_addr().unwrap().port();
+    let reached = Arc::new(Mutex::new(false));
+    let flag = reached.clone();
+    tokio::spawn(async move {
+        if elsewhere.accept().await.is_ok() {
+            *flag.lock().unwrap() = true;
+        }
+    });
+    let redirector = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = redirector.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = redirector.accept().await {
+            let mut buf = [0u8; 4096];
+            let _ = socket.read(&mut buf).await;
+            let answer = format!(
+                "HTTP/1.1 307 Temporary Redirect\r\nLocation: http://localhost:{elsewhere_port}/v1/messages\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            let _ = socket.write_all(answer.as_bytes()).await;
+        }
+    });
+    let mut provider = Catalog::shipped()
+        .unwrap()
+        .provider("anthropic")
+        .unwrap()
+        .clone();
+    provider.base_url = format!("http://127.0.0.1:{port}");
+    let client = ProviderClient::new(
+        http_client(&timeouts()),
+        &provider,
+        Some(Secret::new("sk-ant-must-not-leak")),
+        timeouts(),
+        RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        },
+        Arc::new(ManualClock::new(chrono::Utc::now())),
+    )
+    .unwrap();
+    let error = client
+        .chat(&hi("claude-opus-4-7"), &Heard::default(), &mut |_| {})
+        .await
+        .expect_err("a redirect is not an answer");
+    assert_eq!(
+        error.failure.http_status,
+        Some(307),
+        "the redirect is seen, not followed"
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        !*reached.lock().unwrap(),
+        "the other host was never contacted"
+    );
+}

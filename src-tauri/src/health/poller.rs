@@ -150,7 +150,8 @@ impl Poller {
         Self {
             service,
             catalog,
-            http,
+            // Status pages and the policy carry no key and may redirect to another host.
+            http: crate::providers::client::feed_client(&timeouts),
             feeds,
             policy,
             probes,

@@ -79,9 +79,47 @@ pub struct ProviderClient {
 
 /// One HTTP client for every provider: connections are pooled, and the connect timeout is
 /// the one configured.
+///
+/// Requests carry keys in headers (`x-api-key`, `x-goog-api-key`) that reqwest does not strip
+/// on a redirect, so a redirect is followed only to the same scheme, host and port.
 pub fn http_client(timeouts: &Timeouts) -> reqwest::Client {
+    client_with(timeouts, RedirectRule::SameOrigin)
+}
+
+/// For status pages and the workspace policy, which carry no key: redirects to other hosts
+/// are followed, but only to `https://` (or this machine).
+pub fn feed_client(timeouts: &Timeouts) -> reqwest::Client {
+    client_with(timeouts, RedirectRule::SafeEndpoints)
+}
+
+#[derive(Clone, Copy)]
+enum RedirectRule {
+    SameOrigin,
+    SafeEndpoints,
+}
+
+fn client_with(timeouts: &Timeouts, rule: RedirectRule) -> reqwest::Client {
+    let policy = reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() >= 5 {
+            return attempt.stop();
+        }
+        let allowed = check_endpoint(attempt.url().as_str()).is_ok()
+            && match rule {
+                RedirectRule::SafeEndpoints => true,
+                RedirectRule::SameOrigin => attempt
+                    .previous()
+                    .last()
+                    .is_some_and(|from| from.origin() == attempt.url().origin()),
+            };
+        if allowed {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    });
     reqwest::Client::builder()
         .connect_timeout(timeouts.connect)
+        .redirect(policy)
         .user_agent(concat!("Switchboard/", env!("CARGO_PKG_VERSION")))
         .build()
         .expect("the HTTP client's settings are static and valid")

@@ -9,6 +9,7 @@
 pub mod classify;
 pub mod client;
 pub mod keys;
+pub mod listing;
 pub mod protocol;
 pub mod retry;
 
