@@ -1,6 +1,8 @@
 //! Sending messages end to end through the core: the store, the provider client and the
 //! simulator. Nothing typed is ever lost.
 
+mod common;
+
 use std::sync::Arc;
 use switchboard_lib::assistant::AssistantError;
 use switchboard_lib::assistant::send::{SendContext, SendEvent, send};
@@ -11,7 +13,7 @@ use switchboard_lib::providers::keys::{KeyLookup, Secret};
 use switchboard_lib::providers::retry::RetryPolicy;
 use switchboard_lib::providers::{Role, Timeouts, Unobserved, client::http_client};
 use switchboard_lib::store::{MessageStatus, Store};
-use switchboard_sim::{Scenario, SimOptions, Simulator, stubs};
+use switchboard_sim::{Scenario, Simulator, stubs};
 use tokio_util::sync::CancellationToken;
 
 struct World {
@@ -24,19 +26,8 @@ struct World {
 
 async fn world(models: &str) -> World {
     let text = format!("name = \"t\"\n[[steps]]\nat = 0\nlabel = \"t\"\n{models}");
-    let sim = Simulator::start(
-        Scenario::from_toml(&text).unwrap(),
-        SimOptions {
-            port: None,
-            manual_clock: true,
-        },
-    )
-    .await
-    .unwrap();
-    let mut catalog = Catalog::shipped().unwrap();
-    for provider in &mut catalog.providers {
-        provider.base_url = sim.provider_url(&provider.id);
-    }
+    let sim = common::simulator(Scenario::from_toml(&text).unwrap()).await;
+    let catalog = common::catalog_at(&sim);
     World {
         _sim: sim,
         catalog,

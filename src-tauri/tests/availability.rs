@@ -3,6 +3,8 @@
 //! the real poller, with scenario time (the simulator's) and engine time (a `ManualClock`)
 //! moved forward together, so nothing sleeps but the HTTP itself.
 
+mod common;
+
 use chrono::{DateTime, SubsecRound, Utc};
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,7 +23,7 @@ use switchboard_lib::providers::{
     ChatMessage, ChatRequest, Completion, ProviderClient, Role, SendError, Timeouts,
     client::http_client,
 };
-use switchboard_sim::{Scenario, SimOptions, Simulator};
+use switchboard_sim::{Scenario, Simulator};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 const KEY: &str = "sk-sim-test";
@@ -100,18 +102,9 @@ impl World {
         let epoch = Utc::now().trunc_subsecs(0);
         let mut scenario = Scenario::builtin(scenario).expect("a built-in scenario");
         scenario.epoch = Some(epoch);
-        let sim = Simulator::start(
-            scenario,
-            SimOptions {
-                port: None,
-                manual_clock: true,
-            },
-        )
-        .await
-        .expect("the simulator starts");
-        let mut catalog = Catalog::shipped().expect("the shipped catalog");
+        let sim = common::simulator(scenario).await;
+        let mut catalog = common::catalog_at(&sim);
         for provider in &mut catalog.providers {
-            provider.base_url = sim.provider_url(&provider.id);
             if matches!(provider.id.as_str(), "anthropic" | "openai") {
                 provider.status_url = Some(sim.status_url(&provider.id));
             }

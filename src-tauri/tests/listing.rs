@@ -1,6 +1,8 @@
 //! Listing the models each provider serves, against the simulator's list endpoints: real HTTP
 //! on 127.0.0.1, each wire format's real bodies and pagination.
 
+mod common;
+
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 use switchboard_lib::catalog::{Catalog, Provider};
@@ -11,7 +13,7 @@ use switchboard_lib::providers::listing::{
     ListOptions, ListedModel, list_models, list_models_with,
 };
 use switchboard_sim::catalog::{self as sim_catalog, SimModel};
-use switchboard_sim::{Scenario, SimOptions, Simulator};
+use switchboard_sim::{Scenario, Simulator};
 
 const TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -23,19 +25,8 @@ struct Harness {
 
 impl Harness {
     async fn start(scenario: Scenario) -> Self {
-        let sim = Simulator::start(
-            scenario,
-            SimOptions {
-                port: None,
-                manual_clock: true,
-            },
-        )
-        .await
-        .expect("the simulator starts");
-        let mut catalog = Catalog::shipped().unwrap();
-        for provider in &mut catalog.providers {
-            provider.base_url = sim.provider_url(&provider.id);
-        }
+        let sim = common::simulator(scenario).await;
+        let catalog = common::catalog_at(&sim);
         Self {
             sim,
             catalog,

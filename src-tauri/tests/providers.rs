@@ -1,6 +1,8 @@
 //! The provider clients against the simulator: real HTTP on 127.0.0.1, each wire format's
 //! real bodies, headers and streams.
 
+mod common;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use switchboard_lib::catalog::{Catalog, Provider};
@@ -13,7 +15,7 @@ use switchboard_lib::providers::{
     AttemptObserver, AttemptOutcome, AttemptRecord, ChatEvent, ChatMessage, ChatRequest,
     Completion, ProviderClient, Role, SendError, Timeouts, client::http_client,
 };
-use switchboard_sim::{Scenario, SimOptions, Simulator, stubs};
+use switchboard_sim::{Scenario, Simulator, stubs};
 
 /// One model per wire format.
 const MODELS: [(&str, &str); 4] = [
@@ -49,19 +51,8 @@ fn timeouts() -> Timeouts {
 
 impl Harness {
     async fn start(scenario: Scenario) -> Self {
-        let sim = Simulator::start(
-            scenario,
-            SimOptions {
-                port: None,
-                manual_clock: true,
-            },
-        )
-        .await
-        .expect("the simulator starts");
-        let mut catalog = Catalog::shipped().unwrap();
-        for provider in &mut catalog.providers {
-            provider.base_url = sim.provider_url(&provider.id);
-        }
+        let sim = common::simulator(scenario).await;
+        let catalog = common::catalog_at(&sim);
         Self {
             sim,
             catalog,

@@ -333,7 +333,7 @@ impl ProviderClient {
 }
 
 /// Which kind of "no answer" a request error is.
-fn transport_of(error: &reqwest::Error) -> Transport {
+pub(crate) fn transport_of(error: &reqwest::Error) -> Transport {
     if error.is_timeout() {
         return Transport::Timeout;
     }

@@ -29,6 +29,7 @@
 //!   models.
 
 use super::classify::{Failure, FailureClass, StreamBreak, Transport, classify_http};
+use super::client::transport_of;
 use super::keys::Secret;
 use super::protocol::ANTHROPIC_VERSION;
 use crate::catalog::{Provider, WireFormat, check_endpoint};
@@ -439,31 +440,6 @@ async fn fetch_page(
         return Err(garbled(status, None));
     }
     Ok((status, body))
-}
-
-/// Which kind of "no answer" a request error is. The same reading as the chat client's
-/// (`client.rs`), whose mapping is private to it.
-fn transport_of(error: &reqwest::Error) -> Transport {
-    if error.is_timeout() {
-        return Transport::Timeout;
-    }
-    let mut chain = String::new();
-    let mut source: Option<&dyn std::error::Error> = Some(error);
-    while let Some(e) = source {
-        chain.push_str(&e.to_string().to_ascii_lowercase());
-        chain.push(' ');
-        source = e.source();
-    }
-    if chain.contains("dns") || chain.contains("lookup") || chain.contains("resolve") {
-        Transport::Dns
-    } else if chain.contains("certificate") || chain.contains("tls") || chain.contains("handshake")
-    {
-        Transport::Tls
-    } else if error.is_connect() {
-        Transport::Connect
-    } else {
-        Transport::Reset
-    }
 }
 
 #[cfg(test)]
