@@ -40,15 +40,16 @@ impl Notice {
         }
     }
 
+    /// `problem` is the whole sentence of what went wrong ("the status page could not be
+    /// read: could not connect to status.claude.com").
     pub fn source_unreadable(source: &str, problem: &str) -> Self {
         Self {
             kind: NoticeKind::SourceUnreadable,
             title: format!("{} could not be read", capitalised(source)),
             message: format!(
-                "{} could not be read: {problem}. This says nothing about whether any model \
-                 works; Switchboard keeps using the last copy it could read and tries again \
-                 within a minute.",
-                capitalised(source)
+                "{}. This says nothing about whether any model works; Switchboard keeps using \
+                 the last copy it could read and tries again within a minute.",
+                capitalised(problem.trim_end_matches('.'))
             ),
         }
     }
@@ -72,5 +73,25 @@ fn capitalised(text: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreadable_source_is_named_once_and_is_not_an_outage() {
+        let notice = Notice::source_unreadable(
+            "Anthropic's status page",
+            "the status page could not be read: could not connect to status.claude.com",
+        );
+        assert_eq!(notice.title, "Anthropic's status page could not be read");
+        assert_eq!(
+            notice.message,
+            "The status page could not be read: could not connect to status.claude.com. This \
+             says nothing about whether any model works; Switchboard keeps using the last copy \
+             it could read and tries again within a minute."
+        );
     }
 }
