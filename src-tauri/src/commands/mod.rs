@@ -145,8 +145,17 @@ pub async fn send_message(
         .lock()
         .expect("sending lock")
         .insert(send_id.clone(), cancel.clone());
-    let keys = Keys::system();
-    let key_for = move |p: &crate::catalog::Provider| keys.find(p).map(|(secret, _)| secret);
+    // The keyring talks D-Bus and blocks: look the one key up off the async threads.
+    let key = match catalog.provider(&model.provider).cloned() {
+        Some(provider) => tauri::async_runtime::spawn_blocking(move || {
+            Keys::system().find(&provider).map(|(secret, _)| secret)
+        })
+        .await
+        .ok()
+        .flatten(),
+        None => None,
+    };
+    let key_for = move |_: &crate::catalog::Provider| key.clone();
     let ctx = assistant::send::SendContext {
         store: &store,
         catalog: &catalog,
