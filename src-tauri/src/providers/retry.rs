@@ -164,7 +164,7 @@ mod tests {
     }
 
     #[test]
-    fn backoff_gives_two_growing_jittered_delays_within_bounds() {
+    fn backoff_gives_two_jittered_delays_within_bounds() {
         let delays: Vec<Duration> = RetryPolicy::default().backoff().collect();
         assert_eq!(delays.len(), 2);
         for d in &delays {
