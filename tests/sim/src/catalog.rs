@@ -1,8 +1,30 @@
 //! The models each simulated provider serves: its list endpoints answer these, and a request
 //! naming any other model gets that provider's real "not found" answer.
 //!
-//! The ids follow Switchboard's shipped catalog (`src-tauri/src/catalog/catalog.toml`), plus a
-//! few older models so the list endpoints have something to page through.
+//! The base lists ([`ANTHROPIC`], [`OPENAI`], [`GEMINI`], [`OLLAMA`]) follow Switchboard's
+//! shipped catalog (`src-tauri/src/catalog/catalog.toml`), plus a few older models so the list
+//! endpoints have something to page through. A scenario's `listing` steps change them over
+//! time; [`Served`] is what is served at one moment:
+//!
+//! ```
+//! use switchboard_sim::catalog::{Model, Served};
+//!
+//! let mut served = Served::base();
+//! let opus_5 = Model {
+//!     id: "claude-opus-5".into(),
+//!     display_name: "Claude Opus 5".into(),
+//!     created: "2026-11-20T00:00:00Z".parse().unwrap(),
+//!     input_tokens: 1_000_000,
+//!     output_tokens: 128_000,
+//! };
+//! served.apply("anthropic", &[opus_5], &["claude-opus-4-6".into()]).unwrap();
+//! assert_eq!(served.models("anthropic")[0].id, "claude-opus-5"); // added models come first
+//! assert!(served.resolve("anthropic", "claude-opus-4-6").is_none()); // retired: not found
+//! ```
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Deserialize;
+use std::collections::BTreeMap;
 
 /// One model as the simulator knows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,7 +202,10 @@ pub const OLLAMA: &[SimModel] = &[
     ),
 ];
 
-/// The models `provider` serves (empty for an unknown provider).
+/// The providers the simulator speaks for.
+pub const PROVIDERS: [&str; 4] = ["anthropic", "openai", "gemini", "ollama"];
+
+/// The base models `provider` serves (empty for an unknown provider).
 pub fn models(provider: &str) -> &'static [SimModel] {
     match provider {
         "anthropic" => ANTHROPIC,
@@ -191,16 +216,171 @@ pub fn models(provider: &str) -> &'static [SimModel] {
     }
 }
 
-/// The canonical id for a requested model, if the provider serves it. Ollama adds `:latest`
-/// to an untagged name, as Ollama does.
-pub fn resolve(provider: &str, requested: &str) -> Option<&'static str> {
-    let wanted = if provider == "ollama" && !requested.contains(':') {
+/// The id a request for `requested` means: Ollama adds `:latest` to an untagged name, as
+/// Ollama does; other providers take the name as it is.
+pub fn canonical_id(provider: &str, requested: &str) -> String {
+    if provider == "ollama" && !requested.contains(':') {
         format!("{requested}:latest")
     } else {
         requested.to_string()
-    };
-    models(provider)
-        .iter()
-        .find(|model| model.id == wanted)
-        .map(|model| model.id)
+    }
+}
+
+/// One model as served at one moment: a base model, or one a scenario step added (a
+/// `listing.<provider>.add` entry deserialises into this).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Model {
+    pub id: String,
+    pub display_name: String,
+    /// Release date (Anthropic `created_at`, OpenAI `created`, Ollama `modified_at`).
+    pub created: DateTime<Utc>,
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+}
+
+impl Model {
+    /// `created` as the providers write it: `2026-05-12T00:00:00Z`.
+    pub fn created_rfc3339(&self) -> String {
+        self.created.to_rfc3339_opts(SecondsFormat::Secs, true)
+    }
+}
+
+impl From<&SimModel> for Model {
+    fn from(model: &SimModel) -> Model {
+        Model {
+            id: model.id.to_string(),
+            display_name: model.display_name.to_string(),
+            created: model
+                .created
+                .parse()
+                .expect("the base catalog's dates are RFC 3339"),
+            input_tokens: model.input_tokens,
+            output_tokens: model.output_tokens,
+        }
+    }
+}
+
+/// What every provider serves at one moment: the base lists with a scenario's `listing`
+/// changes applied in order.
+///
+/// Order: models a step added (or re-added) come first, newest `created` first (equal dates in
+/// the order added); the base models that remain follow in their base order. Anthropic's list
+/// thus stays newest first whenever a release is newer than the base models.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Served {
+    providers: BTreeMap<&'static str, Listing>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Listing {
+    models: Vec<Model>,
+    /// How many of `models`, from the front, a scenario added.
+    added: usize,
+}
+
+impl Default for Served {
+    fn default() -> Served {
+        Served::base()
+    }
+}
+
+impl Served {
+    /// The base lists, unchanged.
+    pub fn base() -> Served {
+        let providers = PROVIDERS
+            .iter()
+            .map(|provider| {
+                let listing = Listing {
+                    models: models(provider).iter().map(Model::from).collect(),
+                    added: 0,
+                };
+                (*provider, listing)
+            })
+            .collect();
+        Served { providers }
+    }
+
+    /// The models `provider` serves, in list order (empty for an unknown provider).
+    pub fn models(&self, provider: &str) -> &[Model] {
+        self.providers
+            .get(provider)
+            .map_or(&[], |listing| listing.models.as_slice())
+    }
+
+    /// The served model a request for `requested` means (see [`canonical_id`]), if any.
+    pub fn resolve(&self, provider: &str, requested: &str) -> Option<&Model> {
+        let id = canonical_id(provider, requested);
+        self.models(provider).iter().find(|model| model.id == id)
+    }
+
+    /// The served ids per provider, in list order.
+    pub fn ids(&self) -> BTreeMap<String, Vec<String>> {
+        self.providers
+            .iter()
+            .map(|(provider, listing)| {
+                let ids = listing.models.iter().map(|m| m.id.clone()).collect();
+                (provider.to_string(), ids)
+            })
+            .collect()
+    }
+
+    /// Removes `remove` from `provider`'s list, then adds `add` (so one step may replace a
+    /// model). All or nothing: on a problem, nothing changes and the problem is returned.
+    pub fn apply(
+        &mut self,
+        provider: &str,
+        add: &[Model],
+        remove: &[String],
+    ) -> Result<(), String> {
+        let Some(listing) = self.providers.get_mut(provider) else {
+            return Err(format!(
+                "unknown provider {provider:?} ({})",
+                PROVIDERS.join(", ")
+            ));
+        };
+        let mut next = listing.clone();
+        for requested in remove {
+            let id = canonical_id(provider, requested);
+            let Some(index) = next.models.iter().position(|m| m.id == id) else {
+                return Err(format!(
+                    "cannot remove {requested:?}: {provider} does not serve it at this point (it serves {})",
+                    next.ids().join(", ")
+                ));
+            };
+            next.models.remove(index);
+            if index < next.added {
+                next.added -= 1;
+            }
+        }
+        for model in add {
+            if model.id.trim().is_empty() {
+                return Err("an added model needs a non-empty `id`".into());
+            }
+            let model = Model {
+                id: canonical_id(provider, &model.id),
+                ..model.clone()
+            };
+            if next.models.iter().any(|m| m.id == model.id) {
+                return Err(format!(
+                    "cannot add {:?}: {provider} already serves it at this point",
+                    model.id
+                ));
+            }
+            let index = next.models[..next.added]
+                .iter()
+                .position(|m| m.created < model.created)
+                .unwrap_or(next.added);
+            next.models.insert(index, model);
+            next.added += 1;
+        }
+        *listing = next;
+        Ok(())
+    }
+}
+
+impl Listing {
+    fn ids(&self) -> Vec<&str> {
+        self.models.iter().map(|m| m.id.as_str()).collect()
+    }
 }

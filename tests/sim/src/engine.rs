@@ -1,6 +1,7 @@
 //! The scenario engine: scenario time, the timeline resolved step by step, per-request
 //! decisions, and the request log.
 
+use crate::catalog::Served;
 use crate::scenario::{Behaviour, BehaviourKind, Feed, Policy, Scenario};
 use crate::status::{PAGES, PageState, page_def};
 use crate::stubs::ErrorKind;
@@ -42,6 +43,8 @@ pub struct SimState {
     pub step_index: usize,
     pub step_label: String,
     pub manual_clock: bool,
+    /// The model ids each provider serves now, in list order (see [`Served`]).
+    pub served_models: BTreeMap<String, Vec<String>>,
 }
 
 /// Scenario time: wall time since start (unless manual) plus every advance.
@@ -149,6 +152,7 @@ struct Resolved {
     policy: Value,
     policy_modified: DateTime<Utc>,
     pages: BTreeMap<&'static str, PageState>,
+    served: Served,
 }
 
 #[derive(Debug)]
@@ -175,6 +179,7 @@ impl Engine {
                     status: BTreeMap::new(),
                     feeds: BTreeMap::new(),
                     policy: None,
+                    listing: BTreeMap::new(),
                 },
             );
         }
@@ -238,6 +243,7 @@ impl Engine {
             step_index: index,
             step_label: self.scenario.steps[index].label.clone(),
             manual_clock: self.clock.manual,
+            served_models: self.timeline[index].served.ids(),
         }
     }
 
@@ -282,6 +288,11 @@ impl Engine {
             .get(key)
             .cloned()
             .unwrap_or_else(Feed::ok)
+    }
+
+    /// The models each provider serves now.
+    pub(crate) fn served(&self) -> &Served {
+        &self.current().served
     }
 
     pub(crate) fn page(&self, provider: &str) -> Option<PageState> {
@@ -362,6 +373,7 @@ fn resolve_timeline(scenario: &Scenario, epoch: DateTime<Utc>) -> Vec<Resolved> 
             .filter_map(|p| page_def(p))
             .map(|def| (def.provider, PageState::initial(def, epoch)))
             .collect(),
+        served: Served::base(),
     };
     let mut timeline = Vec::with_capacity(scenario.steps.len());
     for (index, step) in scenario.steps.iter().enumerate() {
@@ -370,6 +382,12 @@ fn resolve_timeline(scenario: &Scenario, epoch: DateTime<Utc>) -> Vec<Resolved> 
             current
                 .behaviours
                 .insert(key.clone(), (behaviour.clone(), index));
+        }
+        for (provider, change) in &step.listing {
+            // Validation catches this at load; a scenario built by hand may skip it.
+            if let Err(problem) = current.served.apply(provider, &change.add, &change.remove) {
+                tracing::warn!(step = index, %provider, "listing change ignored: {problem}");
+            }
         }
         for (key, feed) in &step.feeds {
             current.feeds.insert(key.clone(), feed.clone());

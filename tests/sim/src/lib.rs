@@ -5,7 +5,7 @@
 //! `/ollama` (Ollama's OpenAI-compatible API) — serves their status pages
 //! (`/status/anthropic`, `/status/openai`, `/status/gemini`: Statuspage v2 JSON and
 //! `history.atom`), a workspace policy document (`/policy`), and replays a [`Scenario`]: a
-//! timeline of outages, incidents and policy changes.
+//! timeline of outages, incidents, policy changes and model releases and retirements.
 //!
 //! # Use it in a test
 //!
@@ -33,7 +33,8 @@
 //!   from the same functions ([`stubs::error_answer`], [`stubs::answer_text`]).
 //! - [`Simulator::config_toml`] is a ready Switchboard `config.toml` pointing at the simulator.
 //! - For in-process tests without a socket, [`app`] is the whole server as an axum `Router`.
-//! - Control over HTTP: `GET /_sim/requests`, `GET /_sim/state`, `POST /_sim/advance?seconds=N`.
+//! - Control over HTTP: `GET /_sim/requests`, `GET /_sim/state` (the step, and the model ids
+//!   each provider serves now), `POST /_sim/advance?seconds=N`.
 //!
 //! # Run it by hand
 //!

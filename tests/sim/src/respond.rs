@@ -1,7 +1,7 @@
 //! Turning a decision into an HTTP answer, the same way for every wire: JSON or SSE, errors,
 //! resets, stalls, cut streams, garbage and huge bodies.
 
-use crate::catalog;
+use crate::catalog::Model;
 use crate::engine::Plan;
 use crate::server::{AppState, ConnHandle};
 use crate::stubs::{
@@ -140,7 +140,8 @@ pub(crate) struct Chat {
 /// Everything an answer's body is made of.
 pub(crate) struct Answer {
     pub model: String,
-    pub canonical: &'static str,
+    /// The model as served (canonical id, release date).
+    pub served: Model,
     pub text: String,
     pub tokens: Vec<String>,
     pub prompt_tokens: u64,
@@ -174,14 +175,21 @@ pub(crate) fn sse(event: Option<&str>, data: &Value) -> Bytes {
 /// Answers a chat request under the scenario.
 pub(crate) async fn chat(call: Call, chat: Chat) -> Response {
     let provider = call.wire.provider();
-    let Some(canonical) = catalog::resolve(provider, &chat.model) else {
+    // A model the provider does not serve now (never did, or retired) is not found.
+    let Some(served) = call
+        .app
+        .engine
+        .served()
+        .resolve(provider, &chat.model)
+        .cloned()
+    else {
         return call.fail(ErrorKind::NotFound, Some(&chat.model), None);
     };
-    let plan = call.app.engine.decide(provider, Some(canonical));
+    let plan = call.app.engine.decide(provider, Some(&served.id));
     let text = answer_text(&chat.model, &chat.prompt);
     let answer = Answer {
         model: chat.model.clone(),
-        canonical,
+        served,
         tokens: answer_tokens(&text),
         text,
         prompt_tokens: prompt_tokens(&chat.prompt),

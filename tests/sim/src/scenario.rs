@@ -36,9 +36,17 @@
 //! at = 300
 //! label = "recovered"
 //! models = { "anthropic/claude-opus-4-7" = { behaviour = "ok" } }
+//!
+//! [[steps]]
+//! at = 360
+//! label = "Opus 4.7 retired, Opus 5 released"
+//! [steps.listing.anthropic]
+//! remove = ["claude-opus-4-7"]
+//! add = [{ id = "claude-opus-5", display_name = "Claude Opus 5", created = "2026-11-20T00:00:00Z", input_tokens = 1_000_000, output_tokens = 128_000 }]
 //! ```
 //!
 //! - `models` keys are `provider/model`, `provider/*` or `*`; the most specific key in force wins.
+//!   A `provider/model` key must name a model the provider serves at that step.
 //!   Behaviours: `ok` (`latency_ms`, `chunk_ms`), `error` (`error` = a [`ErrorKind`] name,
 //!   `retry_after`), `reset`, `refuse`, `stall` (`seconds`), `cut` and `stream_error`
 //!   (`after_tokens`, `error`), `garbage`, `huge`. Any but `ok` takes `fraction`: the Nth request
@@ -50,12 +58,21 @@
 //! - `feeds.<anthropic|openai|gemini|policy>` sets how that status page (or the policy document)
 //!   answers: `mode` = `ok`, `garbage`, `html_challenge` (`status`, default 403), `huge`, `stall`
 //!   (`seconds`), `redirect`, `reset`.
+//! - `listing.<anthropic|openai|gemini|ollama>` changes which models that provider serves:
+//!   `remove` (ids; Ollama adds `:latest` to an untagged one) first, then `add` (`id`,
+//!   `display_name`, `created` as an RFC 3339 string, `input_tokens`, `output_tokens`). Each
+//!   change carries forward; a later step may remove an added model or re-add a removed one.
+//!   Every list endpoint serves the result (added models first, newest `created` first, then
+//!   the base models left, in their order — see [`catalog::Served`]); a chat request to a
+//!   removed model gets the provider's real "not found", as an unknown model does; an added
+//!   model answers `ok` unless `models` says otherwise. Removing a model not served at that
+//!   point, or adding one already served, is an error at load.
 //! - `policy` replaces the workspace policy document (`disabled` entries; `until` in scenario
 //!   seconds).
 //! - `epoch` (RFC 3339, optional) is the wall time of t=0 on status pages; by default, the
 //!   moment the simulator starts.
 
-use crate::catalog;
+use crate::catalog::{self, Model, Served};
 use crate::status;
 use crate::stubs::ErrorKind;
 use chrono::{DateTime, Utc};
@@ -74,6 +91,10 @@ const BUILTINS: &[(&str, &str)] = &[
     ("maintenance", include_str!("scenarios/maintenance.toml")),
     ("flapping", include_str!("scenarios/flapping.toml")),
     ("garbage-feed", include_str!("scenarios/garbage-feed.toml")),
+    (
+        "model-changes",
+        include_str!("scenarios/model-changes.toml"),
+    ),
 ];
 
 /// Why a scenario could not be loaded.
@@ -122,6 +143,19 @@ pub struct Step {
     #[serde(default)]
     pub feeds: BTreeMap<String, Feed>,
     pub policy: Option<Policy>,
+    #[serde(default)]
+    pub listing: BTreeMap<String, ListingChange>,
+}
+
+/// Changes to the models one provider serves: `remove` first, then `add`.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListingChange {
+    #[serde(default)]
+    pub add: Vec<Model>,
+    /// Ids as a request names them.
+    #[serde(default)]
+    pub remove: Vec<String>,
 }
 
 /// How requests to a model are answered.
@@ -451,6 +485,7 @@ impl Scenario {
         let mut previous = 0;
         let mut opened_incidents: Vec<(String, String)> = Vec::new();
         let mut opened_maintenances: Vec<(String, String)> = Vec::new();
+        let mut served = Served::base();
         for (index, step) in self.steps.iter_mut().enumerate() {
             let place = format!("step {index} ({:?}, at {})", step.label, step.at);
             if step.at < previous {
@@ -460,9 +495,14 @@ impl Scenario {
                 ));
             }
             previous = step.at;
+            for (provider, change) in &step.listing {
+                served
+                    .apply(provider, &change.add, &change.remove)
+                    .map_err(|problem| fail(format!("{place}, listing.{provider}"), problem))?;
+            }
             let mut models = BTreeMap::new();
             for (key, behaviour) in std::mem::take(&mut step.models) {
-                let key = normalize_model_key(&key)
+                let key = normalize_model_key(&key, &served)
                     .map_err(|problem| fail(format!("{place}, models.{key:?}"), problem))?;
                 check_behaviour(behaviour.clone())
                     .map_err(|problem| fail(format!("{place}, models.{key:?}"), problem))?;
@@ -567,29 +607,32 @@ impl Scenario {
     }
 }
 
-/// Checks a `models` key and returns it with the model's canonical id.
-fn normalize_model_key(key: &str) -> Result<String, String> {
+/// Checks a `models` key against what is `served` at its step and returns it with the model's
+/// canonical id.
+fn normalize_model_key(key: &str, served: &Served) -> Result<String, String> {
     if key == "*" {
         return Ok(key.to_string());
     }
     let Some((provider, model)) = key.split_once('/') else {
         return Err("a models key is `provider/model`, `provider/*` or `*`".into());
     };
-    if catalog::models(provider).is_empty() {
+    if !catalog::PROVIDERS.contains(&provider) {
         return Err(format!(
-            "unknown provider {provider:?} (anthropic, openai, gemini, ollama)"
+            "unknown provider {provider:?} ({})",
+            catalog::PROVIDERS.join(", ")
         ));
     }
     if model == "*" {
         return Ok(key.to_string());
     }
-    match catalog::resolve(provider, model) {
-        Some(id) => Ok(format!("{provider}/{id}")),
+    match served.resolve(provider, model) {
+        Some(served_model) => Ok(format!("{provider}/{}", served_model.id)),
         None => Err(format!(
-            "{provider} serves no model {model:?} in the simulator (it serves {})",
-            catalog::models(provider)
+            "{provider} serves no model {model:?} in the simulator at this step (it serves {})",
+            served
+                .models(provider)
                 .iter()
-                .map(|m| m.id)
+                .map(|m| m.id.as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
         )),

@@ -1,7 +1,6 @@
 //! Anthropic Messages API: `POST /v1/messages` (JSON or SSE) and `GET /v1/models`.
 
 use super::header;
-use crate::catalog;
 use crate::respond::{self, Answer, Call, Chat, Frames, sse};
 use crate::server::{AppState, ConnHandle};
 use crate::stubs::{self, ErrorKind, Wire};
@@ -82,16 +81,16 @@ async fn models(
     if let Some(response) = call.gate().await {
         return response;
     }
-    let all = catalog::ANTHROPIC;
+    let all = app.engine.served().models("anthropic");
     let limit = query.limit.unwrap_or(20).clamp(1, 1000);
     let (start, end) = if let Some(after) = &query.after_id {
         let start = all
             .iter()
-            .position(|m| m.id == after)
+            .position(|m| m.id == *after)
             .map_or(all.len(), |i| i + 1);
         (start, (start + limit).min(all.len()))
     } else if let Some(before) = &query.before_id {
-        let end = all.iter().position(|m| m.id == before).unwrap_or(0);
+        let end = all.iter().position(|m| m.id == *before).unwrap_or(0);
         (end.saturating_sub(limit), end)
     } else {
         (0, limit.min(all.len()))
@@ -104,15 +103,15 @@ async fn models(
     };
     let data: Vec<Value> = page
         .iter()
-        .map(|m| json!({"type": "model", "id": m.id, "display_name": m.display_name, "created_at": m.created}))
+        .map(|m| json!({"type": "model", "id": m.id, "display_name": m.display_name, "created_at": m.created_rfc3339()}))
         .collect();
     call.listed();
     respond::json_ok(
         &json!({
             "data": data,
             "has_more": has_more,
-            "first_id": page.first().map(|m| m.id),
-            "last_id": page.last().map(|m| m.id),
+            "first_id": page.first().map(|m| &m.id),
+            "last_id": page.last().map(|m| &m.id),
         }),
         vec![("request-id".into(), call.request_id())],
     )

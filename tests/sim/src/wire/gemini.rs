@@ -6,7 +6,7 @@
 //! route captures the rest of the path and splits it at the colon.
 
 use super::header;
-use crate::catalog::{self, SimModel};
+use crate::catalog::Model;
 use crate::respond::{self, Answer, Call, Chat, Frames};
 use crate::server::{AppState, ConnHandle};
 use crate::stubs::{self, ErrorAnswer, ErrorKind, Wire};
@@ -116,7 +116,7 @@ async fn not_found(
     unknown_path(&call)
 }
 
-fn model_json(m: &SimModel) -> Value {
+fn model_json(m: &Model) -> Value {
     let thinking = m.id.starts_with("gemini-2.5") || m.id.starts_with("gemini-3");
     let mut value = json!({
         "name": format!("models/{}", m.id),
@@ -160,7 +160,7 @@ async fn list(
     if let Some(response) = call.gate().await {
         return response;
     }
-    let all = catalog::GEMINI;
+    let all = app.engine.served().models("gemini");
     let size = params.page_size.filter(|s| *s > 0).unwrap_or(50).min(1000);
     let start = match params.page_token.as_deref().filter(|t| !t.is_empty()) {
         None => 0,
@@ -202,7 +202,7 @@ async fn get_model(
     if let Some(response) = admit(&mut call, &headers, &params) {
         return response;
     }
-    match catalog::GEMINI.iter().find(|m| m.id == rest) {
+    match app.engine.served().resolve("gemini", &rest) {
         Some(model) => {
             call.listed();
             respond::json_ok(&model_json(model), vec![])
@@ -244,7 +244,7 @@ fn response(answer: &Answer, text: &str, last: bool) -> Value {
     json!({
         "candidates": [candidate],
         "usageMetadata": usage(answer, last.then(|| answer.output_tokens())),
-        "modelVersion": answer.canonical,
+        "modelVersion": answer.served.id,
         "responseId": response_id(answer),
     })
 }

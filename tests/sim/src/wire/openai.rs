@@ -3,7 +3,7 @@
 //! key, has no `x-request-id` or rate-limit headers, and says `system_fingerprint: fp_ollama`.
 
 use super::header;
-use crate::catalog;
+use crate::catalog::Model;
 use crate::respond::{self, Answer, Call, Chat, Frames, sse};
 use crate::server::{AppState, ConnHandle};
 use crate::stubs::{self, ErrorKind, Wire};
@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use bytes::Bytes;
-use chrono::DateTime;
+use chrono::SecondsFormat;
 use serde_json::{Value, json};
 
 pub(crate) fn openai_router() -> Router<AppState> {
@@ -88,8 +88,10 @@ async fn chat(call: Call, body: &[u8]) -> Response {
     respond::chat(call, chat).await
 }
 
-fn unix(created: &str) -> i64 {
-    DateTime::parse_from_rfc3339(created).map_or(0, |t| t.timestamp())
+/// One entry of a `/v1/models` list; OpenAI's own models are `owned_by: system`, Ollama's
+/// `library`.
+fn list_entry(m: &Model, owned_by: &str) -> Value {
+    json!({"id": m.id, "object": "model", "created": m.created.timestamp(), "owned_by": owned_by})
 }
 
 async fn openai_models(
@@ -106,9 +108,12 @@ async fn openai_models(
     if let Some(response) = call.gate().await {
         return response;
     }
-    let data: Vec<Value> = catalog::OPENAI
+    let data: Vec<Value> = app
+        .engine
+        .served()
+        .models("openai")
         .iter()
-        .map(|m| json!({"id": m.id, "object": "model", "created": unix(m.created), "owned_by": "system"}))
+        .map(|m| list_entry(m, "system"))
         .collect();
     call.listed();
     respond::json_ok(
@@ -126,9 +131,12 @@ async fn ollama_models(
     if let Some(response) = call.gate().await {
         return response;
     }
-    let data: Vec<Value> = catalog::OLLAMA
+    let data: Vec<Value> = app
+        .engine
+        .served()
+        .models("ollama")
         .iter()
-        .map(|m| json!({"id": m.id, "object": "model", "created": unix(m.created), "owned_by": "library"}))
+        .map(|m| list_entry(m, "library"))
         .collect();
     call.listed();
     respond::json_ok(&json!({"object": "list", "data": data}), vec![])
@@ -143,21 +151,25 @@ async fn ollama_tags(
     if let Some(response) = call.gate().await {
         return response;
     }
-    let models: Vec<Value> = catalog::OLLAMA
+    let models: Vec<Value> = app
+        .engine
+        .served()
+        .models("ollama")
         .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            let (family, size, parameters) = if m.id.starts_with("llama") {
-                ("llama", 2_019_393_189_u64, "3.2B")
-            } else {
-                ("qwen3", 5_225_388_164, "8.2B")
+        .map(|m| {
+            let name = m.id.split(':').next().unwrap_or(&m.id);
+            // The base models' real figures; a model a scenario pulls gets plausible ones.
+            let (family, size, parameters) = match name {
+                "llama3.2" => ("llama", 2_019_393_189_u64, "3.2B"),
+                "qwen3" => ("qwen3", 5_225_388_164, "8.2B"),
+                _ => (name, 4_109_865_159, "7.2B"),
             };
             json!({
                 "name": m.id,
                 "model": m.id,
-                "modified_at": m.created.replace('Z', ".000000000Z"),
+                "modified_at": m.created.to_rfc3339_opts(SecondsFormat::Nanos, true),
                 "size": size,
-                "digest": stubs::hex(0x11A3A + i as u64, 64),
+                "digest": stubs::hex(stubs::fnv(m.id.as_bytes()), 64),
                 "details": {
                     "parent_model": "",
                     "format": "gguf",
@@ -213,12 +225,11 @@ fn response_model(answer: &Answer, ollama: bool) -> String {
     if ollama {
         return answer.model.clone();
     }
-    let date = catalog::OPENAI
-        .iter()
-        .find(|m| m.id == answer.canonical)
-        .map(|m| &m.created[..10])
-        .unwrap_or("2025-01-01");
-    format!("{}-{date}", answer.canonical)
+    format!(
+        "{}-{}",
+        answer.served.id,
+        answer.served.created.format("%Y-%m-%d")
+    )
 }
 
 fn fingerprint(ollama: bool) -> &'static str {

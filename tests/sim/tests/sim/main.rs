@@ -3,6 +3,7 @@
 mod behaviours;
 mod control;
 mod errors;
+mod listing;
 mod scenarios;
 mod status;
 mod support;

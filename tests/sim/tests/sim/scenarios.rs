@@ -18,6 +18,7 @@ fn every_builtin_parses() {
         "maintenance",
         "flapping",
         "garbage-feed",
+        "model-changes",
     ] {
         assert!(names.contains(&expected), "built-in {expected} exists");
     }
