@@ -9,6 +9,7 @@ const COMMANDS: &[&str] = &[
     "save_draft",
     "send_message",
     "stop_sending",
+    "refresh_model_lists",
 ];
 
 fn main() {

@@ -1,7 +1,9 @@
 //! The second door: the same core, from a terminal, without a window.
 
-use crate::catalog::{Catalog, ModelRef};
+use crate::catalog::{Catalog, DetailSource, Model, ModelRef};
 use crate::health::{AvailabilityState, ModelAvailability, ReasonKind};
+use crate::model_lists::ModelListSummary;
+use crate::store::ModelListState;
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use serde::Serialize;
@@ -40,6 +42,16 @@ pub enum Command {
         model: String,
         /// What to ask.
         prompt: String,
+    },
+    /// Print the model catalog: the shipped one merged with each provider's own model list,
+    /// with where each detail came from.
+    Models {
+        /// One JSON object (`models`, `lists`) instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Ask the providers for their lists first (otherwise the lists cached last time).
+        #[arg(long)]
+        refresh: bool,
     },
     /// Manage API keys in the OS keyring.
     #[command(subcommand)]
@@ -180,6 +192,194 @@ pub fn render_table(lines: &[StatusLine]) -> String {
     out.join("\n") + "\n"
 }
 
+/// Whether a provider's own list includes a model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Listing {
+    /// In the provider's last list.
+    Listed,
+    /// A cloud provider's last list left it out: retired.
+    Retired,
+    /// Not in a local server's list: not downloaded there.
+    NotOnServer,
+    /// The provider's list has not been read.
+    NotAsked,
+}
+
+/// One model in `switchboard models --json`: every detail, where each came from, and whether
+/// the provider lists it.
+#[derive(Debug, Serialize)]
+pub struct ModelEntry<'a> {
+    #[serde(flatten)]
+    pub model: &'a Model,
+    pub listing: Listing,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ModelsReport<'a> {
+    pub models: Vec<ModelEntry<'a>>,
+    pub lists: Vec<ModelListSummary>,
+}
+
+pub fn models_report<'a>(catalog: &'a Catalog, lists: &[ModelListState]) -> ModelsReport<'a> {
+    let listing = |model: &Model| {
+        let state = lists.iter().find(|s| s.provider == model.provider);
+        match state.and_then(|s| s.listing.as_ref()) {
+            None => Listing::NotAsked,
+            Some(list) if list.includes(&model.id) => Listing::Listed,
+            Some(_)
+                if catalog
+                    .provider(&model.provider)
+                    .is_some_and(|p| p.needs_key()) =>
+            {
+                Listing::Retired
+            }
+            Some(_) => Listing::NotOnServer,
+        }
+    };
+    ModelsReport {
+        models: catalog
+            .models
+            .iter()
+            .map(|model| ModelEntry {
+                model,
+                listing: listing(model),
+            })
+            .collect(),
+        lists: lists.iter().map(ModelListSummary::from).collect(),
+    }
+}
+
+pub fn render_models_json(report: &ModelsReport<'_>) -> String {
+    serde_json::to_string_pretty(report).expect("the catalog is plain data")
+}
+
+fn source_mark(source: DetailSource) -> &'static str {
+    match source {
+        DetailSource::Shipped => " (S)",
+        DetailSource::Config => " (C)",
+        DetailSource::Provider => " (P)",
+        DetailSource::Derived => " (D)",
+        DetailSource::Unknown => "",
+    }
+}
+
+/// The catalog as a table: each detail marked with where it came from, then each list's state.
+pub fn render_models_table(report: &ModelsReport<'_>) -> String {
+    let header = [
+        "PROVIDER",
+        "MODEL",
+        "NAME",
+        "CONTEXT",
+        "OUTPUT",
+        "PRICE IN/OUT",
+        "TIER",
+        "LISTED",
+    ];
+    let rows: Vec<[String; 8]> = report
+        .models
+        .iter()
+        .map(|ModelEntry { model: m, listing }| {
+            let s = &m.sources;
+            let tokens = |n: Option<u32>, source| match n {
+                Some(n) => format!("{}{}", thousands(n), source_mark(source)),
+                None => "unknown".into(),
+            };
+            let price = match (m.price_in, m.price_out) {
+                (Some(i), Some(o)) => format!("${i} / ${o}{}", source_mark(s.price)),
+                _ => "unknown".into(),
+            };
+            let tier = match m.tier {
+                Some(t) => format!(
+                    "{}{}",
+                    serde_json::to_value(t)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default(),
+                    source_mark(s.tier)
+                ),
+                None => "unknown".into(),
+            };
+            let listed = match listing {
+                Listing::Listed => m
+                    .listed_at
+                    .map(|at| at.format("%Y-%m-%d %H:%M UTC").to_string())
+                    .unwrap_or_else(|| "yes".into()),
+                Listing::Retired => "no — retired".into(),
+                Listing::NotOnServer => "no — not on the server".into(),
+                Listing::NotAsked => "not asked".into(),
+            };
+            [
+                m.provider.clone(),
+                m.id.clone(),
+                format!("{}{}", m.display_name, source_mark(s.display_name)),
+                tokens(m.context_window, s.context_window),
+                tokens(m.output_limit, s.output_limit),
+                price,
+                tier,
+                listed,
+            ]
+        })
+        .collect();
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        cells
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    let mut out = vec![line(header.to_vec())];
+    out.extend(
+        rows.iter()
+            .map(|r| line(r.iter().map(String::as_str).collect())),
+    );
+    out.push(String::new());
+    out.push(
+        "(S) shipped catalog · (C) your config · (P) the provider's own list · (D) derived from the name or a sibling model"
+            .into(),
+    );
+    for list in &report.lists {
+        let read = match list.listed_at {
+            Some(at) => format!(
+                "{} models read {}",
+                list.chat_models,
+                at.format("%Y-%m-%d %H:%M UTC")
+            ),
+            None => "never read".into(),
+        };
+        let problem = match &list.problem {
+            Some(problem) => format!(
+                "; the last try ({}) failed: {problem}",
+                list.checked_at.format("%H:%M UTC")
+            ),
+            None => String::new(),
+        };
+        out.push(format!("{} list: {read}{problem}", list.provider));
+    }
+    out.join("\n") + "\n"
+}
+
+fn thousands(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,6 +442,84 @@ mod tests {
         catalog.models.push(twin);
         let err = resolve_model(&catalog, "gpt-5").unwrap_err();
         assert!(err.contains("openai and ollama"), "{err}");
+    }
+
+    fn opus5_listing() -> Vec<ModelListState> {
+        use crate::catalog::live::ProviderListing;
+        use crate::providers::listing::ListedModel;
+        let at: DateTime<Utc> = "2026-11-24T09:00:00Z".parse().unwrap();
+        let listed = |id: &str, name: &str| ListedModel {
+            id: id.into(),
+            display_name: Some(name.into()),
+            context_window: None,
+            output_limit: None,
+            created: None,
+            can_chat: true,
+        };
+        vec![ModelListState {
+            provider: "anthropic".into(),
+            listing: Some(ProviderListing {
+                provider: "anthropic".into(),
+                listed_at: at,
+                models: vec![
+                    listed("claude-opus-5", "Claude Opus 5"),
+                    listed("claude-opus-4-7", "Claude Opus 4.7"),
+                ],
+            }),
+            checked_at: at + chrono::Duration::hours(4),
+            problem: Some("no answer from Anthropic: no answer came in time".into()),
+        }]
+    }
+
+    #[test]
+    fn models_json_says_where_each_detail_came_from_and_what_is_listed() {
+        let lists = opus5_listing();
+        let catalog = crate::model_lists::merged_with_cache(&Catalog::shipped().unwrap(), &lists);
+        let json: serde_json::Value =
+            serde_json::from_str(&render_models_json(&models_report(&catalog, &lists))).unwrap();
+        let models = json["models"].as_array().unwrap();
+        let find = |id: &str| models.iter().find(|m| m["id"] == id).unwrap();
+        let opus5 = find("claude-opus-5");
+        assert_eq!(opus5["listing"], "listed");
+        assert_eq!(opus5["sources"]["display_name"], "provider");
+        assert_eq!(opus5["sources"]["price"], "unknown");
+        assert_eq!(opus5["price_in"], serde_json::Value::Null);
+        assert_eq!(opus5["tier"], "frontier");
+        assert_eq!(opus5["sources"]["tier"], "derived");
+        let opus47 = find("claude-opus-4-7");
+        assert_eq!(opus47["listing"], "listed");
+        assert_eq!(opus47["sources"]["price"], "shipped");
+        assert_eq!(find("claude-opus-4-8")["listing"], "retired");
+        assert_eq!(find("gpt-5")["listing"], "not_asked");
+        let list = &json["lists"][0];
+        assert_eq!(list["provider"], "anthropic");
+        assert_eq!(list["chat_models"], 2);
+        assert!(list["problem"].as_str().unwrap().contains("no answer"));
+    }
+
+    #[test]
+    fn models_table_marks_sources_and_unknowns() {
+        let lists = opus5_listing();
+        let catalog = crate::model_lists::merged_with_cache(&Catalog::shipped().unwrap(), &lists);
+        let table = render_models_table(&models_report(&catalog, &lists));
+        let opus5 = table.lines().find(|l| l.contains("claude-opus-5")).unwrap();
+        assert!(opus5.contains("Claude Opus 5 (P)"), "{opus5}");
+        assert!(opus5.contains("unknown"), "{opus5}");
+        assert!(opus5.contains("frontier (D)"), "{opus5}");
+        assert!(opus5.contains("2026-11-24 09:00 UTC"), "{opus5}");
+        let opus47 = table
+            .lines()
+            .find(|l| l.contains("claude-opus-4-7"))
+            .unwrap();
+        assert!(opus47.contains("(S)"), "{opus47}");
+        let opus48 = table
+            .lines()
+            .find(|l| l.contains("claude-opus-4-8"))
+            .unwrap();
+        assert!(opus48.contains("retired"), "{opus48}");
+        assert!(table.contains("anthropic list: 2 models read 2026-11-24 09:00 UTC; the last try (13:00 UTC) failed"), "{table}");
+        assert_eq!(thousands(1_048_576), "1,048,576");
+        assert_eq!(thousands(999), "999");
     }
 
     #[test]

@@ -28,11 +28,16 @@
 //! aliases = ["Qwen3 32B"]
 //! ```
 //!
+//! A model needs only `provider`, `id` and `display_name`: a detail left out shows as unknown
+//! (or is filled in from the provider's model list), and aliases default to ones derived from
+//! the name.
+//!
 //! A broken file never stops the app: it starts on the defaults and the notice names the file,
 //! the line and what is wrong.
 
 use crate::catalog::{
-    Catalog, Model, Provider, StatusFormat, WireFormat, model_problems, provider_problems,
+    Catalog, DetailSource, Model, Provider, StatusFormat, WireFormat, aliases, model_problems,
+    provider_problems,
 };
 use crate::notice::Notice;
 use serde::Deserialize;
@@ -265,14 +270,23 @@ pub fn apply(catalog: &mut Catalog, config: &Config, config_file: &Path) -> Vec<
             refuse(format!("{} — model left out", problems.join("; ")));
             continue;
         }
+        let mut model = model.clone();
+        model.attribute_to(DetailSource::Config);
+        if model.aliases.is_empty() {
+            let family = catalog
+                .provider(&model.provider)
+                .map_or("", |p| p.family.as_str());
+            model.aliases = aliases::derive(family, &model.display_name, &model.id);
+            model.sources.aliases = DetailSource::Derived;
+        }
         // A config entry for a shipped model replaces it: the person knows their deployment.
         match catalog
             .models
             .iter_mut()
             .find(|m| m.provider == model.provider && m.id == model.id)
         {
-            Some(slot) => *slot = model.clone(),
-            None => catalog.models.push(model.clone()),
+            Some(slot) => *slot = model,
+            None => catalog.models.push(model),
         }
     }
     notices

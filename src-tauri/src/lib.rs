@@ -13,6 +13,7 @@ pub mod config;
 pub mod error;
 pub mod health;
 pub mod logging;
+pub mod model_lists;
 pub mod notice;
 pub mod overview;
 pub mod providers;
@@ -37,6 +38,10 @@ pub fn main() -> ExitCode {
         Some(Command::Ask { model, prompt }) => {
             let _guard = logging::init(&paths.data_dir, "warn");
             run_ask(paths, &model, &prompt)
+        }
+        Some(Command::Models { json, refresh }) => {
+            let _guard = logging::init(&paths.data_dir, "warn");
+            run_models(paths, json, refresh)
         }
         Some(Command::Key(command)) => {
             let _guard = logging::init(&paths.data_dir, "warn");
@@ -253,6 +258,61 @@ fn run_key(paths: Paths, command: cli::KeyCommand) -> ExitCode {
     }
 }
 
+fn run_models(paths: Paths, json: bool, refresh: bool) -> ExitCode {
+    let Some(runtime) = cli_runtime() else {
+        return ExitCode::FAILURE;
+    };
+    runtime.block_on(async {
+        let started = match startup::start(paths, chrono::Utc::now()).await {
+            Ok(started) => started,
+            Err(e) => {
+                eprintln!("switchboard: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        for notice in &started.notices {
+            eprintln!("switchboard: {}: {}", notice.title, notice.message);
+        }
+        let (catalog, lists) = if refresh {
+            let http = providers::client::http_client(&started.timeouts);
+            let clock: std::sync::Arc<dyn clock::Clock> = std::sync::Arc::new(clock::SystemClock);
+            let (health, changes, poller) =
+                match startup::health_service(&started, &http, clock.clone(), false).await {
+                    Ok(parts) => parts,
+                    Err(e) => {
+                        eprintln!("switchboard: {e}");
+                        return ExitCode::FAILURE;
+                    }
+                };
+            // Retirements the lists show are kept for the window and `status`.
+            let history = tokio::spawn(health::service::deliver(changes, started.store.clone(), |_| {}));
+            let refresher = startup::model_list_refresher(&started, &http, health.clone(), clock);
+            let reports = refresher.refresh().await;
+            if reports.is_empty() {
+                eprintln!("switchboard: no provider could be asked: add a key with `switchboard key set <provider>`");
+            }
+            for notice in refresher.notices() {
+                eprintln!("switchboard: {}: {}", notice.title, notice.message);
+            }
+            let catalog = refresher.live().current();
+            let lists = refresher.states();
+            drop((refresher, poller, health));
+            let _ = history.await;
+            (catalog, lists)
+        } else {
+            (std::sync::Arc::new(started.catalog.clone()), started.model_lists.clone())
+        };
+        let report = cli::models_report(&catalog, &lists);
+        if json {
+            println!("{}", cli::render_models_json(&report));
+        } else {
+            print!("{}", cli::render_models_table(&report));
+        }
+        started.store.close().await;
+        ExitCode::SUCCESS
+    })
+}
+
 fn run_status(paths: Paths, json: bool) -> ExitCode {
     let Some(runtime) = cli_runtime() else {
         return ExitCode::FAILURE;
@@ -328,6 +388,12 @@ fn run_window(paths: Paths) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let model_lists = startup::model_list_refresher(
+        &started,
+        &http,
+        health.clone(),
+        std::sync::Arc::new(clock::SystemClock),
+    );
     let history = started.store.clone();
     let attempts = health.attach_attempt_log();
     let attempt_store = started.store.clone();
@@ -338,7 +404,8 @@ fn run_window(paths: Paths) -> ExitCode {
     };
     let result = tauri::Builder::default()
         .invoke_handler(bindings.invoke_handler())
-        .manage(started.catalog)
+        .manage(model_lists.live().clone())
+        .manage(model_lists.clone())
         .manage(started.store)
         .manage(commands::StartupNotices(started.notices))
         .manage(commands::Demo(started.demo))
@@ -350,6 +417,15 @@ fn run_window(paths: Paths) -> ExitCode {
             // Every availability change is written to the history, then shown.
             let handle = app.handle().clone();
             tauri::async_runtime::spawn(poller.run());
+            let on_catalog = app.handle().clone();
+            model_lists.on_change(move || {
+                use tauri_specta::Event;
+                if let Err(error) = commands::CatalogChanged.emit(&on_catalog) {
+                    tracing::warn!(%error, "could not announce a catalog change");
+                }
+            });
+            // Asked in the background: the window already shows the cached lists.
+            tauri::async_runtime::spawn(model_lists.run());
             tauri::async_runtime::spawn(health::service::keep_attempts(attempts, attempt_store));
             tauri::async_runtime::spawn(health::service::deliver(changes, history, move |t| {
                 use tauri_specta::Event;

@@ -15,6 +15,9 @@ pub enum NoticeKind {
     DatabaseReset,
     /// A status page or the workspace policy could not be read; the last good copy is used.
     SourceUnreadable,
+    /// A provider's model list could not be read; the last good list (or the shipped
+    /// catalog) is shown.
+    ModelListUnreadable,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -49,6 +52,31 @@ impl Notice {
             message: format!(
                 "{}. This says nothing about whether any model works; Switchboard keeps using \
                  the last copy it could read and tries again within a minute.",
+                capitalised(problem.trim_end_matches('.'))
+            ),
+        }
+    }
+
+    /// `provider` is its name ("Anthropic"); `problem` what went wrong, in words; `kept` when
+    /// the list still shown was read, if one ever was.
+    pub fn model_list_unreadable(
+        provider: &str,
+        problem: &str,
+        kept: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        let shown = match kept {
+            Some(at) => format!(
+                "The picker shows {provider}'s list as read at {}",
+                at.format("%Y-%m-%d %H:%M UTC")
+            ),
+            None => format!("The picker shows the {provider} models Switchboard ships with"),
+        };
+        Self {
+            kind: NoticeKind::ModelListUnreadable,
+            title: format!("{provider}'s model list could not be read"),
+            message: format!(
+                "{}. {shown}; this says nothing about whether those models work. Switchboard \
+                 asks again in a few hours, or now with Refresh in the model picker.",
                 capitalised(problem.trim_end_matches('.'))
             ),
         }

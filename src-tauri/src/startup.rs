@@ -30,7 +30,12 @@ pub struct Startup {
     /// Where the workspace policy is read from, if anywhere.
     pub policy: Option<crate::health::policy::PolicySource>,
     pub health: crate::config::HealthConfig,
+    /// The shipped catalog with the person's config on top.
+    pub base: Catalog,
+    /// `base` merged with the providers' model lists cached last time: what to show at once.
     pub catalog: Catalog,
+    /// Those cached lists.
+    pub model_lists: Vec<crate::store::ModelListState>,
     pub store: Store,
     pub notices: Vec<Notice>,
 }
@@ -71,6 +76,8 @@ pub async fn start(paths: Paths, now: DateTime<Utc>) -> Result<Startup, StartupE
         );
     }
     notices.extend(opened.notices);
+    let model_lists = opened.store.model_lists().await?;
+    let merged = crate::model_lists::merged_with_cache(&catalog, &model_lists);
     for notice in &notices {
         tracing::warn!(title = %notice.title, message = %notice.message, "notice");
     }
@@ -80,7 +87,9 @@ pub async fn start(paths: Paths, now: DateTime<Utc>) -> Result<Startup, StartupE
         timeouts: loaded.config.network.timeouts(),
         policy,
         health: loaded.config.health,
-        catalog,
+        base: catalog,
+        catalog: merged,
+        model_lists,
         store: opened.store,
         notices,
     })
@@ -106,6 +115,27 @@ pub async fn health_engine(
     ))
 }
 
+/// The refresher that keeps the catalog current from the providers' own model lists, starting
+/// from the lists cached last time (which it hands to the engine at once).
+pub fn model_list_refresher(
+    started: &Startup,
+    http: &reqwest::Client,
+    health: Arc<HealthService>,
+    clock: Arc<dyn crate::clock::Clock>,
+) -> Arc<crate::model_lists::ModelListRefresher> {
+    let keys = Keys::system();
+    crate::model_lists::ModelListRefresher::new(
+        started.base.clone(),
+        crate::catalog::live::LiveCatalog::new(started.catalog.clone()),
+        started.model_lists.clone(),
+        started.store.clone(),
+        http.clone(),
+        health,
+        clock,
+        Arc::new(move |p| keys.find(p).map(|(secret, _)| secret)),
+    )
+}
+
 /// The availability engine at work, with its poller: status pages, the workspace policy and
 /// (when `probes`) probes of models whose breaker is due.
 pub async fn health_service(
@@ -128,7 +158,7 @@ pub async fn health_service(
     let key_for = move |p: &crate::catalog::Provider| keys.find(p).map(|(secret, _)| secret);
     let poller = Poller::new(
         service.clone(),
-        started.catalog.clone(),
+        &started.catalog,
         http.clone(),
         started.policy.clone(),
         (probes && started.health.probes).then_some(&key_for as &crate::providers::keys::KeyLookup),

@@ -153,7 +153,7 @@ impl World {
         let keys = every_key();
         Poller::new(
             self.service.clone(),
-            self.catalog.clone(),
+            &self.catalog,
             self.http.clone(),
             Some(PolicySource::Url(self.sim.policy_url())),
             Some(&*keys),

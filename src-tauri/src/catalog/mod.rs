@@ -14,7 +14,9 @@
 //! A malformed shipped entry fails `cargo test` (see the tests below), never a user's start-up;
 //! a malformed entry in the person's config is dropped with a notice naming it.
 
+pub mod aliases;
 mod endpoint;
+pub mod live;
 
 pub use endpoint::{EndpointError, check_endpoint};
 
@@ -99,6 +101,9 @@ impl Provider {
     }
 }
 
+/// A model. The shipped file gives every detail; a model the person adds in their config, or
+/// one a provider lists that the shipped file does not know, may leave details out — `None`
+/// (or an empty `input`) is "not known", never a guess.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 #[serde(deny_unknown_fields)]
 pub struct Model {
@@ -106,16 +111,124 @@ pub struct Model {
     pub id: String,
     pub display_name: String,
     /// Tokens of input the model accepts.
-    pub context_window: u32,
+    #[serde(default)]
+    pub context_window: Option<u32>,
+    /// Tokens the model may write in one answer.
+    #[serde(default)]
+    pub output_limit: Option<u32>,
+    /// What it takes in; empty when not known.
+    #[serde(default)]
     pub input: Vec<Modality>,
-    pub tool_use: bool,
+    #[serde(default)]
+    pub tool_use: Option<bool>,
     /// US dollars per million input tokens.
-    pub price_in: f64,
+    #[serde(default)]
+    pub price_in: Option<f64>,
     /// US dollars per million output tokens.
-    pub price_out: f64,
-    pub tier: Tier,
+    #[serde(default)]
+    pub price_out: Option<f64>,
+    #[serde(default)]
+    pub tier: Option<Tier>,
     /// Names a status page or incident title uses for this model, matched as whole phrases.
+    #[serde(default)]
     pub aliases: Vec<String>,
+    /// When the provider released it, where its model list says.
+    #[serde(default)]
+    pub released: Option<chrono::DateTime<chrono::Utc>>,
+    /// When the provider's own model list last included it; `None` when it has not been asked
+    /// (no key, never reached) or does not list it. Only a list read sets it: a file cannot.
+    #[serde(default)]
+    pub listed_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Where each detail came from; set when the catalog is assembled (a file's is replaced).
+    #[serde(default)]
+    pub sources: DetailSources,
+}
+
+/// Where one detail of a model came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum DetailSource {
+    /// The catalog shipped with Switchboard.
+    Shipped,
+    /// The person's `config.toml`.
+    Config,
+    /// The provider's own model list.
+    Provider,
+    /// Worked out from other details (aliases from the name, a tier from a sibling model).
+    Derived,
+    /// Nobody said.
+    #[default]
+    Unknown,
+}
+
+impl DetailSource {
+    /// As `switchboard models` prints it.
+    pub fn label(self) -> &'static str {
+        match self {
+            DetailSource::Shipped => "shipped catalog",
+            DetailSource::Config => "your config",
+            DetailSource::Provider => "provider's list",
+            DetailSource::Derived => "derived",
+            DetailSource::Unknown => "unknown",
+        }
+    }
+}
+
+/// Where each of a model's details came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, Default)]
+pub struct DetailSources {
+    pub display_name: DetailSource,
+    pub context_window: DetailSource,
+    pub output_limit: DetailSource,
+    pub input: DetailSource,
+    pub tool_use: DetailSource,
+    pub price: DetailSource,
+    pub tier: DetailSource,
+    pub aliases: DetailSource,
+}
+
+impl Model {
+    pub fn model_ref(&self) -> ModelRef {
+        ModelRef::new(&self.provider, &self.id)
+    }
+
+    /// Marks each detail this entry gives as coming from `origin`, and the rest as unknown.
+    /// Whatever the entry claimed about sources or a listing is dropped: only a list read
+    /// (see `live::merge`) says a provider lists it.
+    pub fn attribute_to(&mut self, origin: DetailSource) {
+        self.listed_at = None;
+        let from = |known: bool| {
+            if known { origin } else { DetailSource::Unknown }
+        };
+        self.sources = DetailSources {
+            display_name: origin,
+            context_window: from(self.context_window.is_some()),
+            output_limit: from(self.output_limit.is_some()),
+            input: from(!self.input.is_empty()),
+            tool_use: from(self.tool_use.is_some()),
+            price: from(self.price_in.is_some() && self.price_out.is_some()),
+            tier: from(self.tier.is_some()),
+            aliases: from(!self.aliases.is_empty()),
+        };
+    }
+
+    /// The details a person would want before picking it, that nobody has given.
+    pub fn unknown_details(&self) -> Vec<&'static str> {
+        let mut unknown = Vec::new();
+        if self.context_window.is_none() {
+            unknown.push("context window");
+        }
+        if self.input.is_empty() {
+            unknown.push("input types");
+        }
+        if self.tool_use.is_none() {
+            unknown.push("tool use");
+        }
+        if self.price_in.is_none() || self.price_out.is_none() {
+            unknown.push("price");
+        }
+        unknown
+    }
 }
 
 /// One model, named the way the store and the UI name it.
@@ -158,8 +271,12 @@ pub struct Catalog {
 impl Catalog {
     /// The catalog shipped inside the binary, validated.
     pub fn shipped() -> Result<Self, CatalogError> {
-        let catalog: Catalog = toml::from_str(SHIPPED)?;
-        let problems = catalog.problems();
+        let mut catalog: Catalog = toml::from_str(SHIPPED)?;
+        for model in &mut catalog.models {
+            model.attribute_to(DetailSource::Shipped);
+        }
+        let mut problems = catalog.problems();
+        problems.extend(catalog.models.iter().flat_map(shipped_detail_problems));
         if problems.is_empty() {
             Ok(catalog)
         } else {
@@ -179,6 +296,10 @@ impl Catalog {
 
     pub fn contains(&self, model: &ModelRef) -> bool {
         self.model(&model.provider, &model.model).is_some()
+    }
+
+    pub fn models_of<'a>(&'a self, provider: &'a str) -> impl Iterator<Item = &'a Model> + 'a {
+        self.models.iter().filter(move |m| m.provider == provider)
     }
 
     /// Every problem with the catalog as a whole, in words; empty when it is sound.
@@ -239,7 +360,8 @@ pub fn provider_problems(provider: &Provider) -> Vec<String> {
     problems
 }
 
-/// What is wrong with one model entry on its own.
+/// What is wrong with one model entry on its own. Details may be left out (they are then
+/// "not known"); what is given must hold up.
 pub fn model_problems(model: &Model) -> Vec<String> {
     let mut problems = Vec::new();
     let name = format!("{}/{}", model.provider, model.id);
@@ -249,31 +371,41 @@ pub fn model_problems(model: &Model) -> Vec<String> {
     if model.display_name.trim().is_empty() {
         problems.push(format!("model `{name}` has no display_name"));
     }
-    if model.context_window == 0 {
+    if model.context_window == Some(0) {
         problems.push(format!("model `{name}` has a context_window of 0"));
     }
-    if !model.input.contains(&Modality::Text) {
+    if !model.input.is_empty() && !model.input.contains(&Modality::Text) {
         problems.push(format!("model `{name}` does not take text input"));
     }
     for (what, price) in [("price_in", model.price_in), ("price_out", model.price_out)] {
-        if !price.is_finite() || price < 0.0 {
+        if price.is_some_and(|p| !p.is_finite() || p < 0.0) {
             problems.push(format!("model `{name}` has a negative or invalid {what}"));
         }
     }
-    if model.aliases.is_empty() {
-        problems.push(format!(
-            "model `{name}` has no aliases (status pages name models by them)"
-        ));
-    }
     for alias in &model.aliases {
-        // A one-word alias such as "Opus" would claim every Opus model in an incident title.
-        if alias.trim().len() < 4 || !alias.chars().any(|c| c.is_ascii_digit()) {
+        if !aliases::specific_enough(alias) {
             problems.push(format!(
                 "model `{name}` alias `{alias}` is too vague: an alias must name the version"
             ));
         }
     }
     problems
+}
+
+/// What the shipped file must say of every model on top of [`model_problems`]: all of it.
+fn shipped_detail_problems(model: &Model) -> Vec<String> {
+    let name = format!("{}/{}", model.provider, model.id);
+    let mut missing = model.unknown_details();
+    if model.tier.is_none() {
+        missing.push("tier");
+    }
+    if model.aliases.is_empty() {
+        missing.push("aliases (status pages name models by them)");
+    }
+    missing
+        .into_iter()
+        .map(|what| format!("shipped model `{name}` does not give its {what}"))
+        .collect()
 }
 
 fn is_valid_key(id: &str) -> bool {
@@ -349,12 +481,51 @@ mod tests {
     #[test]
     fn malformed_model_fields_are_problems() {
         let mut model = sample_model();
-        model.context_window = 0;
-        model.price_out = -1.0;
+        model.context_window = Some(0);
+        model.price_out = Some(-1.0);
         model.aliases = vec!["Opus".into()];
         model.input = vec![Modality::Image];
         let problems = model_problems(&model);
         assert_eq!(problems.len(), 4, "{problems:?}");
+    }
+
+    #[test]
+    fn shipped_models_give_every_detail_and_say_so() {
+        let catalog = Catalog::shipped().unwrap();
+        for model in &catalog.models {
+            assert!(shipped_detail_problems(model).is_empty(), "{}", model.id);
+            assert_eq!(model.sources.context_window, DetailSource::Shipped);
+            assert_eq!(model.sources.price, DetailSource::Shipped);
+        }
+        let mut thin = sample_model();
+        thin.context_window = None;
+        thin.price_in = None;
+        thin.aliases.clear();
+        let problems = shipped_detail_problems(&thin);
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(
+            model_problems(&thin).is_empty(),
+            "a config entry may leave details out"
+        );
+    }
+
+    #[test]
+    fn unknown_details_are_named_and_attributed() {
+        let text = r#"
+provider = "ollama"
+id = "mistral-small3.2"
+display_name = "Mistral Small 3.2"
+context_window = 131072
+"#;
+        let mut model: Model = toml::from_str(text).unwrap();
+        model.attribute_to(DetailSource::Config);
+        assert_eq!(
+            model.unknown_details(),
+            ["input types", "tool use", "price"]
+        );
+        assert_eq!(model.sources.context_window, DetailSource::Config);
+        assert_eq!(model.sources.price, DetailSource::Unknown);
+        assert_eq!(model.sources.display_name, DetailSource::Config);
     }
 
     #[test]

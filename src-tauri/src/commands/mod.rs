@@ -4,11 +4,13 @@
 //! stale (`make bindings` regenerates them).
 
 use crate::assistant::{self, send::SendEvent};
-use crate::catalog::{Catalog, ModelRef};
+use crate::catalog::ModelRef;
+use crate::catalog::live::LiveCatalog;
 use crate::clock::SystemClock;
 use crate::error::UiError;
 use crate::health::ModelAvailability;
 use crate::health::service::HealthService;
+use crate::model_lists::ModelListRefresher;
 use crate::notice::Notice;
 use crate::overview::{self, Overview};
 use crate::providers::Timeouts;
@@ -43,6 +45,11 @@ pub struct Http(pub reqwest::Client, pub Timeouts);
 #[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
 pub struct AvailabilityChanged(pub ModelAvailability);
 
+/// The catalog changed: a provider's model list was read (new models, retired ones, fresher
+/// details). The window reads the overview again.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
+pub struct CatalogChanged;
+
 /// The preferred model changed (from this window, the tray or another window).
 #[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
 pub struct PreferredModelChanged(pub ModelRef);
@@ -50,33 +57,47 @@ pub struct PreferredModelChanged(pub ModelRef);
 #[tauri::command]
 #[specta::specta]
 pub async fn get_overview(
-    catalog: State<'_, Catalog>,
+    catalog: State<'_, LiveCatalog>,
     store: State<'_, Store>,
     notices: State<'_, StartupNotices>,
     demo: State<'_, Demo>,
     health: State<'_, Arc<HealthService>>,
+    model_lists: State<'_, Arc<ModelListRefresher>>,
 ) -> Result<Overview, UiError> {
     let mut notices = notices.0.clone();
     notices.extend(health.source_notices());
+    notices.extend(model_lists.notices());
     Ok(overview::overview(
-        &catalog,
+        &catalog.current(),
         &store,
         &notices,
         demo.0.as_deref(),
         health.availability(),
+        model_lists.summaries(),
     )
     .await?)
+}
+
+/// Asks every provider which models it serves now; the window hears [`CatalogChanged`].
+#[tauri::command]
+#[specta::specta]
+pub async fn refresh_model_lists(
+    model_lists: State<'_, Arc<ModelListRefresher>>,
+) -> Result<(), UiError> {
+    model_lists.refresh().await;
+    Ok(())
 }
 
 #[tauri::command]
 #[specta::specta]
 pub async fn set_preferred_model(
     app: AppHandle,
-    catalog: State<'_, Catalog>,
+    catalog: State<'_, LiveCatalog>,
     store: State<'_, Store>,
     model: ModelRef,
 ) -> Result<ModelRef, UiError> {
-    let chosen = assistant::set_preferred_model(&store, &catalog, model, Utc::now()).await?;
+    let chosen =
+        assistant::set_preferred_model(&store, &catalog.current(), model, Utc::now()).await?;
     if let Err(error) = PreferredModelChanged(chosen.clone()).emit(&app) {
         tracing::warn!(%error, "could not announce the preferred model");
     }
@@ -128,7 +149,7 @@ pub async fn save_draft(
 #[specta::specta]
 #[allow(clippy::too_many_arguments)]
 pub async fn send_message(
-    catalog: State<'_, Catalog>,
+    catalog: State<'_, LiveCatalog>,
     store: State<'_, Store>,
     http: State<'_, Http>,
     health: State<'_, Arc<HealthService>>,
@@ -139,6 +160,7 @@ pub async fn send_message(
     model: ModelRef,
     events: Channel<SendEvent>,
 ) -> Result<Message, UiError> {
+    let catalog = catalog.current();
     let cancel = CancellationToken::new();
     sending
         .0
@@ -204,11 +226,13 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
             load_draft,
             save_draft,
             send_message,
-            stop_sending
+            stop_sending,
+            refresh_model_lists
         ])
         .events(tauri_specta::collect_events![
             AvailabilityChanged,
-            PreferredModelChanged
+            PreferredModelChanged,
+            CatalogChanged
         ])
         .error_handling(tauri_specta::ErrorHandlingMode::Throw)
         // One TypeScript name per type: the UI reads what Rust writes.

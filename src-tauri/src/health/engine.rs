@@ -9,6 +9,8 @@
 //! Precedence, highest first (each tested below):
 //! 1. the workspace policy turns a provider or model off → `disabled`, `admin_disabled`;
 //! 2. no key → `disabled`, `not_configured`;
+//!    then a cloud provider's own model list, read in full, that leaves the model out →
+//!    `unavailable`, `model_retired` — unless a request to it has succeeded since;
 //! 3. no HTTP answer and the connectivity check failed → `unavailable`, `offline` — never
 //!    while another provider answered within the last 30 s;
 //! 4. the person's side (`auth_failed`, `quota_exhausted`, `rate_limited`, `not_permitted`,
@@ -24,6 +26,7 @@
 
 use super::message::{self, OwnRequest};
 use super::{AvailabilityState, Evidence, ModelAvailability, Reason, ReasonKind};
+use crate::catalog::live::{ProviderListing, nearest_current};
 use crate::catalog::{Catalog, Model, ModelRef, Provider};
 use crate::providers::classify::{Failure, FailureClass};
 use crate::providers::{AttemptOutcome, AttemptRecord};
@@ -31,6 +34,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Health settings; the defaults are DESIGN.md's.
 #[derive(Debug, Clone, PartialEq)]
@@ -127,8 +131,15 @@ struct ProviderHealth {
     last_answer: Option<DateTime<Utc>>,
 }
 
+/// A cloud provider's model list as last read, and when it is read again.
+#[derive(Debug, Clone)]
+struct ListingEvidence {
+    listing: ProviderListing,
+    next_check: Option<DateTime<Utc>>,
+}
+
 pub struct HealthEngine {
-    catalog: Catalog,
+    catalog: Arc<Catalog>,
     /// Positions in the catalog, so deciding for one model is not a search.
     model_index: HashMap<ModelRef, usize>,
     provider_index: HashMap<String, usize>,
@@ -137,6 +148,7 @@ pub struct HealthEngine {
     models: HashMap<ModelRef, ModelHealth>,
     providers: HashMap<String, ProviderHealth>,
     policy: Vec<PolicyRule>,
+    listings: HashMap<String, ListingEvidence>,
     /// The last connectivity check: when, and whether the network was up.
     connectivity: Option<(DateTime<Utc>, bool)>,
     current: HashMap<ModelRef, ModelAvailability>,
@@ -145,29 +157,19 @@ pub struct HealthEngine {
 impl HealthEngine {
     /// Starts from the last known state (marked stale), or from configuration alone.
     pub fn new(
-        catalog: Catalog,
+        catalog: impl Into<Arc<Catalog>>,
         settings: HealthSettings,
         has_key: impl Fn(&Provider) -> bool,
         last_known: Vec<ModelAvailability>,
         now: DateTime<Utc>,
     ) -> Self {
+        let catalog = catalog.into();
         let has_key = catalog
             .providers
             .iter()
             .map(|p| (p.id.clone(), !p.needs_key() || has_key(p)))
             .collect();
-        let model_index = catalog
-            .models
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (ModelRef::new(&m.provider, &m.id), i))
-            .collect();
-        let provider_index = catalog
-            .providers
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id.clone(), i))
-            .collect();
+        let (model_index, provider_index) = indexes(&catalog);
         let mut engine = Self {
             model_index,
             provider_index,
@@ -177,6 +179,7 @@ impl HealthEngine {
             models: HashMap::new(),
             providers: HashMap::new(),
             policy: Vec::new(),
+            listings: HashMap::new(),
             connectivity: None,
             current: HashMap::new(),
         };
@@ -187,8 +190,13 @@ impl HealthEngine {
                 (a.model.clone(), a)
             })
             .collect();
-        for model in engine.catalog.models.clone() {
-            let key = ModelRef::new(&model.provider, &model.id);
+        for key in engine
+            .catalog
+            .models
+            .iter()
+            .map(Model::model_ref)
+            .collect::<Vec<_>>()
+        {
             let fresh = engine.decide(&key, now);
             // Configuration is known now; anything else is the last known state until a
             // signal refreshes it.
@@ -375,6 +383,64 @@ impl HealthEngine {
         self.refresh_all(now)
     }
 
+    /// The catalog changed (a provider's list taught new models): decide for the new ones,
+    /// forget the ones that are gone, keep what is known of the rest.
+    pub fn set_catalog(&mut self, catalog: Arc<Catalog>, now: DateTime<Utc>) -> Vec<Transition> {
+        let (model_index, provider_index) = indexes(&catalog);
+        self.model_index = model_index;
+        self.provider_index = provider_index;
+        self.catalog = catalog;
+        self.current
+            .retain(|key, _| self.model_index.contains_key(key));
+        self.models
+            .retain(|key, _| self.model_index.contains_key(key));
+        self.refresh_all(now)
+    }
+
+    /// A provider's model list, read in full at `listing.listed_at`; `next_check` is when it
+    /// is read again. Only a cloud provider's list retires a model: a local server lists
+    /// what has been downloaded, and a model not downloaded yet is not retired.
+    pub fn record_listing(
+        &mut self,
+        listing: ProviderListing,
+        next_check: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Vec<Transition> {
+        let cloud = self
+            .provider_index
+            .get(&listing.provider)
+            .is_some_and(|&i| self.catalog.providers[i].needs_key());
+        if !cloud {
+            return Vec::new();
+        }
+        let provider = listing.provider.clone();
+        self.listings.insert(
+            provider.clone(),
+            ListingEvidence {
+                listing,
+                next_check,
+            },
+        );
+        let keys = self
+            .catalog
+            .models_of(&provider)
+            .map(Model::model_ref)
+            .collect();
+        self.refresh(now, keys)
+    }
+
+    /// The catalog the engine decides for.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.catalog.clone()
+    }
+
+    /// Whether the provider's last list left this model out.
+    fn unlisted(&self, key: &ModelRef) -> Option<&ListingEvidence> {
+        self.listings
+            .get(&key.provider)
+            .filter(|evidence| !evidence.listing.includes(&key.model))
+    }
+
     /// Time passing: policy end times, rate-limit resets.
     pub fn tick(&mut self, now: DateTime<Utc>) -> Vec<Transition> {
         self.refresh_all(now)
@@ -489,6 +555,28 @@ impl HealthEngine {
                 None,
             );
         }
+        // 2b. The provider's own list no longer has it (a success since outweighs the list).
+        if let Some(evidence) = self.unlisted(key)
+            && health
+                .last_success
+                .is_none_or(|at| at < evidence.listing.listed_at)
+        {
+            let nearest = nearest_current(&self.catalog, key, |m| {
+                self.unlisted(m).is_some() || self.catalog_model(m).is_none()
+            });
+            return verdict(
+                AvailabilityState::Unavailable,
+                message::retired_from_list(
+                    provider,
+                    model,
+                    nearest,
+                    evidence.listing.listed_at,
+                    evidence.next_check,
+                ),
+                evidence.listing.listed_at,
+                evidence.next_check,
+            );
+        }
         // 3. No answer and the network is down (unless another provider answered lately).
         if let Some(since) = health.no_answer_since
             && let Some((checked, false)) = self.connectivity
@@ -588,6 +676,23 @@ impl HealthEngine {
     pub fn catalog_model(&self, key: &ModelRef) -> Option<&Model> {
         self.catalog.model(&key.provider, &key.model)
     }
+}
+
+/// Positions of models and providers in `catalog`.
+fn indexes(catalog: &Catalog) -> (HashMap<ModelRef, usize>, HashMap<String, usize>) {
+    let models = catalog
+        .models
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.model_ref(), i))
+        .collect();
+    let providers = catalog
+        .providers
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.clone(), i))
+        .collect();
+    (models, providers)
 }
 
 fn count_server_failure(

@@ -39,6 +39,42 @@ pub fn not_configured(provider: &Provider, model: &Model) -> Reason {
     }
 }
 
+/// The provider's own model list, read in full, no longer has the model.
+pub fn retired_from_list(
+    provider: &Provider,
+    model: &Model,
+    nearest: Option<&Model>,
+    listed_at: DateTime<Utc>,
+    next_check: Option<DateTime<Utc>>,
+) -> Reason {
+    let name = &provider.name;
+    let instead = match nearest {
+        Some(nearest) => format!(
+            "Pick another model — {} is the nearest one {name} offers now.",
+            nearest.display_name
+        ),
+        None => "Pick another model.".into(),
+    };
+    let next = match next_check {
+        Some(at) => format!("The list is read again at {}.", at.format("%H:%M UTC")),
+        None => "The list is read again the next time Switchboard starts.".into(),
+    };
+    Reason {
+        kind: ReasonKind::ModelRetired,
+        side: ReasonKind::ModelRetired.side(),
+        source: EvidenceSource::ModelList,
+        headline: format!("{name} no longer offers {}", model.display_name),
+        message: format!(
+            "{name} no longer offers {model} ({id}): it is no longer in {name}'s list of models. \
+             This is a change on {name}'s side, in what it offers — not an outage, and nothing \
+             on your side. {instead} Source: {name}'s own model list, read at {at}. {next}",
+            model = model.display_name,
+            id = model.id,
+            at = listed_at.format("%H:%M UTC"),
+        ),
+    }
+}
+
 /// Nothing heard about this model yet.
 pub fn unknown(provider: &Provider, model: &Model) -> Reason {
     let checked = if provider.needs_key() {
@@ -428,6 +464,9 @@ mod tests {
             let mut reasons = vec![unknown(&provider, &model)];
             if provider.needs_key() {
                 reasons.push(not_configured(&provider, &model));
+                let at = Utc::now();
+                reasons.push(retired_from_list(&provider, &model, None, at, None));
+                reasons.push(retired_from_list(&provider, &model, Some(&model), at, Some(at)));
             }
             for reason in reasons {
                 let m = &reason.message;
@@ -724,6 +763,13 @@ mod tests {
                 Some(400),
                 Some("invalid_request_error"),
                 None,
+            ),
+            retired_from_list(
+                anthropic,
+                catalog.model("anthropic", "claude-opus-4-6").unwrap(),
+                Some(catalog.model("anthropic", "claude-opus-4-8").unwrap()),
+                at,
+                Some(at + chrono::Duration::hours(4)),
             ),
             offline(anthropic, opus, at),
             admin_disabled(anthropic, opus, &rule),

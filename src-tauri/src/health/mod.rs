@@ -108,6 +108,8 @@ pub enum EvidenceSource {
     OwnRequests,
     /// The provider's public status page.
     StatusPage,
+    /// The provider's own list of the models it serves.
+    ModelList,
     /// The workspace admin's policy.
     WorkspaceAdmin,
     /// A connectivity check to independent hosts.

@@ -94,7 +94,6 @@ struct Feed {
 
 pub struct Poller {
     service: Arc<HealthService>,
-    catalog: Catalog,
     http: reqwest::Client,
     feeds: Vec<Feed>,
     policy: Option<PolicySource>,
@@ -106,7 +105,7 @@ pub struct Poller {
 impl Poller {
     pub fn new(
         service: Arc<HealthService>,
-        catalog: Catalog,
+        catalog: &Catalog,
         http: reqwest::Client,
         policy: Option<PolicySource>,
         probe_keys: Option<&KeyLookup>,
@@ -149,7 +148,6 @@ impl Poller {
         };
         Self {
             service,
-            catalog,
             // Status pages and the policy carry no key and may redirect to another host.
             http: crate::providers::client::feed_client(&timeouts),
             feeds,
@@ -163,6 +161,8 @@ impl Poller {
     /// is wrong (which shortens the next wait).
     pub async fn poll_once(&mut self) -> bool {
         let mut anything_wrong = false;
+        // The live catalog: models learned from the providers' lists are matched too.
+        let catalog = self.service.catalog();
         for Feed {
             provider,
             feed,
@@ -171,13 +171,8 @@ impl Poller {
         } in &mut self.feeds
         {
             let now = self.clock.now();
-            let models: Vec<&Model> = self
-                .catalog
-                .models
-                .iter()
-                .filter(|m| &m.provider == provider)
-                .collect();
-            let source = match self.catalog.provider(provider) {
+            let models: Vec<&Model> = catalog.models_of(provider).collect();
+            let source = match catalog.provider(provider) {
                 Some(p) => format!("{}'s status page", p.name),
                 None => format!("{provider}'s status page"),
             };

@@ -77,6 +77,29 @@ impl HealthService {
         self.publish(transitions);
     }
 
+    /// The catalog the engine decides for (the live one, once a model list has been read).
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.engine().catalog()
+    }
+
+    /// A new catalog, after a provider's model list changed it.
+    pub fn set_catalog(&self, catalog: Arc<Catalog>) {
+        let now = self.clock.now();
+        let transitions = self.engine().set_catalog(catalog, now);
+        self.publish(transitions);
+    }
+
+    /// A provider's model list, read in full; `next_check` is when it is read again.
+    pub fn record_listing(
+        &self,
+        listing: crate::catalog::live::ProviderListing,
+        next_check: Option<chrono::DateTime<chrono::Utc>>,
+    ) {
+        let now = self.clock.now();
+        let transitions = self.engine().record_listing(listing, next_check, now);
+        self.publish(transitions);
+    }
+
     pub fn record_policy(&self, rules: Vec<PolicyRule>) {
         let now = self.clock.now();
         let transitions = self.engine().record_policy(rules, now);

@@ -16,10 +16,12 @@
 mod attempts;
 mod availability;
 mod conversations;
+mod model_lists;
 mod settings;
 
 pub use attempts::AttemptBucket;
 pub use conversations::{Conversation, Message, MessageStatus, new_id};
+pub use model_lists::ModelListState;
 
 use crate::notice::Notice;
 use chrono::{DateTime, Utc};

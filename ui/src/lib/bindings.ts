@@ -20,11 +20,14 @@ export const commands = {
 	sendMessage: (sendId: string, conversationId: string | null, text: string, model: ModelRef, events: Channel<SendEvent>) => __TAURI_INVOKE<Message>("send_message", { sendId, conversationId, text, model, events }),
 	/**  Stops a send: what has arrived is kept. */
 	stopSending: (sendId: string) => __TAURI_INVOKE<void>("stop_sending", { sendId }),
+	/**  Asks every provider which models it serves now; the window hears [`CatalogChanged`]. */
+	refreshModelLists: () => __TAURI_INVOKE<null>("refresh_model_lists"),
 };
 
 /** Events */
 export const events = {
 	availabilityChanged: makeEvent<AvailabilityChanged, AvailabilityChanged>("availability-changed"),
+	catalogChanged: makeEvent<CatalogChanged, CatalogChanged>("catalog-changed"),
 	preferredModelChanged: makeEvent<PreferredModelChanged, PreferredModelChanged>("preferred-model-changed"),
 };
 
@@ -36,6 +39,12 @@ export type AvailabilityChanged = ModelAvailability;
 export type AvailabilityState = "available" | "degraded" | "unavailable" | 
 /**  Turned off on purpose: by the workspace policy, or not set up. */
 "disabled" | "unknown";
+
+/**
+ *  The catalog changed: a provider's model list was read (new models, retired ones, fresher
+ *  details). The window reads the overview again.
+ */
+export type CatalogChanged = null;
 
 export type Conversation = {
 	id: string,
@@ -49,6 +58,31 @@ export type ConversationView = {
 	conversation: Conversation,
 	messages: Message[],
 	draft: string,
+};
+
+/**  Where one detail of a model came from. */
+export type DetailSource = 
+/**  The catalog shipped with Switchboard. */
+"shipped" | 
+/**  The person's `config.toml`. */
+"config" | 
+/**  The provider's own model list. */
+"provider" | 
+/**  Worked out from other details (aliases from the name, a tier from a sibling model). */
+"derived" | 
+/**  Nobody said. */
+"unknown";
+
+/**  Where each of a model's details came from. */
+export type DetailSources = {
+	display_name: DetailSource,
+	context_window: DetailSource,
+	output_limit: DetailSource,
+	input: DetailSource,
+	tool_use: DetailSource,
+	price: DetailSource,
+	tier: DetailSource,
+	aliases: DetailSource,
 };
 
 export type ErrorKind = 
@@ -81,6 +115,8 @@ export type EvidenceSource =
 "own_requests" | 
 /**  The provider's public status page. */
 "status_page" | 
+/**  The provider's own list of the models it serves. */
+"model_list" | 
 /**  The workspace admin's policy. */
 "workspace_admin" | 
 /**  A connectivity check to independent hosts. */
@@ -165,21 +201,38 @@ export type MessageStatus =
 
 export type Modality = "text" | "image" | "audio" | "video" | "pdf";
 
+/**
+ *  A model. The shipped file gives every detail; a model the person adds in their config, or
+ *  one a provider lists that the shipped file does not know, may leave details out — `None`
+ *  (or an empty `input`) is "not known", never a guess.
+ */
 export type Model = {
 	provider: string,
 	id: string,
 	display_name: string,
 	/**  Tokens of input the model accepts. */
-	context_window: number,
-	input: Modality[],
-	tool_use: boolean,
+	context_window?: number | null,
+	/**  Tokens the model may write in one answer. */
+	output_limit?: number | null,
+	/**  What it takes in; empty when not known. */
+	input?: Modality[],
+	tool_use?: boolean | null,
 	/**  US dollars per million input tokens. */
-	price_in: number,
+	price_in?: number | null,
 	/**  US dollars per million output tokens. */
-	price_out: number,
-	tier: Tier,
+	price_out?: number | null,
+	tier?: Tier | null,
 	/**  Names a status page or incident title uses for this model, matched as whole phrases. */
-	aliases: string[],
+	aliases?: string[],
+	/**  When the provider released it, where its model list says. */
+	released?: string | null,
+	/**
+	 *  When the provider's own model list last included it; `None` when it has not been asked
+	 *  (no key, never reached) or does not list it. Only a list read sets it: a file cannot.
+	 */
+	listed_at?: string | null,
+	/**  Where each detail came from; set when the catalog is assembled (a file's is replaced). */
+	sources?: DetailSources,
 };
 
 export type ModelAvailability = {
@@ -194,6 +247,16 @@ export type ModelAvailability = {
 	stale: boolean,
 	/**  What the decision rests on, for the details view and the status board. */
 	evidence?: Evidence,
+};
+
+/**  A provider's list as the window shows it: when it was read, and any problem since. */
+export type ModelListSummary = {
+	provider: string,
+	listed_at: string | null,
+	checked_at: string,
+	problem: string | null,
+	/**  Models in the list that Switchboard's chat can use. */
+	chat_models: number,
 };
 
 /**  One model, named the way the store and the UI name it. */
@@ -214,13 +277,25 @@ export type NoticeKind =
 /**  The database file was unreadable and a fresh one was started. */
 "database_reset" | 
 /**  A status page or the workspace policy could not be read; the last good copy is used. */
-"source_unreadable";
+"source_unreadable" | 
+/**
+ *  A provider's model list could not be read; the last good list (or the shipped
+ *  catalog) is shown.
+ */
+"model_list_unreadable";
 
 export type Overview = {
 	providers: Provider[],
 	models: Model[],
 	availability: ModelAvailability[],
 	preferred: ModelRef | null,
+	/**
+	 *  When the preferred model is retired: the nearest current model, offered to the person
+	 *  (never switched to without them).
+	 */
+	preferred_replacement: ModelRef | null,
+	/**  Each provider's own model list: when it was read, and any problem since. */
+	model_lists: ModelListSummary[],
 	notices: Notice[],
 	/**  The scenario name when the providers are simulated (`make demo`). */
 	demo: string | null,

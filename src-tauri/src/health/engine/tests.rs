@@ -560,3 +560,116 @@ fn every_state_has_a_message_naming_its_side_and_when_it_is_checked_again() {
         }
     }
 }
+
+fn anthropic_list(ids: &[&str], at: DateTime<Utc>) -> ProviderListing {
+    ProviderListing {
+        provider: "anthropic".into(),
+        listed_at: at,
+        models: ids
+            .iter()
+            .map(|id| crate::providers::listing::ListedModel {
+                id: id.to_string(),
+                display_name: None,
+                context_window: None,
+                output_limit: None,
+                created: None,
+                can_chat: true,
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn a_model_the_provider_stops_listing_is_retired_with_the_nearest_offered() {
+    let mut e = engine();
+    e.record_attempt(&ok(&opus(), secs(0)));
+    let every_but_4_6 = [
+        "claude-opus-4-8",
+        "claude-opus-4-7",
+        "claude-sonnet-4-6",
+        "claude-haiku-4-5",
+    ];
+    let transitions = e.record_listing(
+        anthropic_list(&every_but_4_6, secs(60)),
+        Some(secs(60 + 4 * 3600)),
+        secs(60),
+    );
+    let retired = ModelRef::new("anthropic", "claude-opus-4-6");
+    assert_eq!(transitions.len(), 1, "only the unlisted model changes");
+    assert_eq!(transitions[0].model, retired);
+    let a = e.get(&retired).unwrap();
+    assert_eq!(
+        (a.state, a.reason.kind, a.reason.side, a.reason.source),
+        (
+            AvailabilityState::Unavailable,
+            ReasonKind::ModelRetired,
+            Side::ProviderCatalog,
+            crate::health::EvidenceSource::ModelList
+        )
+    );
+    assert!(
+        a.reason.message.contains("Claude Opus 4.8 is the nearest"),
+        "{}",
+        a.reason.message
+    );
+    assert_eq!(a.next_check, Some(secs(60 + 4 * 3600)));
+    assert_eq!(state(&e, &opus()).0, AvailabilityState::Available);
+    // Another provider's models are not judged by Anthropic's list.
+    assert_eq!(state(&e, &gpt5()).1, ReasonKind::Unknown);
+}
+
+#[test]
+fn a_success_after_the_list_outweighs_it_and_a_later_list_restores_the_model() {
+    let mut e = engine();
+    let retired = ModelRef::new("anthropic", "claude-opus-4-6");
+    e.record_listing(anthropic_list(&["claude-opus-4-8"], secs(0)), None, secs(0));
+    assert_eq!(state(&e, &retired).1, ReasonKind::ModelRetired);
+    // The list lagged: the model answered after it was read.
+    e.record_attempt(&ok(&retired, secs(10)));
+    assert_eq!(state(&e, &retired).0, AvailabilityState::Available);
+    // A newer list without it retires it again; a list naming it (as a dated snapshot)
+    // brings it back.
+    e.record_listing(anthropic_list(&["claude-opus-4-8"], secs(20)), None, secs(20));
+    assert_eq!(state(&e, &retired).1, ReasonKind::ModelRetired);
+    e.record_listing(
+        anthropic_list(&["claude-opus-4-6-20260205"], secs(30)),
+        None,
+        secs(30),
+    );
+    assert_eq!(state(&e, &retired).0, AvailabilityState::Available);
+}
+
+#[test]
+fn a_local_servers_list_retires_nothing_and_no_key_still_comes_first() {
+    let mut e = HealthEngine::new(
+        Catalog::shipped().unwrap(),
+        HealthSettings::default(),
+        |p| p.id != "anthropic",
+        Vec::new(),
+        t0(),
+    );
+    let mut local = anthropic_list(&[], secs(0));
+    local.provider = "ollama".into();
+    assert!(e.record_listing(local, None, secs(0)).is_empty());
+    assert_eq!(
+        state(&e, &ModelRef::new("ollama", "llama3.2")).1,
+        ReasonKind::Unknown
+    );
+    e.record_listing(anthropic_list(&[], secs(0)), None, secs(0));
+    assert_eq!(state(&e, &opus()).1, ReasonKind::NotConfigured);
+}
+
+#[test]
+fn a_new_catalog_adds_models_and_keeps_what_is_known_of_the_rest() {
+    let mut e = engine();
+    e.record_attempt(&ok(&opus(), secs(0)));
+    let listing = anthropic_list(&["claude-opus-5", "claude-opus-4-7"], secs(10));
+    let merged = crate::catalog::live::merge(&Catalog::shipped().unwrap(), &[listing]);
+    let transitions = e.set_catalog(Arc::new(merged), secs(10));
+    let opus5 = ModelRef::new("anthropic", "claude-opus-5");
+    assert!(transitions.iter().any(|t| t.model == opus5));
+    assert_eq!(state(&e, &opus5).1, ReasonKind::Unknown);
+    assert_eq!(state(&e, &opus()).0, AvailabilityState::Available);
+    assert!(e.catalog().contains(&opus5));
+    assert!(e.availability().iter().any(|a| a.model == opus5));
+}

@@ -603,13 +603,17 @@ mod tests {
             provider: provider.into(),
             id: id.into(),
             display_name: aliases[0].into(),
-            context_window: 200_000,
+            context_window: Some(200_000),
+            output_limit: None,
             input: vec![Modality::Text],
-            tool_use: true,
-            price_in: 1.0,
-            price_out: 1.0,
-            tier: Tier::Frontier,
+            tool_use: Some(true),
+            price_in: Some(1.0),
+            price_out: Some(1.0),
+            tier: Some(Tier::Frontier),
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            released: None,
+            listed_at: None,
+            sources: Default::default(),
         }
     }
 

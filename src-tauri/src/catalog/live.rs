@@ -1,0 +1,432 @@
+//! The catalog as it stands today: the shipped file (with the person's config on top) merged
+//! with what each provider's own model list says.
+//!
+//! - A model both know keeps the shipped details (curated: display name, modalities, tool use,
+//!   price, tier, aliases); a detail the shipped entry leaves out is taken from the list.
+//! - A model only the list knows still appears, with what the provider said, aliases derived
+//!   from its name, a tier borrowed from a sibling of the same line ("Claude Opus 5" from
+//!   "Claude Opus 4.8"), and the rest unknown.
+//! - A model only the shipped file knows stays: whether it is retired is the availability
+//!   engine's call, from the same lists (see `HealthEngine::record_listing`).
+//!
+//! Dated snapshots (`claude-opus-4-5-20251101`, `gpt-5-2025-08-07`) and Ollama's `:latest` tag
+//! are the same model as the undated name, so they fold into it rather than doubling the picker.
+//!
+//! Pure: no I/O. The refresher (`crate::model_lists`) reads the lists and calls [`merge`].
+
+use super::{Catalog, DetailSource, Model, ModelRef, Tier, aliases};
+use crate::providers::listing::ListedModel;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use std::sync::{Arc, RwLock};
+
+/// One provider's model list as last read in full.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct ProviderListing {
+    pub provider: String,
+    pub listed_at: DateTime<Utc>,
+    pub models: Vec<ListedModel>,
+}
+
+impl ProviderListing {
+    /// Whether the list includes `model` (by id, or as a dated snapshot or tag of it).
+    pub fn includes(&self, model: &str) -> bool {
+        self.models.iter().any(|m| same_model(model, &m.id))
+    }
+}
+
+/// `base` (shipped + config) with each provider's list merged in, as described above.
+pub fn merge(base: &Catalog, listings: &[ProviderListing]) -> Catalog {
+    let mut catalog = base.clone();
+    for listing in listings {
+        let Some(provider) = base.provider(&listing.provider) else {
+            continue;
+        };
+        let family = provider.family.clone();
+        for listed in listing.models.iter().filter(|m| m.can_chat) {
+            let known = catalog
+                .models
+                .iter_mut()
+                .filter(|m| m.provider == listing.provider)
+                .find(|m| same_model(&m.id, &listed.id));
+            match known {
+                Some(model) => fill_from_list(model, listed, listing.listed_at),
+                // A dated snapshot of a model the list also names undated folds into that one.
+                None if listing
+                    .models
+                    .iter()
+                    .any(|other| other.id != listed.id && same_model(&other.id, &listed.id)) => {}
+                None => {
+                    let model = learned_model(
+                        &catalog,
+                        &family,
+                        &listing.provider,
+                        listed,
+                        listing.listed_at,
+                    );
+                    catalog.models.push(model);
+                }
+            }
+        }
+    }
+    catalog
+}
+
+/// Whether a listed id names the catalog model `id`: the same, a dated snapshot of it
+/// (`-20251101`, `-2025-08-07`), or it with Ollama's `:latest`.
+pub fn same_model(id: &str, listed: &str) -> bool {
+    listed == id
+        || listed.strip_suffix(":latest") == Some(id)
+        || id.strip_suffix(":latest") == Some(listed)
+        || strip_snapshot_date(listed) == Some(id)
+}
+
+fn strip_snapshot_date(id: &str) -> Option<&str> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if let Some((head, date)) = id.rsplit_once('-')
+        && date.len() == 8
+        && digits(date)
+    {
+        return Some(head);
+    }
+    // `-YYYY-MM-DD`: three dash-separated parts of 4, 2 and 2 digits.
+    let mut parts = id.rsplitn(4, '-');
+    let (day, month, year, head) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    (year.len() == 4
+        && month.len() == 2
+        && day.len() == 2
+        && digits(year)
+        && digits(month)
+        && digits(day))
+    .then_some(head)
+}
+
+fn fill_from_list(model: &mut Model, listed: &ListedModel, at: DateTime<Utc>) {
+    model.listed_at = Some(at);
+    model.released = listed.created.or(model.released);
+    if model.context_window.is_none() && listed.context_window.is_some() {
+        model.context_window = listed.context_window;
+        model.sources.context_window = DetailSource::Provider;
+    }
+    if model.output_limit.is_none() && listed.output_limit.is_some() {
+        model.output_limit = listed.output_limit;
+        model.sources.output_limit = DetailSource::Provider;
+    }
+}
+
+fn learned_model(
+    catalog: &Catalog,
+    family: &str,
+    provider: &str,
+    listed: &ListedModel,
+    at: DateTime<Utc>,
+) -> Model {
+    let display_name = listed
+        .display_name
+        .clone()
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| listed.id.clone());
+    let mut model = Model {
+        provider: provider.to_string(),
+        id: listed.id.clone(),
+        aliases: aliases::derive(family, &display_name, &listed.id),
+        display_name,
+        context_window: listed.context_window.filter(|&n| n > 0),
+        output_limit: listed.output_limit.filter(|&n| n > 0),
+        input: Vec::new(),
+        tool_use: None,
+        price_in: None,
+        price_out: None,
+        tier: None,
+        released: listed.created,
+        listed_at: None,
+        sources: Default::default(),
+    };
+    model.attribute_to(DetailSource::Provider);
+    model.listed_at = Some(at);
+    if !model.aliases.is_empty() {
+        model.sources.aliases = DetailSource::Derived;
+    }
+    if let Some(tier) = sibling_tier(catalog, family, &model) {
+        model.tier = Some(tier);
+        model.sources.tier = DetailSource::Derived;
+    }
+    model
+}
+
+/// The tier of a model of the same provider and line that has one, if they all agree.
+fn sibling_tier(catalog: &Catalog, family: &str, model: &Model) -> Option<Tier> {
+    let line = line_of(family, model);
+    let mut tiers = catalog
+        .models_of(&model.provider)
+        .filter(|m| m.id != model.id && line_of(family, m) == line)
+        .filter_map(|m| m.tier);
+    let first = tiers.next()?;
+    tiers.all(|t| t == first).then_some(first)
+}
+
+/// Words that say which release of a line, not which line.
+const RELEASE_WORDS: &[&str] = &["preview", "latest", "exp", "experimental", "snapshot"];
+
+/// A model's line: its name's words without the family, versions and release words.
+/// "Claude Opus 4.8" → ["opus"]; "GPT-5 mini" → ["mini"]; "GPT-5.1" → [].
+fn line_of(family: &str, model: &Model) -> Vec<String> {
+    let family = family.to_lowercase();
+    model
+        .display_name
+        .to_lowercase()
+        .split(|c: char| c.is_whitespace() || c == '-' || c == ':')
+        .filter(|w| !w.is_empty() && *w != family)
+        .filter(|w| !w.starts_with(|c: char| c.is_ascii_digit()))
+        .filter(|w| !RELEASE_WORDS.contains(w))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The version in a model's name: "Claude Opus 4.8" → [4, 8]; "GPT-5.6 Sol" → [5, 6].
+fn version_of(model: &Model) -> Vec<u32> {
+    model
+        .display_name
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .find(|w| w.starts_with(|c: char| c.is_ascii_digit()))
+        .map(|w| w.split('.').filter_map(|p| p.parse().ok()).collect())
+        .unwrap_or_default()
+}
+
+/// The current model nearest to `gone` (retired, or otherwise out): of the same provider,
+/// not `out`, preferring the same line, then the same tier, then the newest version.
+pub fn nearest_current<'a>(
+    catalog: &'a Catalog,
+    gone: &'a ModelRef,
+    out: impl Fn(&ModelRef) -> bool,
+) -> Option<&'a Model> {
+    let gone_model = catalog.model(&gone.provider, &gone.model)?;
+    let family = catalog
+        .provider(&gone.provider)
+        .map_or("", |p| p.family.as_str());
+    let line = line_of(family, gone_model);
+    catalog
+        .models_of(&gone.provider)
+        .filter(|m| m.id != gone.model && !out(&m.model_ref()))
+        .max_by_key(|m| {
+            (
+                line_of(family, m) == line,
+                m.tier.is_some() && m.tier == gone_model.tier,
+                version_of(m),
+            )
+        })
+}
+
+/// The catalog in force, shared by the window's commands, the availability engine's poller
+/// and the refresher; replaced whole when a provider's list changes it.
+#[derive(Debug, Clone)]
+pub struct LiveCatalog {
+    current: Arc<RwLock<Arc<Catalog>>>,
+}
+
+impl LiveCatalog {
+    pub fn new(catalog: Catalog) -> Self {
+        Self {
+            current: Arc::new(RwLock::new(Arc::new(catalog))),
+        }
+    }
+
+    pub fn current(&self) -> Arc<Catalog> {
+        self.current.read().expect("catalog lock").clone()
+    }
+
+    pub fn replace(&self, catalog: Catalog) -> Arc<Catalog> {
+        let catalog = Arc::new(catalog);
+        *self.current.write().expect("catalog lock") = catalog.clone();
+        catalog
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(id: &str, name: Option<&str>, context: Option<u32>) -> ListedModel {
+        ListedModel {
+            id: id.into(),
+            display_name: name.map(str::to_string),
+            context_window: context,
+            output_limit: None,
+            created: None,
+            can_chat: true,
+        }
+    }
+
+    fn at() -> DateTime<Utc> {
+        "2026-11-24T09:00:00Z".parse().unwrap()
+    }
+
+    fn listing(provider: &str, models: Vec<ListedModel>) -> ProviderListing {
+        ProviderListing {
+            provider: provider.into(),
+            listed_at: at(),
+            models,
+        }
+    }
+
+    #[test]
+    fn shipped_and_listed_keeps_the_shipped_details_and_notes_the_listing() {
+        let base = Catalog::shipped().unwrap();
+        let merged = merge(
+            &base,
+            &[listing(
+                "anthropic",
+                vec![listed("claude-opus-4-7", Some("Opus (renamed)"), Some(1))],
+            )],
+        );
+        let opus = merged.model("anthropic", "claude-opus-4-7").unwrap();
+        assert_eq!(
+            opus.display_name, "Claude Opus 4.7",
+            "the shipped name stays"
+        );
+        assert_eq!(
+            opus.context_window,
+            base.model("anthropic", "claude-opus-4-7")
+                .unwrap()
+                .context_window
+        );
+        assert_eq!(opus.sources.context_window, DetailSource::Shipped);
+        assert_eq!(opus.listed_at, Some(at()));
+        assert_eq!(merged.models.len(), base.models.len(), "nothing added");
+        let unlisted = merged.model("anthropic", "claude-opus-4-8").unwrap();
+        assert_eq!(unlisted.listed_at, None, "shipped-only stays, unlisted");
+    }
+
+    #[test]
+    fn a_listed_only_model_appears_with_what_the_provider_said() {
+        let base = Catalog::shipped().unwrap();
+        let merged = merge(
+            &base,
+            &[listing(
+                "anthropic",
+                vec![listed("claude-opus-5", Some("Claude Opus 5"), None)],
+            )],
+        );
+        let opus5 = merged.model("anthropic", "claude-opus-5").expect("learned");
+        assert_eq!(opus5.display_name, "Claude Opus 5");
+        assert_eq!(opus5.sources.display_name, DetailSource::Provider);
+        assert_eq!(opus5.context_window, None);
+        assert_eq!(opus5.sources.context_window, DetailSource::Unknown);
+        assert_eq!(opus5.price_in, None);
+        assert_eq!(
+            opus5.unknown_details(),
+            ["context window", "input types", "tool use", "price"]
+        );
+        assert_eq!(opus5.aliases, ["Claude Opus 5", "claude-opus-5", "Opus 5"]);
+        assert_eq!(opus5.sources.aliases, DetailSource::Derived);
+        assert_eq!(
+            opus5.tier,
+            Some(Tier::Frontier),
+            "borrowed from the Opus line"
+        );
+        assert_eq!(opus5.sources.tier, DetailSource::Derived);
+    }
+
+    #[test]
+    fn a_listed_detail_fills_what_the_entry_leaves_out() {
+        let mut base = Catalog::shipped().unwrap();
+        let mut custom = base.model("ollama", "qwen3:8b").unwrap().clone();
+        custom.id = "mistral-small3.2".into();
+        custom.context_window = None;
+        custom.attribute_to(DetailSource::Config);
+        base.models.push(custom);
+        let merged = merge(
+            &base,
+            &[listing(
+                "ollama",
+                vec![listed("mistral-small3.2:latest", None, Some(131_072))],
+            )],
+        );
+        let model = merged.model("ollama", "mistral-small3.2").unwrap();
+        assert_eq!(model.context_window, Some(131_072));
+        assert_eq!(model.sources.context_window, DetailSource::Provider);
+        assert_eq!(model.sources.price, DetailSource::Config);
+        assert!(
+            merged.model("ollama", "mistral-small3.2:latest").is_none(),
+            "one entry, not two"
+        );
+    }
+
+    #[test]
+    fn snapshots_and_tags_fold_into_their_model() {
+        assert!(same_model("claude-opus-4-5", "claude-opus-4-5-20251101"));
+        assert!(same_model("gpt-5", "gpt-5-2025-08-07"));
+        assert!(same_model("llama3.2", "llama3.2:latest"));
+        assert!(same_model("llama3.2:latest", "llama3.2"));
+        assert!(!same_model("gpt-5", "gpt-5-mini"));
+        assert!(!same_model("gpt-5", "gpt-5-mini-2025-08-07"));
+        assert!(!same_model("claude-opus-4", "claude-opus-4-5"));
+        let base = Catalog::shipped().unwrap();
+        let merged = merge(
+            &base,
+            &[listing(
+                "openai",
+                vec![
+                    listed("gpt-7", None, None),
+                    listed("gpt-7-2026-11-01", None, None),
+                    listed("gpt-5-2025-08-07", None, None),
+                ],
+            )],
+        );
+        assert!(merged.model("openai", "gpt-7").is_some());
+        assert!(merged.model("openai", "gpt-7-2026-11-01").is_none());
+        assert!(merged.model("openai", "gpt-5-2025-08-07").is_none());
+        assert!(merged.model("openai", "gpt-5").unwrap().listed_at.is_some());
+    }
+
+    #[test]
+    fn models_that_cannot_chat_and_unknown_providers_are_left_out() {
+        let base = Catalog::shipped().unwrap();
+        let mut embedding = listed("text-embedding-4", None, None);
+        embedding.can_chat = false;
+        let merged = merge(
+            &base,
+            &[
+                listing("openai", vec![embedding]),
+                listing("nobody", vec![listed("x-1", None, None)]),
+            ],
+        );
+        assert_eq!(merged.models.len(), base.models.len());
+    }
+
+    #[test]
+    fn the_nearest_current_model_is_the_same_line_newest() {
+        let base = Catalog::shipped().unwrap();
+        let merged = merge(
+            &base,
+            &[listing(
+                "anthropic",
+                vec![listed("claude-opus-5", Some("Claude Opus 5"), None)],
+            )],
+        );
+        let gone = ModelRef::new("anthropic", "claude-opus-4-6");
+        let nearest = nearest_current(&merged, &gone, |_| false).unwrap();
+        assert_eq!(nearest.id, "claude-opus-5");
+        let nearest = nearest_current(&merged, &gone, |m| m.model == "claude-opus-5").unwrap();
+        assert_eq!(
+            nearest.id, "claude-opus-4-8",
+            "the newest of the line still offered"
+        );
+        let mini = ModelRef::new("openai", "gpt-5-mini");
+        assert_eq!(
+            nearest_current(&merged, &mini, |_| false).unwrap().tier,
+            Some(Tier::Balanced)
+        );
+        assert!(nearest_current(&merged, &ModelRef::new("nobody", "x"), |_| false).is_none());
+    }
+
+    #[test]
+    fn live_catalog_hands_out_the_latest() {
+        let live = LiveCatalog::new(Catalog::default());
+        let before = live.current();
+        live.replace(Catalog::shipped().unwrap());
+        assert!(before.models.is_empty(), "an old snapshot stays as it was");
+        assert!(!live.current().models.is_empty());
+    }
+}
