@@ -17,5 +17,7 @@ export default defineConfig({
   test: {
     environment: "jsdom",
     include: ["src/**/*.test.ts"],
+    // A zone that is neither UTC nor a whole hour off it, so showing UTC as local time fails a test.
+    env: { TZ: "America/St_Johns" },
   },
 });

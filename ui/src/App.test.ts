@@ -2,7 +2,7 @@ import { render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import App from "./App.svelte";
-import { MockBackend, sampleOverview } from "./lib/testing/mockBackend";
+import { listedModel, MockBackend, modelList, retired, sampleOverview } from "./lib/testing/mockBackend";
 
 function options(): string[] {
   return screen.getAllByRole("option").map((o) => o.getAttribute("data-model") ?? "");
@@ -89,5 +89,91 @@ describe("a demo", () => {
     render(App, { backend: new MockBackend() });
     await screen.findByRole("listbox");
     expect(screen.queryByTestId("demo-banner")).toBeNull();
+  });
+});
+
+/** Today at `hours:minutes` in the tests' zone (America/St_Johns, set in vite.config.ts), as the core sends it: UTC. */
+function todayAt(hours: number, minutes: number): string {
+  const at = new Date();
+  at.setHours(hours, minutes, 0, 0);
+  return at.toISOString();
+}
+
+describe("the live catalog", () => {
+  const option = (name: string) => screen.getAllByRole("option").find((o) => o.querySelector(".name")?.textContent === name);
+
+  it("marks a model only the provider's list knows as new, with its unknown details in words", async () => {
+    const overview = sampleOverview();
+    overview.models.push(listedModel("anthropic", "claude-opus-5", "Claude Opus 5", "2026-11-24T10:00:00Z"));
+    render(App, { backend: new MockBackend(overview) });
+    await screen.findByRole("listbox");
+    const row = option("Claude Opus 5");
+    expect(row, "the listed model should be in the picker").toBeTruthy();
+    expect(within(row!).getByText("New")).toBeTruthy();
+    expect(within(row!).getByText("Details unknown")).toBeTruthy();
+    expect(row!.textContent).toContain("context unknown · price unknown · tool use unknown");
+    expect(row!.textContent).not.toMatch(/null|NaN|Free to run/);
+    const shipped = option("Claude Opus 4.8")!;
+    expect(within(shipped).queryByText("New")).toBeNull();
+    expect(within(shipped).queryByText("Details unknown")).toBeNull();
+  });
+
+  it("refreshes the lists on request: busy meanwhile, then the new overview and when it was read", async () => {
+    const backend = new MockBackend();
+    backend.holdRefresh = true;
+    backend.onRefresh = (o) => {
+      o.models.push(listedModel("openai", "gpt-6", "GPT-6", todayAt(14, 5)));
+      o.model_lists = [modelList("openai", todayAt(14, 5))];
+    };
+    const user = userEvent.setup();
+    render(App, { backend });
+    const button = (await screen.findByTestId("refresh-models")) as HTMLButtonElement;
+    expect(screen.getByTestId("model-lists-status").textContent).toBe("Model lists not read yet");
+    expect(button.textContent?.trim()).toBe("Refresh list");
+    const readsBefore = backend.overviewReads;
+
+    await user.click(button);
+    await waitFor(() => expect(button.textContent?.trim()).toBe("Refreshing…"));
+    expect(button.disabled).toBe(true);
+    await user.click(button);
+    expect(backend.refreshes, "a second click while refreshing should not ask again").toBe(1);
+
+    backend.finishRefresh();
+    await waitFor(() => expect(button.textContent?.trim()).toBe("Refresh list"));
+    expect(button.disabled).toBe(false);
+    expect(backend.overviewReads).toBeGreaterThan(readsBefore);
+    expect(option("GPT-6"), "the model the refresh found should be listed").toBeTruthy();
+    expect(screen.getByTestId("model-lists-status").textContent).toBe("Model lists read 14:05");
+  });
+
+  it("says plainly when a refresh fails, and keeps the page", async () => {
+    const backend = new MockBackend({ ...sampleOverview(), model_lists: [modelList("anthropic", todayAt(9, 35))] });
+    backend.failNextRefresh = { kind: "storage", message: "Switchboard could not save or read its data: disk full" };
+    const user = userEvent.setup();
+    render(App, { backend });
+    await user.click(await screen.findByTestId("refresh-models"));
+    const error = await screen.findByTestId("refresh-error");
+    expect(error.textContent).toBe("Could not read the model lists: Switchboard could not save or read its data: disk full");
+    expect(screen.getAllByRole("option")).toHaveLength(5);
+    expect(screen.getByTestId("model-lists-status").textContent).toBe("Model lists read 09:35");
+    expect((screen.getByTestId("refresh-models") as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it("reads the overview again when the catalog changes: new models appear, retired ones say why", async () => {
+    const backend = new MockBackend();
+    render(App, { backend });
+    await screen.findByRole("listbox");
+    expect(option("Claude Opus 5")).toBeUndefined();
+
+    const next = sampleOverview();
+    next.models.push(listedModel("anthropic", "claude-opus-5", "Claude Opus 5", "2026-11-24T10:00:00Z"));
+    next.availability[1] = retired(next.models[1], next.providers[0]);
+    backend.overviewValue = next;
+    backend.emitCatalogChanged();
+
+    await waitFor(() => expect(option("Claude Opus 5"), "the new model should appear").toBeTruthy());
+    const gone = option("Claude Opus 4.7")!;
+    expect(within(gone).getByText("Anthropic no longer offers Claude Opus 4.7")).toBeTruthy();
+    expect(within(gone).getByText("Retired")).toBeTruthy();
   });
 });

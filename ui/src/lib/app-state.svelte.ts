@@ -10,8 +10,14 @@ export class AppState {
   /** What went wrong loading or saving, in words. */
   error = $state<string | null>(null);
   dismissed = $state<string[]>([]);
+  /** True while the providers' model lists are being read on request. */
+  refreshing = $state(false);
+  /** Why the last refresh on request failed, in words; the page keeps what it had. */
+  refreshError = $state<string | null>(null);
 
   readonly #backend: Backend;
+  /** Counts overview reads, so an older answer never overwrites a newer one. */
+  #reads = 0;
 
   constructor(backend: Backend) {
     this.#backend = backend;
@@ -30,6 +36,12 @@ export class AppState {
     return p ? (this.overview?.models.find((m) => m.provider === p.provider && m.id === p.model) ?? null) : null;
   });
 
+  /** The model offered in place of a retired preferred one (never switched to without a click). */
+  replacement = $derived.by(() => {
+    const r = this.overview?.preferred_replacement;
+    return r ? (this.overview?.models.find((m) => m.provider === r.provider && m.id === r.model) ?? null) : null;
+  });
+
   notices = $derived((this.overview?.notices ?? []).filter((n) => !this.dismissed.includes(noticeKey(n))));
 
   availabilityOf(model: ModelRef): ModelAvailability | undefined {
@@ -40,21 +52,54 @@ export class AppState {
     return sameModel(this.preferred, model);
   }
 
+  /** Listens for changes, then reads the overview: nothing said in between is missed. */
   async load(): Promise<void> {
     try {
-      this.overview = await this.#backend.overview();
-      this.error = null;
-      await this.#backend.onAvailabilityChanged((a) => this.#replace(a));
+      await this.#backend.onAvailabilityChanged((a) => this.#changed(a));
+      await this.#backend.onCatalogChanged(() => void this.reload());
     } catch (e) {
       this.error = describe(e);
+    }
+    await this.reload();
+  }
+
+  /** Reads the overview again (new models, retired ones, a fresh replacement offer). */
+  async reload(): Promise<void> {
+    const read = ++this.#reads;
+    try {
+      const overview = await this.#backend.overview();
+      if (read !== this.#reads) return;
+      this.overview = overview;
+      this.error = null;
+    } catch (e) {
+      if (read === this.#reads) this.error = describe(e);
+    }
+  }
+
+  /** Asks every provider for its model list, then reads the overview again. */
+  async refreshModelLists(): Promise<void> {
+    if (this.refreshing) return;
+    this.refreshing = true;
+    this.refreshError = null;
+    try {
+      await this.#backend.refreshModelLists();
+      await this.reload();
+    } catch (e) {
+      this.refreshError = `Could not read the model lists: ${describe(e)}`;
+    } finally {
+      this.refreshing = false;
     }
   }
 
   async choose(model: ModelRef): Promise<void> {
     try {
       const chosen = await this.#backend.setPreferredModel(model);
-      if (this.overview) this.overview.preferred = chosen;
       this.error = null;
+      if (!this.overview) return;
+      this.overview.preferred = chosen;
+      this.overview.preferred_replacement = null;
+      // Choosing a retired model: ask the core which model to offer instead.
+      if (this.availabilityOf(chosen)?.reason.kind === "model_retired") await this.reload();
     } catch (e) {
       this.error = describe(e);
     }
@@ -62,6 +107,12 @@ export class AppState {
 
   dismiss(notice: Notice): void {
     this.dismissed.push(noticeKey(notice));
+  }
+
+  #changed(next: ModelAvailability): void {
+    this.#replace(next);
+    // The preferred model was retired: the core has worked out what to offer instead.
+    if (next.reason.kind === "model_retired" && this.isPreferred(next.model)) void this.reload();
   }
 
   #replace(next: ModelAvailability): void {

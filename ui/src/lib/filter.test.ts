@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatPrice, formatTokens, groupModels } from "./filter";
-import { model, sampleOverview } from "./testing/mockBackend";
+import { detailsUnknown, formatContext, formatDetails, formatPrice, formatTokens, fromProviderList, groupModels } from "./filter";
+import { listedModel, model, sampleOverview } from "./testing/mockBackend";
 
 describe("groupModels", () => {
   const { providers, models } = sampleOverview();
@@ -48,5 +48,45 @@ describe("formatting", () => {
     expect(formatPrice(model("a", "x", "X"))).toBe("$5 / $25 per M tokens");
     expect(formatPrice({ ...model("a", "x", "X"), price_in: 1.25, price_out: 10 })).toBe("$1.25 / $10 per M tokens");
     expect(formatPrice({ ...model("a", "x", "X"), price_in: 0, price_out: 0 })).toBe("Free to run");
+  });
+});
+
+describe("details nobody gave", () => {
+  const known = model("a", "x", "X");
+  const listed = listedModel("anthropic", "claude-opus-5", "Claude Opus 5", "2026-11-24T10:00:00Z");
+
+  it("says \"unknown\" instead of showing null, NaN or a free price", () => {
+    expect(formatContext(listed)).toBe("context unknown");
+    expect(formatPrice(listed)).toBe("price unknown");
+    expect(formatPrice({ ...known, price_out: null })).toBe("price unknown");
+    expect(formatPrice({ ...known, price_in: undefined })).toBe("price unknown");
+    expect(formatDetails(listed)).toBe("context unknown · price unknown · tool use unknown");
+    expect(formatDetails(listed)).not.toMatch(/null|NaN|undefined|\$|Free/);
+  });
+
+  it("keeps the full detail line for a model whose details are known", () => {
+    expect(formatContext(known)).toBe("200K context");
+    expect(formatDetails(known)).toBe("200K context · $5 / $25 per M tokens · images · tools");
+    expect(formatDetails({ ...known, tool_use: false, input: ["text"] })).toBe("200K context · $5 / $25 per M tokens");
+  });
+
+  it("flags a model when any of context, price or tool use is unknown", () => {
+    expect(detailsUnknown(known)).toBe(false);
+    expect(detailsUnknown(listed)).toBe(true);
+    expect(detailsUnknown({ ...known, context_window: null })).toBe(true);
+    expect(detailsUnknown({ ...known, price_in: null })).toBe(true);
+    expect(detailsUnknown({ ...known, tool_use: null })).toBe(true);
+    expect(detailsUnknown({ ...known, tool_use: false })).toBe(false);
+  });
+
+  it("tells a model learned from the provider's list from a shipped one", () => {
+    expect(fromProviderList(listed)).toBe(true);
+    expect(fromProviderList(known)).toBe(false);
+    expect(fromProviderList({ ...known, sources: undefined })).toBe(false);
+  });
+
+  it("finds a model that has no aliases", () => {
+    const bare = { ...listed, aliases: undefined };
+    expect(groupModels(sampleOverview().providers, [bare], "opus 5").flatMap((g) => g.models)).toEqual([bare]);
   });
 });

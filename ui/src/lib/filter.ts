@@ -9,7 +9,7 @@ export interface ProviderGroup {
 
 /** Lower-case text a query is matched against: names, ids, aliases and the provider. */
 function haystack(model: Model, provider: Provider | undefined): string {
-  return [model.display_name, model.id, ...model.aliases, provider?.name ?? "", provider?.family ?? ""]
+  return [model.display_name, model.id, ...(model.aliases ?? []), provider?.name ?? "", provider?.family ?? ""]
     .join("\u0000")
     .toLowerCase();
 }
@@ -41,9 +41,35 @@ export function formatTokens(tokens: number): string {
   return `${Math.round(tokens / 1000)}K`;
 }
 
-/** "$5 / $25 per M tokens", or "Free (runs locally)" for local models. */
+/** "200K context", or "context unknown" when nobody said. */
+export function formatContext(model: Model): string {
+  return model.context_window == null ? "context unknown" : `${formatTokens(model.context_window)} context`;
+}
+
+/** "$5 / $25 per M tokens", "Free to run" for local models, "price unknown" when nobody said. */
 export function formatPrice(model: Model): string {
-  if (model.price_in === 0 && model.price_out === 0) return "Free to run";
+  const { price_in, price_out } = model;
+  if (price_in == null || price_out == null) return "price unknown";
+  if (price_in === 0 && price_out === 0) return "Free to run";
   const dollars = (n: number) => `$${Number.isInteger(n) ? n : n.toFixed(2).replace(/0+$/, "")}`;
-  return `${dollars(model.price_in)} / ${dollars(model.price_out)} per M tokens`;
+  return `${dollars(price_in)} / ${dollars(price_out)} per M tokens`;
+}
+
+/** The picker's detail line: "200K context · $5 / $25 per M tokens · images · tools". */
+export function formatDetails(model: Model): string {
+  const parts = [formatContext(model), formatPrice(model)];
+  if (model.input?.includes("image")) parts.push("images");
+  if (model.tool_use === true) parts.push("tools");
+  else if (model.tool_use == null) parts.push("tool use unknown");
+  return parts.join(" · ");
+}
+
+/** True when any detail the picker shows (context, price, tool use) is not known. */
+export function detailsUnknown(model: Model): boolean {
+  return model.context_window == null || model.price_in == null || model.price_out == null || model.tool_use == null;
+}
+
+/** True for a model only the provider's own list told Switchboard about. */
+export function fromProviderList(model: Model): boolean {
+  return model.sources?.display_name === "provider";
 }

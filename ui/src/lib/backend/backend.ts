@@ -22,6 +22,10 @@ export interface Backend {
   setPreferredModel(model: ModelRef): Promise<ModelRef>;
   /** Called with each model whose availability changed. */
   onAvailabilityChanged(handler: (availability: ModelAvailability) => void): Promise<Unlisten>;
+  /** Asks every provider for its model list; resolves once all have answered (or failed). */
+  refreshModelLists(): Promise<void>;
+  /** Called after any model-list refresh (at start, on a timer, or asked for): read the overview again. */
+  onCatalogChanged(handler: () => void): Promise<Unlisten>;
   listConversations(): Promise<Conversation[]>;
   openConversation(id: string): Promise<ConversationView>;
   loadDraft(conversationId: string | null): Promise<string>;

@@ -7,6 +7,10 @@ export const tauriBackend: Backend = {
   overview: () => commands.getOverview(),
   setPreferredModel: (model) => commands.setPreferredModel(model),
   onAvailabilityChanged: (handler) => events.availabilityChanged.listen((event) => handler(event.payload)),
+  refreshModelLists: async () => {
+    await commands.refreshModelLists();
+  },
+  onCatalogChanged: (handler) => events.catalogChanged.listen(() => handler()),
   listConversations: () => commands.listConversations(),
   openConversation: (id) => commands.openConversation(id),
   loadDraft: (conversationId) => commands.loadDraft(conversationId),

@@ -4,8 +4,10 @@ import type {
   Conversation,
   ConversationView,
   Message,
+  DetailSources,
   Model,
   ModelAvailability,
+  ModelListSummary,
   ModelRef,
   Overview,
   Provider,
@@ -30,6 +32,66 @@ export function model(providerId: string, id: string, display_name: string, alia
     price_out: 25,
     tier: "frontier",
     aliases: [display_name, id, ...aliases],
+    released: null,
+    listed_at: null,
+    sources: sources("shipped"),
+  };
+}
+
+/** Every detail from the same place. */
+export function sources(from: DetailSources["display_name"]): DetailSources {
+  return {
+    display_name: from,
+    context_window: from,
+    output_limit: from,
+    input: from,
+    tool_use: from,
+    price: from,
+    tier: from,
+    aliases: from,
+  };
+}
+
+/** A model only the provider's own list knows: a name and nothing more. */
+export function listedModel(providerId: string, id: string, display_name: string, listed_at: string): Model {
+  return {
+    provider: providerId,
+    id,
+    display_name,
+    context_window: null,
+    output_limit: null,
+    input: [],
+    tool_use: null,
+    price_in: null,
+    price_out: null,
+    tier: null,
+    aliases: [id],
+    released: null,
+    listed_at,
+    sources: { ...sources("unknown"), display_name: "provider", aliases: "derived" },
+  };
+}
+
+/** A provider's list as read at `listed_at` (null: never read). */
+export function modelList(providerId: string, listed_at: string | null, problem: string | null = null): ModelListSummary {
+  return { provider: providerId, listed_at, checked_at: listed_at ?? "2026-11-24T09:00:00Z", problem, chat_models: listed_at ? 3 : 0 };
+}
+
+/** The availability of a model its provider no longer lists. */
+export function retired(m: Model, p: Provider): ModelAvailability {
+  return {
+    model: { provider: m.provider, model: m.id },
+    state: "unavailable",
+    reason: {
+      kind: "model_retired",
+      side: "provider_catalog",
+      source: "model_list",
+      headline: `${p.name} no longer offers ${m.display_name}`,
+      message: `${p.name} no longer offers ${m.display_name} (${m.id}): it is no longer in ${p.name}'s list of models.`,
+    },
+    since: "2026-11-24T10:00:00Z",
+    next_check: null,
+    stale: false,
   };
 }
 
@@ -66,6 +128,8 @@ export function sampleOverview(): Overview {
     models,
     availability: models.map((m) => notConfigured(m, byId[m.provider])),
     preferred: null,
+    preferred_replacement: null,
+    model_lists: [],
     notices: [],
     demo: null,
   };
@@ -89,14 +153,52 @@ export class MockBackend implements Backend {
   #held: (() => void) | null = null;
   failNextChoice: UiError | null = null;
   overviewValue: Overview;
+  /** How many times the UI read the overview. */
+  overviewReads = 0;
+  /** How many times the UI asked for the model lists to be read. */
+  refreshes = 0;
+  /** Rejects the next refresh with this error. */
+  failNextRefresh: UiError | null = null;
+  /** When set, a refresh waits for `finishRefresh()`. */
+  holdRefresh = false;
+  /** What a refresh changes: runs before it resolves (and before `catalogChanged`). */
+  onRefresh: ((overview: Overview) => void) | null = null;
+  #heldRefresh: (() => void) | null = null;
   #availabilityHandlers: ((a: ModelAvailability) => void)[] = [];
+  #catalogHandlers: (() => void)[] = [];
 
   constructor(overview: Overview = sampleOverview()) {
     this.overviewValue = overview;
   }
 
   async overview(): Promise<Overview> {
+    this.overviewReads += 1;
     return structuredClone(this.overviewValue);
+  }
+
+  async refreshModelLists(): Promise<void> {
+    this.refreshes += 1;
+    if (this.holdRefresh) await new Promise<void>((resolve) => (this.#heldRefresh = resolve));
+    if (this.failNextRefresh) {
+      const error = this.failNextRefresh;
+      this.failNextRefresh = null;
+      throw error;
+    }
+    this.onRefresh?.(this.overviewValue);
+    this.emitCatalogChanged();
+  }
+
+  /** Lets a held refresh finish. */
+  finishRefresh(): void {
+    this.#heldRefresh?.();
+    this.#heldRefresh = null;
+  }
+
+  async onCatalogChanged(handler: () => void) {
+    this.#catalogHandlers.push(handler);
+    return () => {
+      this.#catalogHandlers = this.#catalogHandlers.filter((h) => h !== handler);
+    };
   }
 
   async setPreferredModel(model: ModelRef): Promise<ModelRef> {
@@ -183,5 +285,10 @@ export class MockBackend implements Backend {
   /** Pushes an availability change as the core's event would. */
   emitAvailability(a: ModelAvailability): void {
     for (const h of this.#availabilityHandlers) h(a);
+  }
+
+  /** Announces a changed catalog as the core does after reading the model lists. */
+  emitCatalogChanged(): void {
+    for (const h of this.#catalogHandlers) h();
   }
 }

@@ -18,4 +18,9 @@ describe("badgeLook", () => {
     expect(kind("not_configured")).toBe("Needs key");
     expect(kind("admin_disabled")).toBe("Turned off");
   });
+
+  it("calls a model its provider stopped listing retired, not down", () => {
+    expect(badgeLook("unavailable", "model_retired").label).toBe("Retired");
+    expect(badgeLook("unavailable", "overloaded").label).toBe("Unavailable");
+  });
 });

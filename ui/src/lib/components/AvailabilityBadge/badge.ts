@@ -10,6 +10,8 @@ export interface BadgeLook {
 
 /** State in colour, icon *and* words: never colour alone. */
 export function badgeLook(state: AvailabilityState, kind: ReasonKind): BadgeLook {
+  // Not an outage: the provider stopped offering it.
+  if (kind === "model_retired" && state !== "available") return { tone: "off", label: "Retired", icon: "cross" };
   switch (state) {
     case "available":
       return { tone: "ok", label: "Available", icon: "check" };

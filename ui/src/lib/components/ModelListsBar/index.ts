@@ -1,0 +1,1 @@
+export { default as ModelListsBar } from "./ModelListsBar.svelte";

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { lastListed, localTime, modelListsStatus } from "./model-lists";
+import { modelList } from "./testing/mockBackend";
+
+// vite.config.ts runs the tests in America/St_Johns (UTC−3:30 in November).
+const now = new Date("2026-11-24T18:00:00Z");
+
+describe("the model lists' status", () => {
+  it("says when no list has been read", () => {
+    expect(modelListsStatus([], now)).toBe("Model lists not read yet");
+    expect(modelListsStatus([modelList("anthropic", null, "no key"), modelList("openai", null)], now)).toBe(
+      "Model lists not read yet",
+    );
+  });
+
+  it("gives the latest read, in the person's local time", () => {
+    const lists = [modelList("anthropic", "2026-11-24T12:05:00Z"), modelList("openai", "2026-11-24T17:35:00Z"), modelList("gemini", null)];
+    expect(lastListed(lists)?.toISOString()).toBe("2026-11-24T17:35:00.000Z");
+    expect(modelListsStatus(lists, now)).toBe("Model lists read 14:05");
+  });
+
+  it("adds the date when the last read was not today", () => {
+    const at = new Date("2026-11-20T12:05:00Z");
+    expect(localTime(at, now)).toMatch(/^.*20.*, 08:35$/);
+    expect(localTime(at, now)).toContain("Nov");
+  });
+
+  it("ignores a time it cannot read", () => {
+    expect(modelListsStatus([modelList("anthropic", "yesterday")], now)).toBe("Model lists not read yet");
+  });
+});
