@@ -372,7 +372,7 @@ fn thousands(n: u32) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -444,7 +444,7 @@ mod tests {
         assert!(err.contains("openai and ollama"), "{err}");
     }
 
-    fn opus5_listing() -> Vec<ModelListState> {
+    fn opus6_listing() -> Vec<ModelListState> {
         use crate::catalog::live::ProviderListing;
         use crate::providers::listing::ListedModel;
         let at: DateTime<Utc> = "2026-11-24T09:00:00Z".parse().unwrap();
@@ -454,6 +454,7 @@ mod tests {
             context_window: None,
             output_limit: None,
             created: None,
+            input: Vec::new(),
             can_chat: true,
         };
         vec![ModelListState {
@@ -462,7 +463,7 @@ mod tests {
                 provider: "anthropic".into(),
                 listed_at: at,
                 models: vec![
-                    listed("claude-opus-5", "Claude Opus 5"),
+                    listed("claude-opus-6", "Claude Opus 6"),
                     listed("claude-opus-4-7", "Claude Opus 4.7"),
                 ],
             }),
@@ -473,19 +474,19 @@ mod tests {
 
     #[test]
     fn models_json_says_where_each_detail_came_from_and_what_is_listed() {
-        let lists = opus5_listing();
+        let lists = opus6_listing();
         let catalog = crate::model_lists::merged_with_cache(&Catalog::shipped().unwrap(), &lists);
         let json: serde_json::Value =
             serde_json::from_str(&render_models_json(&models_report(&catalog, &lists))).unwrap();
         let models = json["models"].as_array().unwrap();
         let find = |id: &str| models.iter().find(|m| m["id"] == id).unwrap();
-        let opus5 = find("claude-opus-5");
-        assert_eq!(opus5["listing"], "listed");
-        assert_eq!(opus5["sources"]["display_name"], "provider");
-        assert_eq!(opus5["sources"]["price"], "unknown");
-        assert_eq!(opus5["price_in"], serde_json::Value::Null);
-        assert_eq!(opus5["tier"], "frontier");
-        assert_eq!(opus5["sources"]["tier"], "derived");
+        let opus6 = find("claude-opus-6");
+        assert_eq!(opus6["listing"], "listed");
+        assert_eq!(opus6["sources"]["display_name"], "provider");
+        assert_eq!(opus6["sources"]["price"], "unknown");
+        assert_eq!(opus6["price_in"], serde_json::Value::Null);
+        assert_eq!(opus6["tier"], "frontier");
+        assert_eq!(opus6["sources"]["tier"], "derived");
         let opus47 = find("claude-opus-4-7");
         assert_eq!(opus47["listing"], "listed");
         assert_eq!(opus47["sources"]["price"], "shipped");
@@ -499,14 +500,14 @@ mod tests {
 
     #[test]
     fn models_table_marks_sources_and_unknowns() {
-        let lists = opus5_listing();
+        let lists = opus6_listing();
         let catalog = crate::model_lists::merged_with_cache(&Catalog::shipped().unwrap(), &lists);
         let table = render_models_table(&models_report(&catalog, &lists));
-        let opus5 = table.lines().find(|l| l.contains("claude-opus-5")).unwrap();
-        assert!(opus5.contains("Claude Opus 5 (P)"), "{opus5}");
-        assert!(opus5.contains("unknown"), "{opus5}");
-        assert!(opus5.contains("frontier (D)"), "{opus5}");
-        assert!(opus5.contains("2026-11-24 09:00 UTC"), "{opus5}");
+        let opus6 = table.lines().find(|l| l.contains("claude-opus-6")).unwrap();
+        assert!(opus6.contains("Claude Opus 6 (P)"), "{opus6}");
+        assert!(opus6.contains("unknown"), "{opus6}");
+        assert!(opus6.contains("frontier (D)"), "{opus6}");
+        assert!(opus6.contains("2026-11-24 09:00 UTC"), "{opus6}");
         let opus47 = table
             .lines()
             .find(|l| l.contains("claude-opus-4-7"))

@@ -79,10 +79,10 @@ pub struct ModelListRefresher {
 }
 
 impl ModelListRefresher {
-    /// `cached` is what the database held at start (already merged into `live`).
+    /// `cached` is what the database held at start, already merged into the catalog `health`
+    /// decides for, which is where the live catalog starts.
     pub fn new(
         base: Catalog,
-        live: LiveCatalog,
         cached: Vec<ModelListState>,
         store: Store,
         http: reqwest::Client,
@@ -90,6 +90,7 @@ impl ModelListRefresher {
         clock: Arc<dyn Clock>,
         key_for: Arc<KeyLookup>,
     ) -> Arc<Self> {
+        let live = LiveCatalog::new(Catalog::clone(&health.catalog()));
         let refresher = Arc::new(Self {
             base,
             live,

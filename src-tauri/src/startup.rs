@@ -126,7 +126,6 @@ pub fn model_list_refresher(
     let keys = Keys::system();
     crate::model_lists::ModelListRefresher::new(
         started.base.clone(),
-        crate::catalog::live::LiveCatalog::new(started.catalog.clone()),
         started.model_lists.clone(),
         started.store.clone(),
         http.clone(),

@@ -4,8 +4,8 @@
 //! - A model both know keeps the shipped details (curated: display name, modalities, tool use,
 //!   price, tier, aliases); a detail the shipped entry leaves out is taken from the list.
 //! - A model only the list knows still appears, with what the provider said, aliases derived
-//!   from its name, a tier borrowed from a sibling of the same line ("Claude Opus 5" from
-//!   "Claude Opus 4.8"), and the rest unknown.
+//!   from its name, a tier borrowed from a sibling of the same line ("Claude Opus 6" from
+//!   "Claude Opus 5.5"), and the rest unknown.
 //! - A model only the shipped file knows stays: whether it is retired is the availability
 //!   engine's call, from the same lists (see `HealthEngine::record_listing`).
 //!
@@ -113,6 +113,10 @@ fn fill_from_list(model: &mut Model, listed: &ListedModel, at: DateTime<Utc>) {
         model.output_limit = listed.output_limit;
         model.sources.output_limit = DetailSource::Provider;
     }
+    if model.input.is_empty() && !listed.input.is_empty() {
+        model.input = listed.input.clone();
+        model.sources.input = DetailSource::Provider;
+    }
 }
 
 fn learned_model(
@@ -134,7 +138,7 @@ fn learned_model(
         display_name,
         context_window: listed.context_window.filter(|&n| n > 0),
         output_limit: listed.output_limit.filter(|&n| n > 0),
-        input: Vec::new(),
+        input: listed.input.clone(),
         tool_use: None,
         price_in: None,
         price_out: None,
@@ -254,6 +258,7 @@ mod tests {
             context_window: context,
             output_limit: None,
             created: None,
+            input: Vec::new(),
             can_chat: true,
         }
     }
@@ -305,27 +310,27 @@ mod tests {
             &base,
             &[listing(
                 "anthropic",
-                vec![listed("claude-opus-5", Some("Claude Opus 5"), None)],
+                vec![listed("claude-opus-6", Some("Claude Opus 6"), None)],
             )],
         );
-        let opus5 = merged.model("anthropic", "claude-opus-5").expect("learned");
-        assert_eq!(opus5.display_name, "Claude Opus 5");
-        assert_eq!(opus5.sources.display_name, DetailSource::Provider);
-        assert_eq!(opus5.context_window, None);
-        assert_eq!(opus5.sources.context_window, DetailSource::Unknown);
-        assert_eq!(opus5.price_in, None);
+        let opus6 = merged.model("anthropic", "claude-opus-6").expect("learned");
+        assert_eq!(opus6.display_name, "Claude Opus 6");
+        assert_eq!(opus6.sources.display_name, DetailSource::Provider);
+        assert_eq!(opus6.context_window, None);
+        assert_eq!(opus6.sources.context_window, DetailSource::Unknown);
+        assert_eq!(opus6.price_in, None);
         assert_eq!(
-            opus5.unknown_details(),
+            opus6.unknown_details(),
             ["context window", "input types", "tool use", "price"]
         );
-        assert_eq!(opus5.aliases, ["Claude Opus 5", "claude-opus-5", "Opus 5"]);
-        assert_eq!(opus5.sources.aliases, DetailSource::Derived);
+        assert_eq!(opus6.aliases, ["Claude Opus 6", "claude-opus-6", "Opus 6"]);
+        assert_eq!(opus6.sources.aliases, DetailSource::Derived);
         assert_eq!(
-            opus5.tier,
+            opus6.tier,
             Some(Tier::Frontier),
             "borrowed from the Opus line"
         );
-        assert_eq!(opus5.sources.tier, DetailSource::Derived);
+        assert_eq!(opus6.sources.tier, DetailSource::Derived);
     }
 
     #[test]
@@ -402,15 +407,15 @@ mod tests {
             &base,
             &[listing(
                 "anthropic",
-                vec![listed("claude-opus-5", Some("Claude Opus 5"), None)],
+                vec![listed("claude-opus-6", Some("Claude Opus 6"), None)],
             )],
         );
         let gone = ModelRef::new("anthropic", "claude-opus-4-6");
         let nearest = nearest_current(&merged, &gone, |_| false).unwrap();
-        assert_eq!(nearest.id, "claude-opus-5");
-        let nearest = nearest_current(&merged, &gone, |m| m.model == "claude-opus-5").unwrap();
+        assert_eq!(nearest.id, "claude-opus-6");
+        let nearest = nearest_current(&merged, &gone, |m| m.model == "claude-opus-6").unwrap();
         assert_eq!(
-            nearest.id, "claude-opus-4-8",
+            nearest.id, "claude-opus-5-5",
             "the newest of the line still offered"
         );
         let mini = ModelRef::new("openai", "gpt-5-mini");

@@ -466,7 +466,13 @@ mod tests {
                 reasons.push(not_configured(&provider, &model));
                 let at = Utc::now();
                 reasons.push(retired_from_list(&provider, &model, None, at, None));
-                reasons.push(retired_from_list(&provider, &model, Some(&model), at, Some(at)));
+                reasons.push(retired_from_list(
+                    &provider,
+                    &model,
+                    Some(&model),
+                    at,
+                    Some(at),
+                ));
             }
             for reason in reasons {
                 let m = &reason.message;

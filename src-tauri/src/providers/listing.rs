@@ -1,7 +1,9 @@
 //! Which models a provider serves today, asked of the provider itself through its list
 //! endpoint, following pagination:
 //!
-//! - Anthropic: `GET /v1/models?limit=…[&after_id=…]` (`data`, `has_more`, `last_id`).
+//! - Anthropic: `GET /v1/models?limit=…[&after_id=…]` (`data`, `has_more`, `last_id`); each
+//!   item's `max_input_tokens`, `max_tokens` and `capabilities` (image and PDF input) are read
+//!   where present.
 //! - OpenAI: `GET /v1/models` (`data` with `id`, `created` in Unix seconds; no pagination).
 //! - Gemini: `GET /v1beta/models?pageSize=…[&pageToken=…]` (`models`, `nextPageToken`).
 //! - OpenAI-compatible servers (Ollama, LM Studio, vLLM, OpenRouter): `GET /v1/models`, with a
@@ -32,7 +34,7 @@ use super::classify::{Failure, FailureClass, StreamBreak, Transport, classify_ht
 use super::client::transport_of;
 use super::keys::Secret;
 use super::protocol::ANTHROPIC_VERSION;
-use crate::catalog::{Provider, WireFormat, check_endpoint};
+use crate::catalog::{Modality, Provider, WireFormat, check_endpoint};
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -72,6 +74,10 @@ pub struct ListedModel {
     pub output_limit: Option<u32>,
     /// When the provider released it, where it says.
     pub created: Option<DateTime<Utc>>,
+    /// What it takes in, where the list says (Anthropic's `capabilities`, OpenRouter's
+    /// `architecture.input_modalities`); empty when it does not.
+    #[serde(default)]
+    pub input: Vec<Modality>,
     /// Whether Switchboard's text chat can use it (see the module documentation).
     pub can_chat: bool,
 }
@@ -283,10 +289,23 @@ pub fn chat_capable_id(id: &str) -> bool {
 
 fn anthropic_item(item: &Value) -> Option<ListedModel> {
     let id = text(item.get("id"))?;
+    // `capabilities` (newer API versions): text always, plus what it says is supported.
+    let supported = |what: &str| {
+        item.pointer(&format!("/capabilities/{what}/supported"))
+            .and_then(Value::as_bool)
+    };
+    let input = match (supported("image_input"), supported("pdf_input")) {
+        (None, None) => Vec::new(),
+        (image, pdf) => std::iter::once(Modality::Text)
+            .chain(image.unwrap_or(false).then_some(Modality::Image))
+            .chain(pdf.unwrap_or(false).then_some(Modality::Pdf))
+            .collect(),
+    };
     Some(ListedModel {
         display_name: text(item.get("display_name")),
-        context_window: None,
-        output_limit: None,
+        context_window: tokens(item.get("max_input_tokens")),
+        output_limit: tokens(item.get("max_tokens")),
+        input,
         created: item
             .get("created_at")
             .and_then(Value::as_str)
@@ -307,10 +326,28 @@ fn openai_item(item: &Value) -> Option<ListedModel> {
         Some(outputs) => outputs.iter().any(|m| m.as_str() == Some("text")),
         None => chat_capable_id(&id),
     };
+    let input = item
+        .pointer("/architecture/input_modalities")
+        .and_then(Value::as_array)
+        .map(|names| {
+            names
+                .iter()
+                .filter_map(|n| match n.as_str()? {
+                    "text" => Some(Modality::Text),
+                    "image" => Some(Modality::Image),
+                    "audio" => Some(Modality::Audio),
+                    "video" => Some(Modality::Video),
+                    "file" => Some(Modality::Pdf),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     Some(ListedModel {
         display_name: text(item.get("name")),
         context_window: tokens(item.get("context_length")),
         output_limit: tokens(item.pointer("/top_provider/max_completion_tokens")),
+        input,
         created: item
             .get("created")
             .and_then(Value::as_i64)
@@ -341,6 +378,7 @@ fn gemini_item(item: &Value) -> Option<ListedModel> {
         context_window: tokens(item.get("inputTokenLimit")),
         output_limit: tokens(item.get("outputTokenLimit")),
         created: None,
+        input: Vec::new(),
         can_chat,
     })
 }
@@ -542,6 +580,32 @@ mod tests {
         assert_eq!(page.models[0].display_name, None);
     }
 
+    /// The Models API's newer fields: limits, and capabilities read as input types.
+    #[test]
+    fn anthropic_items_carry_limits_and_capabilities() {
+        let body = r#"{"data":[
+          {"type":"model","id":"claude-opus-5-5","display_name":"Claude Opus 5.5","created_at":"2026-09-22T00:00:00Z",
+           "max_input_tokens":1000000,"max_tokens":128000,
+           "capabilities":{"batch":{"supported":true},"citations":{"supported":true},
+             "image_input":{"supported":true},"pdf_input":{"supported":false},
+             "thinking":{"supported":true,"types":{"adaptive":{"supported":true}}}}},
+          {"type":"model","id":"claude-3-haiku-20240307","display_name":"Claude Haiku 3","created_at":"2024-03-07T00:00:00Z"}
+        ],"has_more":false,"first_id":"claude-opus-5-5","last_id":"claude-3-haiku-20240307"}"#;
+        let page = page(WireFormat::Anthropic, body);
+        let opus = &page.models[0];
+        assert_eq!(opus.context_window, Some(1_000_000));
+        assert_eq!(opus.output_limit, Some(128_000));
+        assert_eq!(
+            opus.input,
+            [Modality::Text, Modality::Image],
+            "no pdf: unsupported"
+        );
+        let old = &page.models[1];
+        assert_eq!((old.context_window, old.output_limit), (None, None));
+        assert!(old.input.is_empty(), "no capabilities: not known");
+        assert_eq!(page.next, None);
+    }
+
     #[test]
     fn openrouter_items_carry_name_context_and_modalities() {
         let body = r#"{"data":[
@@ -571,7 +635,9 @@ mod tests {
             "top_provider.max_completion_tokens is read"
         );
         assert!(opus.can_chat);
+        assert_eq!(opus.input, [Modality::Text, Modality::Image]);
         let flash_image = &page.models[1];
+        assert!(flash_image.input.is_empty(), "not said, not guessed");
         assert!(
             flash_image.can_chat,
             "output_modalities including text should decide over the id rule"

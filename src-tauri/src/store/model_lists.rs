@@ -18,6 +18,15 @@ pub struct ModelListState {
     pub problem: Option<String>,
 }
 
+/// provider, listed_at, models (JSON), checked_at, problem.
+type ListRow = (
+    String,
+    Option<DateTime<Utc>>,
+    String,
+    DateTime<Utc>,
+    Option<String>,
+);
+
 impl Store {
     /// Keeps `listing` as the provider's list, read just now.
     pub async fn save_model_list(&self, listing: &ProviderListing) -> Result<(), StoreError> {
@@ -57,7 +66,7 @@ impl Store {
     /// Every provider's list state. A row whose models cannot be read is returned without a
     /// listing (as if never read), so a damaged row costs a refresh, not the start-up.
     pub async fn model_lists(&self) -> Result<Vec<ModelListState>, StoreError> {
-        let rows: Vec<(String, Option<DateTime<Utc>>, String, DateTime<Utc>, Option<String>)> =
+        let rows: Vec<ListRow> =
             sqlx::query_as(
                 "SELECT provider, listed_at, models, checked_at, problem FROM model_lists ORDER BY provider",
             )
@@ -109,6 +118,7 @@ mod tests {
                     context_window: Some(1_000_000),
                     output_limit: None,
                     created: Some(at("2026-11-20T00:00:00Z")),
+                    input: Vec::new(),
                     can_chat: true,
                 })
                 .collect(),

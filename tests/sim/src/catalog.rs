@@ -11,14 +11,14 @@
 //!
 //! let mut served = Served::base();
 //! let opus_5 = Model {
-//!     id: "claude-opus-5".into(),
-//!     display_name: "Claude Opus 5".into(),
+//!     id: "claude-opus-6".into(),
+//!     display_name: "Claude Opus 6".into(),
 //!     created: "2026-11-20T00:00:00Z".parse().unwrap(),
 //!     input_tokens: 1_000_000,
 //!     output_tokens: 128_000,
 //! };
 //! served.apply("anthropic", &[opus_5], &["claude-opus-4-6".into()]).unwrap();
-//! assert_eq!(served.models("anthropic")[0].id, "claude-opus-5"); // added models come first
+//! assert_eq!(served.models("anthropic")[0].id, "claude-opus-6"); // added models come first
 //! assert!(served.resolve("anthropic", "claude-opus-4-6").is_none()); // retired: not found
 //! ```
 
@@ -55,6 +55,55 @@ const fn m(
 
 /// Newest first, as Anthropic lists them.
 pub const ANTHROPIC: &[SimModel] = &[
+    m(
+        "claude-fable-5-2",
+        "Claude Fable 5.2",
+        "2026-11-09T00:00:00Z",
+        1_000_000,
+        128_000,
+    ),
+    m(
+        "claude-haiku-5-5",
+        "Claude Haiku 5.5",
+        "2026-10-07T00:00:00Z",
+        1_000_000,
+        128_000,
+    ),
+    m(
+        "claude-sonnet-5-5",
+        "Claude Sonnet 5.5",
+        "2026-09-28T00:00:00Z",
+        1_000_000,
+        128_000,
+    ),
+    m(
+        "claude-opus-5-5",
+        "Claude Opus 5.5",
+        "2026-09-22T00:00:00Z",
+        1_000_000,
+        128_000,
+    ),
+    m(
+        "claude-fable-5-1",
+        "Claude Fable 5.1",
+        "2026-09-01T00:00:00Z",
+        1_000_000,
+        128_000,
+    ),
+    m(
+        "claude-opus-5",
+        "Claude Opus 5",
+        "2026-07-24T00:00:00Z",
+        1_000_000,
+        128_000,
+    ),
+    m(
+        "claude-sonnet-5",
+        "Claude Sonnet 5",
+        "2026-06-30T00:00:00Z",
+        1_000_000,
+        128_000,
+    ),
     m(
         "claude-opus-4-8",
         "Claude Opus 4.8",
@@ -108,6 +157,41 @@ pub const ANTHROPIC: &[SimModel] = &[
 
 pub const OPENAI: &[SimModel] = &[
     m(
+        "gpt-6.2-astra",
+        "GPT-6.2 Astra",
+        "2026-11-17T00:00:00Z",
+        1_050_000,
+        128_000,
+    ),
+    m(
+        "gpt-6.2-sol",
+        "GPT-6.2 Sol",
+        "2026-11-17T00:00:00Z",
+        1_050_000,
+        128_000,
+    ),
+    m(
+        "gpt-6-luna",
+        "GPT-6 Luna",
+        "2026-09-22T00:00:00Z",
+        1_050_000,
+        128_000,
+    ),
+    m(
+        "gpt-5.6-sol",
+        "GPT-5.6 Sol",
+        "2026-07-09T00:00:00Z",
+        1_050_000,
+        128_000,
+    ),
+    m(
+        "gpt-5.6-luna",
+        "GPT-5.6 Luna",
+        "2026-07-09T00:00:00Z",
+        1_050_000,
+        128_000,
+    ),
+    m(
         "gpt-5.1",
         "GPT-5.1",
         "2025-11-13T00:00:00Z",
@@ -148,6 +232,34 @@ pub const OPENAI: &[SimModel] = &[
 
 pub const GEMINI: &[SimModel] = &[
     m(
+        "gemini-4-carbon",
+        "Gemini 4 Carbon",
+        "2026-11-10T00:00:00Z",
+        1_048_576,
+        65_536,
+    ),
+    m(
+        "gemini-3.8-flash",
+        "Gemini 3.8 Flash",
+        "2026-09-02T00:00:00Z",
+        1_048_576,
+        65_536,
+    ),
+    m(
+        "gemini-3.5-flash-lite",
+        "Gemini 3.5 Flash-Lite",
+        "2026-07-21T00:00:00Z",
+        1_048_576,
+        65_536,
+    ),
+    m(
+        "gemini-3.1-pro-preview",
+        "Gemini 3.1 Pro Preview",
+        "2026-02-19T00:00:00Z",
+        1_048_576,
+        65_536,
+    ),
+    m(
         "gemini-3-pro-preview",
         "Gemini 3 Pro Preview",
         "2025-11-18T00:00:00Z",
@@ -186,6 +298,13 @@ pub const GEMINI: &[SimModel] = &[
 
 /// Ollama names carry a tag; a request without one means `:latest`.
 pub const OLLAMA: &[SimModel] = &[
+    m(
+        "gemma4:e4b",
+        "Gemma 4 E4B",
+        "2026-04-02T00:00:00Z",
+        131_072,
+        131_072,
+    ),
     m(
         "llama3.2:latest",
         "Llama 3.2 3B",

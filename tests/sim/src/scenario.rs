@@ -39,10 +39,10 @@
 //!
 //! [[steps]]
 //! at = 360
-//! label = "Opus 4.7 retired, Opus 5 released"
+//! label = "Opus 4.7 retired, Opus 6 released"
 //! [steps.listing.anthropic]
 //! remove = ["claude-opus-4-7"]
-//! add = [{ id = "claude-opus-5", display_name = "Claude Opus 5", created = "2026-11-20T00:00:00Z", input_tokens = 1_000_000, output_tokens = 128_000 }]
+//! add = [{ id = "claude-opus-6", display_name = "Claude Opus 6", created = "2026-11-20T00:00:00Z", input_tokens = 1_000_000, output_tokens = 128_000 }]
 //! ```
 //!
 //! - `models` keys are `provider/model`, `provider/*` or `*`; the most specific key in force wins.

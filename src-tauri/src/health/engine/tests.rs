@@ -375,7 +375,12 @@ fn the_workspace_policy_wins_over_everything_until_it_ends() {
         until: Some(secs(600)),
     };
     let transitions = e.record_policy(vec![rule], secs(10));
-    assert_eq!(transitions.len(), 5, "every Anthropic model, no other");
+    let anthropic_models = Catalog::shipped().unwrap().models_of("anthropic").count();
+    assert_eq!(
+        transitions.len(),
+        anthropic_models,
+        "every Anthropic model, no other"
+    );
     let a = e.get(&opus()).unwrap();
     assert_eq!(
         (a.state, a.reason.kind),
@@ -573,6 +578,7 @@ fn anthropic_list(ids: &[&str], at: DateTime<Utc>) -> ProviderListing {
                 context_window: None,
                 output_limit: None,
                 created: None,
+                input: Vec::new(),
                 can_chat: true,
             })
             .collect(),
@@ -583,12 +589,12 @@ fn anthropic_list(ids: &[&str], at: DateTime<Utc>) -> ProviderListing {
 fn a_model_the_provider_stops_listing_is_retired_with_the_nearest_offered() {
     let mut e = engine();
     e.record_attempt(&ok(&opus(), secs(0)));
-    let every_but_4_6 = [
-        "claude-opus-4-8",
-        "claude-opus-4-7",
-        "claude-sonnet-4-6",
-        "claude-haiku-4-5",
-    ];
+    let catalog = Catalog::shipped().unwrap();
+    let every_but_4_6: Vec<&str> = catalog
+        .models_of("anthropic")
+        .map(|m| m.id.as_str())
+        .filter(|id| *id != "claude-opus-4-6")
+        .collect();
     let transitions = e.record_listing(
         anthropic_list(&every_but_4_6, secs(60)),
         Some(secs(60 + 4 * 3600)),
@@ -608,7 +614,7 @@ fn a_model_the_provider_stops_listing_is_retired_with_the_nearest_offered() {
         )
     );
     assert!(
-        a.reason.message.contains("Claude Opus 4.8 is the nearest"),
+        a.reason.message.contains("Claude Opus 5.5 is the nearest"),
         "{}",
         a.reason.message
     );
@@ -629,7 +635,11 @@ fn a_success_after_the_list_outweighs_it_and_a_later_list_restores_the_model() {
     assert_eq!(state(&e, &retired).0, AvailabilityState::Available);
     // A newer list without it retires it again; a list naming it (as a dated snapshot)
     // brings it back.
-    e.record_listing(anthropic_list(&["claude-opus-4-8"], secs(20)), None, secs(20));
+    e.record_listing(
+        anthropic_list(&["claude-opus-4-8"], secs(20)),
+        None,
+        secs(20),
+    );
     assert_eq!(state(&e, &retired).1, ReasonKind::ModelRetired);
     e.record_listing(
         anthropic_list(&["claude-opus-4-6-20260205"], secs(30)),
@@ -663,13 +673,13 @@ fn a_local_servers_list_retires_nothing_and_no_key_still_comes_first() {
 fn a_new_catalog_adds_models_and_keeps_what_is_known_of_the_rest() {
     let mut e = engine();
     e.record_attempt(&ok(&opus(), secs(0)));
-    let listing = anthropic_list(&["claude-opus-5", "claude-opus-4-7"], secs(10));
+    let listing = anthropic_list(&["claude-opus-6", "claude-opus-4-7"], secs(10));
     let merged = crate::catalog::live::merge(&Catalog::shipped().unwrap(), &[listing]);
     let transitions = e.set_catalog(Arc::new(merged), secs(10));
-    let opus5 = ModelRef::new("anthropic", "claude-opus-5");
-    assert!(transitions.iter().any(|t| t.model == opus5));
-    assert_eq!(state(&e, &opus5).1, ReasonKind::Unknown);
+    let opus6 = ModelRef::new("anthropic", "claude-opus-6");
+    assert!(transitions.iter().any(|t| t.model == opus6));
+    assert_eq!(state(&e, &opus6).1, ReasonKind::Unknown);
     assert_eq!(state(&e, &opus()).0, AvailabilityState::Available);
-    assert!(e.catalog().contains(&opus5));
-    assert!(e.availability().iter().any(|a| a.model == opus5));
+    assert!(e.catalog().contains(&opus6));
+    assert!(e.availability().iter().any(|a| a.model == opus6));
 }

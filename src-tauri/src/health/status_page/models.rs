@@ -424,7 +424,7 @@ fn name_starts(text: &[char], i: usize) -> bool {
 }
 
 /// A model name may end at `i` (see [`affected_models`]).
-fn name_ends(text: &[char], i: usize) -> bool {
+fn name_ends(text: &[char], i: usize, variants: &[String]) -> bool {
     let Some(&next) = text.get(i) else {
         return true;
     };
@@ -439,7 +439,7 @@ fn name_ends(text: &[char], i: usize) -> bool {
             .iter()
             .take_while(|c| c.is_alphanumeric())
             .collect();
-        if VARIANT_WORDS.contains(&word.as_str()) {
+        if VARIANT_WORDS.contains(&word.as_str()) || variants.contains(&word) {
             return false;
         }
     }
@@ -466,6 +466,9 @@ fn dated_snapshot(text: &[char]) -> bool {
 struct AliasTable {
     /// Normalised alias and the index of its model.
     aliases: Vec<(Vec<char>, usize)>,
+    /// Words that name a variant in this catalog's aliases (the word after a version: "sol"
+    /// from "GPT-6.2 Sol"), on top of [`VARIANT_WORDS`].
+    variants: Vec<String>,
 }
 
 impl AliasTable {
@@ -475,8 +478,27 @@ impl AliasTable {
             .enumerate()
             .flat_map(|(i, m)| m.aliases.iter().map(move |a| (normalise(a), i)))
             .filter(|(a, _)| !a.is_empty())
-            .collect();
-        Self { aliases }
+            .collect::<Vec<(Vec<char>, usize)>>();
+        // "GPT-6.2 Sol", "GPT-5 mini", "Gemma 4 E4B": a word right after a version names a
+        // variant, so "GPT-5.6 Sol" is not GPT-5.6 even before Switchboard knows GPT-5.6 Sol.
+        let mut variants: Vec<String> = Vec::new();
+        for (alias, _) in &aliases {
+            let text: String = alias.iter().collect();
+            let words: Vec<&str> = text.split(' ').collect();
+            for pair in words.windows(2) {
+                let word: String = pair[1]
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric())
+                    .collect();
+                if pair[0].ends_with(|c: char| c.is_ascii_digit())
+                    && word.starts_with(|c: char| c.is_alphabetic())
+                    && !variants.contains(&word)
+                {
+                    variants.push(word);
+                }
+            }
+        }
+        Self { aliases, variants }
     }
 
     fn exact(&self, phrase: &[char]) -> Option<usize> {
@@ -493,7 +515,7 @@ impl AliasTable {
         for (n, (alias, _)) in self.aliases.iter().enumerate() {
             for start in find_all(text, alias) {
                 let end = start + alias.len();
-                if name_starts(text, start) && name_ends(text, end) {
+                if name_starts(text, start) && name_ends(text, end, &self.variants) {
                     hits.push((start, end, n));
                 }
             }
@@ -547,7 +569,8 @@ impl AliasTable {
                 break;
             }
             let token = &text[i..i + token_len];
-            if !name_ends(text, i + token_len) || (version.contains(&'.') && !token.contains(&'.'))
+            if !name_ends(text, i + token_len, &self.variants)
+                || (version.contains(&'.') && !token.contains(&'.'))
             {
                 break;
             }
@@ -619,18 +642,9 @@ mod tests {
 
     /// The shipped catalog plus models that do not exist yet, to test near misses.
     fn catalog() -> Vec<Model> {
+        // Opus 5 and GPT-5.6 Sol are shipped; GPT-5.6 (no line name) never existed.
         let mut models = Catalog::shipped().unwrap().models;
-        models.push(model(
-            "anthropic",
-            "claude-opus-5",
-            &["Claude Opus 5", "Opus 5"],
-        ));
         models.push(model("openai", "gpt-5.6", &["GPT-5.6", "gpt-5.6"]));
-        models.push(model(
-            "openai",
-            "gpt-5.6-sol",
-            &["GPT-5.6 Sol", "gpt-5.6-sol"],
-        ));
         models
     }
 
@@ -757,8 +771,22 @@ mod tests {
             (
                 "openai",
                 "Errors on GPT-5.6 and GPT-5.6 Sol",
-                ids(&["gpt-5.6", "gpt-5.6-sol"]),
+                ids(&["gpt-5.6-sol", "gpt-5.6"]),
             ),
+            ("openai", "Errors on GPT-6.2 Sol", ids(&["gpt-6.2-sol"])),
+            ("openai", "Errors on GPT-6.2", Unclear),
+            (
+                "openai",
+                "Errors on GPT-6.2 Sol and GPT-6.2 Astra",
+                ids(&["gpt-6.2-astra", "gpt-6.2-sol"]),
+            ),
+            ("anthropic", "Errors on Opus 5.5", ids(&["claude-opus-5-5"])),
+            (
+                "anthropic",
+                "Errors on Claude Opus 5 and 5.5",
+                ids(&["claude-opus-5-5", "claude-opus-5"]),
+            ),
+            ("anthropic", "Errors on Opus 5", ids(&["claude-opus-5"])),
             (
                 "gemini",
                 "Errors on Gemini 2.5 Flash-Lite",
@@ -817,6 +845,34 @@ mod tests {
                 "{provider}: {text:?} should map to {expected:?}"
             );
         }
+    }
+
+    /// A name the catalog does not know is not attributed to a shorter one it does: the
+    /// word after the version names a variant, learned from the catalog's own aliases.
+    #[test]
+    fn an_unknown_variant_is_not_its_base_model() {
+        let openai: Vec<Model> = of("openai")
+            .into_iter()
+            .filter(|m| m.id != "gpt-5.6-sol")
+            .collect();
+        let text = |title, models: &[Model]| {
+            affected_models(
+                &IncidentText {
+                    title,
+                    ..Default::default()
+                },
+                models,
+            )
+        };
+        assert_eq!(text("Errors on GPT-5.6 Sol", &openai), Affected::Unclear);
+        assert_eq!(text("Errors on GPT-5.6 Astra", &openai), Affected::Unclear);
+        assert_eq!(text("Errors on GPT-5.6", &openai), ids(&["gpt-5.6"]));
+        // Learned, not listed: with no "Luna" model at all, "luna" is not a variant word.
+        let no_luna: Vec<Model> = openai
+            .into_iter()
+            .filter(|m| !m.aliases.iter().any(|a| a.contains("Luna")))
+            .collect();
+        assert_eq!(text("Errors on GPT-5.6 Luna", &no_luna), ids(&["gpt-5.6"]));
     }
 
     #[test]

@@ -103,7 +103,23 @@ async fn models(
     };
     let data: Vec<Value> = page
         .iter()
-        .map(|m| json!({"type": "model", "id": m.id, "display_name": m.display_name, "created_at": m.created_rfc3339()}))
+        // As the Models API answers since it gained limits and capabilities.
+        .map(|m| {
+            json!({
+                "type": "model",
+                "id": m.id,
+                "display_name": m.display_name,
+                "created_at": m.created_rfc3339(),
+                "max_input_tokens": m.input_tokens,
+                "max_tokens": m.output_tokens,
+                "capabilities": {
+                    "batch": {"supported": true},
+                    "image_input": {"supported": true},
+                    "pdf_input": {"supported": true},
+                    "thinking": {"supported": true}
+                }
+            })
+        })
         .collect();
     call.listed();
     respond::json_ok(

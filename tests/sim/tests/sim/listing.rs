@@ -207,14 +207,14 @@ async fn model_changes_lists_change_at_t60() {
     advance(&sim, 1);
     assert_eq!(
         sim.state().step_label,
-        "Anthropic releases Claude Opus 5 and retires Claude Opus 4.6"
+        "Anthropic releases Claude Opus 6 and retires Claude Opus 4.6"
     );
 
-    let anthropic_after = changed(catalog::ANTHROPIC, &["claude-opus-5"], &["claude-opus-4-6"]);
+    let anthropic_after = changed(catalog::ANTHROPIC, &["claude-opus-6"], &["claude-opus-4-6"]);
     assert_eq!(
         anthropic_walk(&sim, 2).await,
         anthropic_after,
-        "t=60: Opus 5 first (newest), Opus 4.6 gone, pages of 2 still cover each model once"
+        "t=60: Opus 6 first (newest), Opus 4.6 gone, pages of 2 still cover each model once"
     );
     assert_eq!(
         anthropic_walk(&sim, 20).await,
@@ -224,29 +224,39 @@ async fn model_changes_lists_change_at_t60() {
     let first = get_json(anthropic_get(&sim, "?limit=1")).await;
     assert_eq!(
         first["data"][0],
-        serde_json::json!({"type": "model", "id": "claude-opus-5", "display_name": "Claude Opus 5", "created_at": "2026-11-20T00:00:00Z"}),
+        serde_json::json!({
+            "type": "model", "id": "claude-opus-6", "display_name": "Claude Opus 6",
+            "created_at": "2026-11-20T00:00:00Z", "max_input_tokens": 1_000_000, "max_tokens": 128_000,
+            "capabilities": {"batch": {"supported": true}, "image_input": {"supported": true},
+                             "pdf_input": {"supported": true}, "thinking": {"supported": true}}
+        }),
         "the new model as Anthropic lists it"
     );
-    let before = get_json(anthropic_get(&sim, "?limit=2&before_id=claude-opus-4-7")).await;
+    let before = get_json(anthropic_get(
+        &sim,
+        &format!("?limit=2&before_id={}", anthropic_after[2]),
+    ))
+    .await;
     assert_eq!(
         ids_of(before["data"].as_array().unwrap(), "id"),
-        ["claude-opus-5", "claude-opus-4-8"],
+        anthropic_after[..2],
         "before_id pages back over the new list"
     );
+    assert_eq!(anthropic_after[0], "claude-opus-6");
     assert_eq!(before["has_more"], false);
 
     let openai = v1_models(&sim, Wire::OpenAi).await;
     assert_eq!(
         ids_of(&openai, "id"),
-        changed(catalog::OPENAI, &["gpt-5.6-sol"], &["gpt-4o"]),
-        "t=60: GPT-5.6 Sol listed, GPT-4o gone (GPT-4o mini stays)"
+        changed(catalog::OPENAI, &["gpt-6.3-sol"], &["gpt-4o"]),
+        "t=60: GPT-6.3 Sol listed, GPT-4o gone (GPT-4o mini stays)"
     );
     let released = chrono::DateTime::parse_from_rfc3339("2026-11-18T00:00:00Z")
         .unwrap()
         .timestamp();
     assert_eq!(
         openai[0],
-        serde_json::json!({"id": "gpt-5.6-sol", "object": "model", "created": released, "owned_by": "system"})
+        serde_json::json!({"id": "gpt-6.3-sol", "object": "model", "created": released, "owned_by": "system"})
     );
 
     assert_eq!(
@@ -274,33 +284,33 @@ async fn model_changes_chat_follows_the_lists() {
     assert_not_found(
         &sim,
         Wire::Anthropic,
-        "claude-opus-5",
+        "claude-opus-6",
         "t=0, not released yet",
     )
     .await;
-    assert_not_found(&sim, Wire::OpenAi, "gpt-5.6-sol", "t=0, not released yet").await;
+    assert_not_found(&sim, Wire::OpenAi, "gpt-6.3-sol", "t=0, not released yet").await;
 
     advance(&sim, 60);
     assert_not_found(&sim, Wire::Anthropic, "claude-opus-4-6", "t=60, retired").await;
     assert_not_found(&sim, Wire::OpenAi, "gpt-4o", "t=60, retired").await;
 
-    let (named, text) = stream_from(&sim, Wire::Anthropic, "claude-opus-5").await;
+    let (named, text) = stream_from(&sim, Wire::Anthropic, "claude-opus-6").await;
     assert_eq!(
         named,
-        ["claude-opus-5"],
+        ["claude-opus-6"],
         "message_start names the new model"
     );
     assert_eq!(
         text,
-        answer_text("claude-opus-5", PROMPT),
+        answer_text("claude-opus-6", PROMPT),
         "the whole answer streams"
     );
-    let (named, text) = stream_from(&sim, Wire::OpenAi, "gpt-5.6-sol").await;
+    let (named, text) = stream_from(&sim, Wire::OpenAi, "gpt-6.3-sol").await;
     assert!(
-        !named.is_empty() && named.iter().all(|m| m == "gpt-5.6-sol-2026-11-18"),
+        !named.is_empty() && named.iter().all(|m| m == "gpt-6.3-sol-2026-11-18"),
         "each chunk names the dated snapshot of the new model: {named:?}"
     );
-    assert_eq!(text, answer_text("gpt-5.6-sol", PROMPT));
+    assert_eq!(text, answer_text("gpt-6.3-sol", PROMPT));
     let response = chat(&sim, Wire::OpenAi, "gpt-4o-mini", PROMPT, false)
         .send()
         .await
@@ -350,14 +360,14 @@ async fn sim_state_reports_the_served_models() {
         over_http["served_models"]["anthropic"],
         serde_json::json!(changed(
             catalog::ANTHROPIC,
-            &["claude-opus-5"],
+            &["claude-opus-6"],
             &["claude-opus-4-6"]
         )),
         "GET /_sim/state: Anthropic's ids now, in list order"
     );
     assert_eq!(
         over_http["served_models"]["openai"],
-        serde_json::json!(changed(catalog::OPENAI, &["gpt-5.6-sol"], &["gpt-4o"]))
+        serde_json::json!(changed(catalog::OPENAI, &["gpt-6.3-sol"], &["gpt-4o"]))
     );
     assert_eq!(
         over_http["served_models"]["gemini"],
@@ -533,14 +543,14 @@ fn served_lists_order_and_apply_all_or_nothing() {
         .unwrap();
     assert_eq!(
         ids(&served, "anthropic")[..4],
-        ["newer", "older", "same-day", "claude-opus-4-8"],
+        ["newer", "older", "same-day", catalog::ANTHROPIC[0].id],
         "added first, newest first, equal dates in the order added, then the base list"
     );
     served
         .apply(
             "anthropic",
             &[],
-            &["older".into(), "claude-opus-4-8".into()],
+            &["older".into(), catalog::ANTHROPIC[0].id.into()],
         )
         .unwrap();
     served
@@ -548,7 +558,7 @@ fn served_lists_order_and_apply_all_or_nothing() {
         .unwrap();
     assert_eq!(
         ids(&served, "anthropic")[..4],
-        ["newer", "middle", "same-day", "claude-opus-4-7"],
+        ["newer", "middle", "same-day", catalog::ANTHROPIC[1].id],
         "removing an added model keeps the added ones ahead of the base ones"
     );
 
@@ -587,7 +597,7 @@ const TWO_STEPS: &str =
 
 #[test]
 fn bad_listing_steps_are_refused_at_load() {
-    let opus_5 = r#"{ id = "claude-opus-5", display_name = "Claude Opus 5", created = "2026-11-20T00:00:00Z", input_tokens = 1_000_000, output_tokens = 128_000 }"#;
+    let opus_5 = r#"{ id = "claude-opus-6", display_name = "Claude Opus 6", created = "2026-11-20T00:00:00Z", input_tokens = 1_000_000, output_tokens = 128_000 }"#;
     let cases = [
         (
             format!("{TWO_STEPS}listing.mistral = {{ remove = [\"mistral-large\"] }}\n"),
@@ -618,12 +628,12 @@ fn bad_listing_steps_are_refused_at_load() {
                 "{TWO_STEPS}listing.anthropic = {{ add = [{opus_5}] }}\n[[steps]]\nat = 90\nlabel = \"c\"\nlisting.anthropic = {{ add = [{opus_5}] }}\n"
             ),
             "step 2 (\"c\", at 90), listing.anthropic",
-            "cannot add \"claude-opus-5\": anthropic already serves it",
+            "cannot add \"claude-opus-6\": anthropic already serves it",
         ),
         (
             format!("{TWO_STEPS}listing.anthropic = {{ add = [{opus_5}, {opus_5}] }}\n"),
             "step 1 (\"b\", at 60), listing.anthropic",
-            "cannot add \"claude-opus-5\"",
+            "cannot add \"claude-opus-6\"",
         ),
         (
             format!(
@@ -658,7 +668,7 @@ fn bad_listing_steps_are_refused_at_load() {
     assert!(message.contains("unknown field `rename`"), "{message}");
 
     let fine = format!(
-        "{TWO_STEPS}listing.anthropic = {{ add = [{opus_5}], remove = [\"claude-opus-4-6\"] }}\nmodels = {{ \"anthropic/claude-opus-5\" = {{ behaviour = \"reset\" }} }}\n[[steps]]\nat = 90\nlabel = \"c\"\nlisting.anthropic = {{ add = [{{ id = \"claude-opus-4-6\", display_name = \"Claude Opus 4.6\", created = \"2026-02-05T00:00:00Z\", input_tokens = 200_000, output_tokens = 64_000 }}], remove = [\"claude-opus-5\"] }}\n"
+        "{TWO_STEPS}listing.anthropic = {{ add = [{opus_5}], remove = [\"claude-opus-4-6\"] }}\nmodels = {{ \"anthropic/claude-opus-6\" = {{ behaviour = \"reset\" }} }}\n[[steps]]\nat = 90\nlabel = \"c\"\nlisting.anthropic = {{ add = [{{ id = \"claude-opus-4-6\", display_name = \"Claude Opus 4.6\", created = \"2026-02-05T00:00:00Z\", input_tokens = 200_000, output_tokens = 64_000 }}], remove = [\"claude-opus-6\"] }}\n"
     );
     Scenario::from_toml(&fine).expect(
         "a new model may take a behaviour where it is served, and a retired one may come back",

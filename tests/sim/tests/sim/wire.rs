@@ -2,6 +2,7 @@
 
 use crate::support::*;
 use serde_json::{Value, json};
+use switchboard_sim::catalog;
 use switchboard_sim::stubs::{self, Wire, answer_text, answer_tokens};
 
 const PROMPT: &str = "What is the capital of France?";
@@ -589,6 +590,6 @@ async fn openai_and_ollama_list_models() {
         .json()
         .await
         .unwrap();
-    assert_eq!(tags["models"][0]["name"], "llama3.2:latest");
+    assert_eq!(tags["models"][0]["name"], catalog::OLLAMA[0].id);
     assert_eq!(tags["models"][0]["details"]["format"], "gguf");
 }
