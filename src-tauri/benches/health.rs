@@ -1,15 +1,18 @@
 //! The availability engine under load, as ratios measured in one run (machines here are
 //! noisy): ingesting an outcome with 1,000 models across 50 providers, against the shipped
 //! 16-model catalog; and reading one model's last 24 hours from a database of 1,000,000
-//! attempts, against a database of 10,000.
+//! attempts, against a database of 10,000; merging a provider's model list of 2,000 models
+//! (OpenRouter's size) against one of 40.
 
 use chrono::{Duration, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
+use switchboard_lib::catalog::live::{ProviderListing, merge};
 use switchboard_lib::catalog::{Catalog, Model, ModelRef, Provider};
 use switchboard_lib::health::ReasonKind;
 use switchboard_lib::health::engine::{HealthEngine, HealthSettings};
 use switchboard_lib::providers::classify::{Failure, FailureClass};
+use switchboard_lib::providers::listing::ListedModel;
 use switchboard_lib::providers::{AttemptOutcome, AttemptRecord};
 use switchboard_lib::store::Store;
 
@@ -130,5 +133,54 @@ fn history(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, ingest, history);
+/// A provider's list of `n` chat models: a few the shipped catalog knows, dated snapshots of
+/// them, and the rest new to it (an OpenRouter-sized list at 2,000).
+fn openai_list(n: usize) -> ProviderListing {
+    let listed = |id: String| ListedModel {
+        id,
+        display_name: None,
+        context_window: Some(128_000),
+        output_limit: None,
+        created: Some(Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap()),
+        input: Vec::new(),
+        can_chat: true,
+    };
+    let mut models: Vec<ListedModel> = ["gpt-5", "gpt-5-2025-08-07", "gpt-5-mini", "gpt-4.1"]
+        .into_iter()
+        .map(|id| listed(id.to_string()))
+        .collect();
+    models.extend((models.len()..n).map(|i| listed(format!("vendor-{i}/model-{i}.{}", i % 7))));
+    ProviderListing {
+        provider: "openai".into(),
+        listed_at: Utc::now(),
+        models,
+    }
+}
+
+/// Merging a provider's list into the catalog, and the engine taking it (every model of the
+/// provider decided again): 40 listed models, as today's providers list, against 2,000.
+fn merge_lists(c: &mut Criterion) {
+    let shipped = Catalog::shipped().unwrap();
+    let mut group = c.benchmark_group("merge a provider's model list");
+    for n in [40usize, 2_000] {
+        let listing = openai_list(n);
+        group.bench_function(format!("{n} listed models"), |b| {
+            b.iter(|| black_box(merge(&shipped, std::slice::from_ref(&listing))))
+        });
+        let merged = merge(&shipped, std::slice::from_ref(&listing));
+        let mut engine = HealthEngine::new(
+            merged,
+            HealthSettings::default(),
+            |_| true,
+            Vec::new(),
+            Utc::now(),
+        );
+        group.bench_function(format!("{n} listed models, engine decides again"), |b| {
+            b.iter(|| black_box(engine.record_listing(listing.clone(), None, Utc::now())))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, ingest, history, merge_lists);
 criterion_main!(benches);

@@ -286,7 +286,9 @@ pub fn render_models_table(report: &ModelsReport<'_>) -> String {
                 None => "unknown".into(),
             };
             let price = match (m.price_in, m.price_out) {
-                (Some(i), Some(o)) => format!("${i} / ${o}{}", source_mark(s.price)),
+                (Some(i), Some(o)) => {
+                    format!("{} / {}{}", dollars(i), dollars(o), source_mark(s.price))
+                }
                 _ => "unknown".into(),
             };
             let tier = match m.tier {
@@ -366,6 +368,18 @@ pub fn render_models_table(report: &ModelsReport<'_>) -> String {
         out.push(format!("{} list: {read}{problem}", list.provider));
     }
     out.join("\n") + "\n"
+}
+
+/// "$10", "$0.10", "$1.25", "$0.075": cents as cents, finer prices in full.
+fn dollars(n: f64) -> String {
+    let cents = n * 100.0;
+    if n.fract() == 0.0 {
+        format!("${n}")
+    } else if (cents - cents.round()).abs() < 1e-9 {
+        format!("${n:.2}")
+    } else {
+        format!("${n}")
+    }
 }
 
 fn thousands(n: u32) -> String {
@@ -521,6 +535,10 @@ mod tests {
         assert!(table.contains("anthropic list: 2 models read 2026-11-24 09:00 UTC; the last try (13:00 UTC) failed"), "{table}");
         assert_eq!(thousands(1_048_576), "1,048,576");
         assert_eq!(thousands(999), "999");
+        assert_eq!(
+            [dollars(10.0), dollars(0.1), dollars(1.25), dollars(0.075)],
+            ["$10", "$0.10", "$1.25", "$0.075"]
+        );
     }
 
     #[test]

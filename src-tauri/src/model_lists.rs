@@ -91,7 +91,7 @@ impl ModelListRefresher {
         key_for: Arc<KeyLookup>,
     ) -> Arc<Self> {
         let live = LiveCatalog::new(Catalog::clone(&health.catalog()));
-        let refresher = Arc::new(Self {
+        Arc::new(Self {
             base,
             live,
             store,
@@ -107,13 +107,7 @@ impl ModelListRefresher {
             ),
             refreshing: tokio::sync::Mutex::new(()),
             on_change: Mutex::new(None),
-        });
-        // What the cached lists say about retirements holds until they are read again.
-        let next = refresher.next_refresh_at();
-        for listing in refresher.listings() {
-            refresher.health.record_listing(listing, Some(next));
-        }
-        refresher
+        })
     }
 
     /// Called after a refresh changed the catalog (the window re-reads it).

@@ -153,6 +153,11 @@ pub async fn health_service(
     let engine = health_engine(started, clock.now()).await?;
     let (service, changes) =
         HealthService::new(engine, &started.catalog, http.clone(), clock.clone());
+    // What the cached model lists say about retirements holds until they are read again —
+    // in the window at once, from the terminal the next time the window starts.
+    for listing in started.model_lists.iter().filter_map(|s| s.listing.clone()) {
+        service.record_listing(listing, None);
+    }
     let keys = Keys::system();
     let key_for = move |p: &crate::catalog::Provider| keys.find(p).map(|(secret, _)| secret);
     let poller = Poller::new(

@@ -65,6 +65,10 @@ impl World {
         );
         let (health, _changes) =
             HealthService::new(engine, &catalog, http.clone(), Arc::new(clock.clone()));
+        // As start-up does: the cached lists' retirements hold until read again.
+        for listing in cached.iter().filter_map(|s| s.listing.clone()) {
+            health.record_listing(listing, None);
+        }
         let refresher = ModelListRefresher::new(
             base.clone(),
             cached,

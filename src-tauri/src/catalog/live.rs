@@ -19,6 +19,7 @@ use crate::providers::listing::ListedModel;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use specta::Type;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, RwLock};
 
 /// One provider's model list as last read in full.
@@ -32,8 +33,41 @@ pub struct ProviderListing {
 impl ProviderListing {
     /// Whether the list includes `model` (by id, or as a dated snapshot or tag of it).
     pub fn includes(&self, model: &str) -> bool {
-        self.models.iter().any(|m| same_model(model, &m.id))
+        ListedIds::of(self).includes(model)
     }
+}
+
+/// The ids a list names, each dated snapshot and `:latest` tag also under its plain name, so
+/// "is this model listed?" is one lookup, not a walk of the list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListedIds(HashSet<String>);
+
+impl ListedIds {
+    pub fn of(listing: &ProviderListing) -> Self {
+        let mut ids = HashSet::new();
+        for listed in &listing.models {
+            ids.insert(listed.id.clone());
+            if let Some(plain) = plain_name(&listed.id) {
+                ids.insert(plain.to_string());
+            }
+        }
+        Self(ids)
+    }
+
+    /// Same answers as [`same_model`] against every listed id.
+    pub fn includes(&self, id: &str) -> bool {
+        self.0.contains(id)
+            || id
+                .strip_suffix(":latest")
+                .is_some_and(|b| self.0.contains(b))
+    }
+}
+
+/// The plain name a dated snapshot or a `:latest` tag stands for.
+fn plain_name(listed: &str) -> Option<&str> {
+    listed
+        .strip_suffix(":latest")
+        .or_else(|| strip_snapshot_date(listed))
 }
 
 /// `base` (shipped + config) with each provider's list merged in, as described above.
@@ -44,22 +78,32 @@ pub fn merge(base: &Catalog, listings: &[ProviderListing]) -> Catalog {
             continue;
         };
         let family = provider.family.clone();
+        // Positions of the provider's models by id, and its lines' tiers: one pass each, so
+        // a list of thousands (OpenRouter) merges in linear time.
+        let positions: HashMap<String, usize> = catalog
+            .models
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.provider == listing.provider)
+            .map(|(i, m)| (m.id.clone(), i))
+            .collect();
+        let tiers = line_tiers(&catalog, &family, &listing.provider);
+        let listed_ids: HashSet<&str> = listing.models.iter().map(|m| m.id.as_str()).collect();
         for listed in listing.models.iter().filter(|m| m.can_chat) {
-            let known = catalog
-                .models
-                .iter_mut()
-                .filter(|m| m.provider == listing.provider)
-                .find(|m| same_model(&m.id, &listed.id));
+            let id = listed.id.as_str();
+            let plain = plain_name(id);
+            let tagged = format!("{id}:latest");
+            let known = [Some(id), plain, Some(tagged.as_str())]
+                .into_iter()
+                .flatten()
+                .find_map(|candidate| positions.get(candidate).copied());
             match known {
-                Some(model) => fill_from_list(model, listed, listing.listed_at),
-                // A dated snapshot of a model the list also names undated folds into that one.
-                None if listing
-                    .models
-                    .iter()
-                    .any(|other| other.id != listed.id && same_model(&other.id, &listed.id)) => {}
+                Some(i) => fill_from_list(&mut catalog.models[i], listed, listing.listed_at),
+                // A dated snapshot or tag of a model the list also names plainly folds into it.
+                None if plain.is_some_and(|p| listed_ids.contains(p)) => {}
                 None => {
                     let model = learned_model(
-                        &catalog,
+                        &tiers,
                         &family,
                         &listing.provider,
                         listed,
@@ -70,7 +114,25 @@ pub fn merge(base: &Catalog, listings: &[ProviderListing]) -> Catalog {
             }
         }
     }
+    newest_first_per_provider(&mut catalog);
     catalog
+}
+
+/// Each provider's models newest first where the lists said when they came out, as the
+/// providers list them; models with no date (never listed, or retired) keep their order after
+/// those. Providers stay in catalog order.
+fn newest_first_per_provider(catalog: &mut Catalog) {
+    let position = |provider: &str| {
+        catalog
+            .providers
+            .iter()
+            .position(|p| p.id == provider)
+            .unwrap_or(usize::MAX)
+    };
+    let mut models: Vec<Model> = catalog.models.drain(..).collect();
+    // A stable sort: `Reverse(None)` comes after every `Reverse(Some(_))`, so undated last.
+    models.sort_by_cached_key(|m| (position(&m.provider), std::cmp::Reverse(m.released)));
+    catalog.models = models;
 }
 
 /// Whether a listed id names the catalog model `id`: the same, a dated snapshot of it
@@ -120,7 +182,7 @@ fn fill_from_list(model: &mut Model, listed: &ListedModel, at: DateTime<Utc>) {
 }
 
 fn learned_model(
-    catalog: &Catalog,
+    tiers: &HashMap<Vec<String>, Option<Tier>>,
     family: &str,
     provider: &str,
     listed: &ListedModel,
@@ -152,22 +214,33 @@ fn learned_model(
     if !model.aliases.is_empty() {
         model.sources.aliases = DetailSource::Derived;
     }
-    if let Some(tier) = sibling_tier(catalog, family, &model) {
+    if let Some(&Some(tier)) = tiers.get(&line_of(family, &model)) {
         model.tier = Some(tier);
         model.sources.tier = DetailSource::Derived;
     }
     model
 }
 
-/// The tier of a model of the same provider and line that has one, if they all agree.
-fn sibling_tier(catalog: &Catalog, family: &str, model: &Model) -> Option<Tier> {
-    let line = line_of(family, model);
-    let mut tiers = catalog
-        .models_of(&model.provider)
-        .filter(|m| m.id != model.id && line_of(family, m) == line)
-        .filter_map(|m| m.tier);
-    let first = tiers.next()?;
-    tiers.all(|t| t == first).then_some(first)
+/// Each line of the provider's models that give a tier ("opus" → frontier), for a model of
+/// the same line to borrow; `None` where the line's tiers disagree.
+fn line_tiers(
+    catalog: &Catalog,
+    family: &str,
+    provider: &str,
+) -> HashMap<Vec<String>, Option<Tier>> {
+    let mut tiers: HashMap<Vec<String>, Option<Tier>> = HashMap::new();
+    for model in catalog.models_of(provider) {
+        let Some(tier) = model.tier else { continue };
+        tiers
+            .entry(line_of(family, model))
+            .and_modify(|t| {
+                if *t != Some(tier) {
+                    *t = None;
+                }
+            })
+            .or_insert(Some(tier));
+    }
+    tiers
 }
 
 /// Words that say which release of a line, not which line.
@@ -364,6 +437,33 @@ mod tests {
         assert!(same_model("gpt-5", "gpt-5-2025-08-07"));
         assert!(same_model("llama3.2", "llama3.2:latest"));
         assert!(same_model("llama3.2:latest", "llama3.2"));
+        let list = listing(
+            "ollama",
+            vec![
+                listed("claude-opus-4-5-20251101", None, None),
+                listed("gpt-5-2025-08-07", None, None),
+                listed("llama3.2:latest", None, None),
+                listed("qwen3", None, None),
+            ],
+        );
+        let ids = ListedIds::of(&list);
+        for (id, included) in [
+            ("claude-opus-4-5", true),
+            ("claude-opus-4-5-20251101", true),
+            ("gpt-5", true),
+            ("llama3.2", true),
+            ("llama3.2:latest", true),
+            ("qwen3:latest", true),
+            ("gpt-5-mini", false),
+            ("claude-opus-4", false),
+        ] {
+            assert_eq!(ids.includes(id), included, "{id}");
+            assert_eq!(
+                list.models.iter().any(|m| same_model(id, &m.id)),
+                included,
+                "{id}: the set agrees with same_model"
+            );
+        }
         assert!(!same_model("gpt-5", "gpt-5-mini"));
         assert!(!same_model("gpt-5", "gpt-5-mini-2025-08-07"));
         assert!(!same_model("claude-opus-4", "claude-opus-4-5"));
@@ -383,6 +483,44 @@ mod tests {
         assert!(merged.model("openai", "gpt-7-2026-11-01").is_none());
         assert!(merged.model("openai", "gpt-5-2025-08-07").is_none());
         assert!(merged.model("openai", "gpt-5").unwrap().listed_at.is_some());
+    }
+
+    #[test]
+    fn each_providers_models_come_newest_first_with_undated_ones_after() {
+        let base = Catalog::shipped().unwrap();
+        let dated = |id: &str, date: &str| ListedModel {
+            created: Some(format!("{date}T00:00:00Z").parse().unwrap()),
+            ..listed(id, None, None)
+        };
+        let merged = merge(
+            &base,
+            &[listing(
+                "anthropic",
+                vec![
+                    dated("claude-opus-4-7", "2026-03-18"),
+                    dated("claude-opus-6", "2026-11-20"),
+                    dated("claude-opus-4-8", "2026-05-12"),
+                ],
+            )],
+        );
+        let anthropic: Vec<&str> = merged
+            .models_of("anthropic")
+            .map(|m| m.id.as_str())
+            .collect();
+        assert_eq!(
+            anthropic[..3],
+            ["claude-opus-6", "claude-opus-4-8", "claude-opus-4-7"]
+        );
+        let undated: Vec<&str> = base
+            .models_of("anthropic")
+            .map(|m| m.id.as_str())
+            .filter(|id| !["claude-opus-4-8", "claude-opus-4-7"].contains(id))
+            .collect();
+        assert_eq!(anthropic[3..], undated[..], "undated keep their order");
+        let providers: Vec<&str> = merged.models.iter().map(|m| m.provider.as_str()).collect();
+        let mut grouped = providers.clone();
+        grouped.dedup();
+        assert_eq!(grouped, ["anthropic", "openai", "gemini", "ollama"]);
     }
 
     #[test]

@@ -26,7 +26,7 @@
 
 use super::message::{self, OwnRequest};
 use super::{AvailabilityState, Evidence, ModelAvailability, Reason, ReasonKind};
-use crate::catalog::live::{ProviderListing, nearest_current};
+use crate::catalog::live::{ListedIds, ProviderListing, nearest_current};
 use crate::catalog::{Catalog, Model, ModelRef, Provider};
 use crate::providers::classify::{Failure, FailureClass};
 use crate::providers::{AttemptOutcome, AttemptRecord};
@@ -135,6 +135,8 @@ struct ProviderHealth {
 #[derive(Debug, Clone)]
 struct ListingEvidence {
     listing: ProviderListing,
+    /// Its ids, for one lookup per model.
+    ids: ListedIds,
     next_check: Option<DateTime<Utc>>,
 }
 
@@ -417,6 +419,7 @@ impl HealthEngine {
         self.listings.insert(
             provider.clone(),
             ListingEvidence {
+                ids: ListedIds::of(&listing),
                 listing,
                 next_check,
             },
@@ -438,7 +441,7 @@ impl HealthEngine {
     fn unlisted(&self, key: &ModelRef) -> Option<&ListingEvidence> {
         self.listings
             .get(&key.provider)
-            .filter(|evidence| !evidence.listing.includes(&key.model))
+            .filter(|evidence| !evidence.ids.includes(&key.model))
     }
 
     /// Time passing: policy end times, rate-limit resets.
@@ -561,9 +564,7 @@ impl HealthEngine {
                 .last_success
                 .is_none_or(|at| at < evidence.listing.listed_at)
         {
-            let nearest = nearest_current(&self.catalog, key, |m| {
-                self.unlisted(m).is_some() || self.catalog_model(m).is_none()
-            });
+            let nearest = nearest_current(&self.catalog, key, |m| self.unlisted(m).is_some());
             return verdict(
                 AvailabilityState::Unavailable,
                 message::retired_from_list(
@@ -674,7 +675,7 @@ impl HealthEngine {
     }
 
     pub fn catalog_model(&self, key: &ModelRef) -> Option<&Model> {
-        self.catalog.model(&key.provider, &key.model)
+        self.model_index.get(key).map(|&i| &self.catalog.models[i])
     }
 }
 

@@ -47,6 +47,8 @@ describe("formatting", () => {
   it("shows prices per million tokens, and local models as free", () => {
     expect(formatPrice(model("a", "x", "X"))).toBe("$5 / $25 per M tokens");
     expect(formatPrice({ ...model("a", "x", "X"), price_in: 1.25, price_out: 10 })).toBe("$1.25 / $10 per M tokens");
+    expect(formatPrice({ ...model("a", "x", "X"), price_in: 0.1, price_out: 0.5 })).toBe("$0.10 / $0.50 per M tokens");
+    expect(formatPrice({ ...model("a", "x", "X"), price_in: 0.075, price_out: 0.3 })).toBe("$0.075 / $0.30 per M tokens");
     expect(formatPrice({ ...model("a", "x", "X"), price_in: 0, price_out: 0 })).toBe("Free to run");
   });
 });

@@ -51,7 +51,12 @@ export function formatPrice(model: Model): string {
   const { price_in, price_out } = model;
   if (price_in == null || price_out == null) return "price unknown";
   if (price_in === 0 && price_out === 0) return "Free to run";
-  const dollars = (n: number) => `$${Number.isInteger(n) ? n : n.toFixed(2).replace(/0+$/, "")}`;
+  // Cents as cents ("$0.10", "$1.25"), whole dollars bare ("$10"), finer prices in full ("$0.075").
+  const dollars = (n: number) => {
+    if (Number.isInteger(n)) return `$${n}`;
+    const cents = n * 100;
+    return `$${Math.abs(cents - Math.round(cents)) < 1e-9 ? n.toFixed(2) : String(n)}`;
+  };
   return `${dollars(price_in)} / ${dollars(price_out)} per M tokens`;
 }
 
