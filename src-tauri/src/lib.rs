@@ -54,29 +54,33 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// A runtime for the terminal commands.
-fn cli_runtime() -> Option<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread()
+/// A runtime for the terminal commands and everything `startup::start` gathers, or the exit
+/// code after saying why not.
+fn cli_start(paths: Paths) -> Result<(tokio::runtime::Runtime, startup::Startup), ExitCode> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .inspect_err(|e| eprintln!("switchboard: could not start: {e}"))
-        .ok()
+        .map_err(|e| {
+            eprintln!("switchboard: could not start: {e}");
+            ExitCode::FAILURE
+        })?;
+    let started = runtime
+        .block_on(startup::start(paths, chrono::Utc::now()))
+        .map_err(|e| {
+            eprintln!("switchboard: {e}");
+            ExitCode::FAILURE
+        })?;
+    Ok((runtime, started))
 }
 
 fn run_ask(paths: Paths, model: &str, prompt: &str) -> ExitCode {
     use assistant::send::{SendContext, SendEvent, send};
     use std::io::Write;
-    let Some(runtime) = cli_runtime() else {
-        return ExitCode::FAILURE;
+    let (runtime, started) = match cli_start(paths) {
+        Ok(parts) => parts,
+        Err(code) => return code,
     };
     runtime.block_on(async {
-        let started = match startup::start(paths, chrono::Utc::now()).await {
-            Ok(started) => started,
-            Err(e) => {
-                eprintln!("switchboard: {e}");
-                return ExitCode::FAILURE;
-            }
-        };
         let model = match cli::resolve_model(&started.catalog, model) {
             Ok(model) => model,
             Err(e) => {
@@ -259,17 +263,11 @@ fn run_key(paths: Paths, command: cli::KeyCommand) -> ExitCode {
 }
 
 fn run_models(paths: Paths, json: bool, refresh: bool) -> ExitCode {
-    let Some(runtime) = cli_runtime() else {
-        return ExitCode::FAILURE;
+    let (runtime, started) = match cli_start(paths) {
+        Ok(parts) => parts,
+        Err(code) => return code,
     };
     runtime.block_on(async {
-        let started = match startup::start(paths, chrono::Utc::now()).await {
-            Ok(started) => started,
-            Err(e) => {
-                eprintln!("switchboard: {e}");
-                return ExitCode::FAILURE;
-            }
-        };
         for notice in &started.notices {
             eprintln!("switchboard: {}: {}", notice.title, notice.message);
         }
@@ -314,18 +312,11 @@ fn run_models(paths: Paths, json: bool, refresh: bool) -> ExitCode {
 }
 
 fn run_status(paths: Paths, json: bool) -> ExitCode {
-    let Some(runtime) = cli_runtime() else {
-        return ExitCode::FAILURE;
+    let (runtime, started) = match cli_start(paths) {
+        Ok(parts) => parts,
+        Err(code) => return code,
     };
     runtime.block_on(async {
-        let now = chrono::Utc::now();
-        let started = match startup::start(paths, now).await {
-            Ok(started) => started,
-            Err(e) => {
-                eprintln!("switchboard: {e}");
-                return ExitCode::FAILURE;
-            }
-        };
         if let Some(scenario) = &started.demo {
             eprintln!("switchboard: DEMO — the providers are simulated ({scenario}); nothing here is real status.");
         }

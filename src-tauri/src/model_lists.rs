@@ -15,7 +15,7 @@ use crate::catalog::{Catalog, Provider};
 use crate::clock::Clock;
 use crate::health::service::HealthService;
 use crate::notice::Notice;
-use crate::providers::classify::{Failure, FailureClass, Transport};
+use crate::providers::classify::{Failure, FailureClass};
 use crate::providers::keys::KeyLookup;
 use crate::providers::listing::list_models;
 use crate::store::{ModelListState, Store};
@@ -289,14 +289,7 @@ fn describe(provider: &Provider, failure: &Failure) -> String {
         }
         FailureClass::Reason(_) => format!("{name}'s servers answered with an error{status}"),
         FailureClass::NoAnswer(transport) => {
-            let how = match transport {
-                Transport::Dns => "its address could not be looked up",
-                Transport::Connect => "the connection could not be made",
-                Transport::Tls => "a secure connection could not be set up",
-                Transport::Reset => "the connection was closed before any answer",
-                Transport::Timeout => "no answer came in time",
-            };
-            format!("no answer from {name}: {how}")
+            format!("no answer from {name}: {}", transport.plain())
         }
         FailureClass::StreamBroken(_) => {
             format!("{name}'s answer was not a model list Switchboard can read{status}")

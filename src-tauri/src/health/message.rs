@@ -5,7 +5,7 @@
 
 use super::{EvidenceSource, Reason, ReasonKind};
 use crate::catalog::{Model, Provider};
-use crate::providers::classify::{Failure, FailureClass, StreamBreak, Transport};
+use crate::providers::classify::{Failure, FailureClass, StreamBreak};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
@@ -349,13 +349,7 @@ pub fn own_request_failed(provider: &Provider, model: &Model, req: &OwnRequest<'
             ),
         },
         FailureClass::NoAnswer(transport) => {
-            let how = match transport {
-                Transport::Dns => "its address could not be looked up",
-                Transport::Connect => "the connection was refused or could not be made",
-                Transport::Tls => "a secure connection could not be set up",
-                Transport::Reset => "the connection was closed before any answer",
-                Transport::Timeout => "no answer came in time",
-            };
+            let how = transport.plain();
             Reason {
                 // Whose side this is on, only the connectivity check can say.
                 kind: ReasonKind::Unknown,
@@ -422,6 +416,7 @@ mod tests {
     use super::*;
     use crate::catalog::Catalog;
     use crate::health::Side;
+    use crate::providers::classify::Transport;
 
     fn each_provider_with_a_model() -> Vec<(Provider, Model)> {
         let catalog = Catalog::shipped().unwrap();

@@ -53,6 +53,19 @@ pub enum Transport {
     Timeout,
 }
 
+impl Transport {
+    /// What happened, in words: "the connection could not be made".
+    pub fn plain(self) -> &'static str {
+        match self {
+            Transport::Dns => "its address could not be looked up",
+            Transport::Connect => "the connection was refused or could not be made",
+            Transport::Tls => "a secure connection could not be set up",
+            Transport::Reset => "the connection was closed before any answer",
+            Transport::Timeout => "no answer came in time",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
 pub enum StreamBreak {

@@ -208,3 +208,75 @@ async fn status_reads_the_status_pages_and_the_policy_live() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn models_refresh_prints_the_merged_catalog_and_keeps_it_for_the_next_run() {
+    let sim = Simulator::start(
+        Scenario::builtin("model-changes").unwrap(),
+        SimOptions {
+            port: None,
+            manual_clock: true,
+        },
+    )
+    .await
+    .expect("the simulator starts");
+    sim.advance(std::time::Duration::from_secs(60));
+    let profile = Arc::new(Profile::with_keys());
+    profile.write_config(&sim.config_toml());
+
+    let out = run(&profile, &["models", "--json", "--refresh"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let find = |json: &serde_json::Value, id: &str| {
+        json["models"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("{id} in {json}"))
+    };
+    let opus6 = find(&json, "claude-opus-6");
+    assert_eq!(opus6["listing"], "listed");
+    assert_eq!(opus6["sources"]["display_name"], "provider");
+    assert_eq!(opus6["sources"]["price"], "unknown");
+    assert_eq!(find(&json, "claude-opus-4-6")["listing"], "retired");
+    assert_eq!(
+        find(&json, "claude-opus-4-7")["sources"]["price"],
+        "shipped"
+    );
+    let lists = json["lists"].as_array().unwrap();
+    assert_eq!(lists.len(), 4, "every provider asked: {lists:?}");
+    assert!(lists.iter().all(|l| l["problem"].is_null()), "{lists:?}");
+
+    // Without --refresh: the cached lists, no request to any provider.
+    let asked = sim.requests().len();
+    let table = run(&profile, &["models"]).await;
+    assert_eq!(table.status.code(), Some(0), "{}", text(&table.stderr));
+    let table = text(&table.stdout);
+    let opus6_line = table.lines().find(|l| l.contains("claude-opus-6")).unwrap();
+    assert!(opus6_line.contains("Claude Opus 6 (P)"), "{opus6_line}");
+    assert!(
+        table
+            .lines()
+            .any(|l| l.contains("claude-opus-4-6") && l.contains("retired")),
+        "{table}"
+    );
+    assert_eq!(sim.requests().len(), asked, "the cache answered");
+
+    // `status` says the retirement in words, from the same cache.
+    let status = run(&profile, &["status", "--json"]).await;
+    let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    let retired = status
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["model_id"] == "claude-opus-4-6")
+        .unwrap();
+    assert_eq!(retired["reason_kind"], "model_retired");
+    assert_eq!(
+        retired["headline"],
+        "Anthropic no longer offers Claude Opus 4.6"
+    );
+    sim.stop().await;
+}
