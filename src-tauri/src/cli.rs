@@ -1,5 +1,6 @@
 //! The second door: the same core, from a terminal, without a window.
 
+use crate::catalog::live::ListedIds;
 use crate::catalog::{Catalog, DetailSource, Model, ModelRef};
 use crate::health::{AvailabilityState, ModelAvailability, ReasonKind};
 use crate::model_lists::ModelListSummary;
@@ -7,6 +8,7 @@ use crate::store::ModelListState;
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use serde::Serialize;
+use std::collections::HashMap;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -222,20 +224,22 @@ pub struct ModelsReport<'a> {
 }
 
 pub fn models_report<'a>(catalog: &'a Catalog, lists: &[ModelListState]) -> ModelsReport<'a> {
-    let listing = |model: &Model| {
-        let state = lists.iter().find(|s| s.provider == model.provider);
-        match state.and_then(|s| s.listing.as_ref()) {
-            None => Listing::NotAsked,
-            Some(list) if list.includes(&model.id) => Listing::Listed,
-            Some(_)
-                if catalog
-                    .provider(&model.provider)
-                    .is_some_and(|p| p.needs_key()) =>
-            {
-                Listing::Retired
-            }
-            Some(_) => Listing::NotOnServer,
+    // Each list's ids once, not once per model: a list may hold thousands.
+    let listed: HashMap<&str, ListedIds> = lists
+        .iter()
+        .filter_map(|s| Some((s.provider.as_str(), ListedIds::of(s.listing.as_ref()?))))
+        .collect();
+    let listing = |model: &Model| match listed.get(model.provider.as_str()) {
+        None => Listing::NotAsked,
+        Some(ids) if ids.includes(&model.id) => Listing::Listed,
+        Some(_)
+            if catalog
+                .provider(&model.provider)
+                .is_some_and(|p| p.needs_key()) =>
+        {
+            Listing::Retired
         }
+        Some(_) => Listing::NotOnServer,
     };
     ModelsReport {
         models: catalog

@@ -292,7 +292,7 @@ fn run_models(paths: Paths, json: bool, refresh: bool) -> ExitCode {
             for notice in refresher.notices() {
                 eprintln!("switchboard: {}: {}", notice.title, notice.message);
             }
-            let catalog = refresher.live().current();
+            let catalog = refresher.catalog();
             let lists = refresher.states();
             drop((refresher, poller, health));
             let _ = history.await;
@@ -395,7 +395,6 @@ fn run_window(paths: Paths) -> ExitCode {
     };
     let result = tauri::Builder::default()
         .invoke_handler(bindings.invoke_handler())
-        .manage(model_lists.live().clone())
         .manage(model_lists.clone())
         .manage(started.store)
         .manage(commands::StartupNotices(started.notices))

@@ -10,7 +10,7 @@
 //! answers 401 and says nothing), and servers that need no key (Ollama, LM Studio, …). A local
 //! server that has never answered is not nagged about: most people do not run one.
 
-use crate::catalog::live::{LiveCatalog, ProviderListing, merge};
+use crate::catalog::live::{ProviderListing, merge};
 use crate::catalog::{Catalog, Provider};
 use crate::clock::Clock;
 use crate::health::service::HealthService;
@@ -66,7 +66,6 @@ pub struct RefreshReport {
 pub struct ModelListRefresher {
     /// The shipped catalog with the person's config on top: what the lists are merged into.
     base: Catalog,
-    live: LiveCatalog,
     store: Store,
     http: reqwest::Client,
     health: Arc<HealthService>,
@@ -80,7 +79,7 @@ pub struct ModelListRefresher {
 
 impl ModelListRefresher {
     /// `cached` is what the database held at start, already merged into the catalog `health`
-    /// decides for, which is where the live catalog starts.
+    /// decides for. The engine holds the catalog in force; the refresher replaces it.
     pub fn new(
         base: Catalog,
         cached: Vec<ModelListState>,
@@ -90,10 +89,8 @@ impl ModelListRefresher {
         clock: Arc<dyn Clock>,
         key_for: Arc<KeyLookup>,
     ) -> Arc<Self> {
-        let live = LiveCatalog::new(Catalog::clone(&health.catalog()));
         Arc::new(Self {
             base,
-            live,
             store,
             http,
             health,
@@ -115,8 +112,9 @@ impl ModelListRefresher {
         *self.on_change.lock().expect("callback lock") = Some(Box::new(callback));
     }
 
-    pub fn live(&self) -> &LiveCatalog {
-        &self.live
+    /// The catalog in force: the shipped one with the lists merged in.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.health.catalog()
     }
 
     /// Each provider's list as it stands.
@@ -249,13 +247,9 @@ impl ModelListRefresher {
     /// Merges the lists into the catalog; tells the engine and the window what changed.
     fn apply(&self) {
         let listings = self.listings();
-        let merged = merge(&self.base, &listings);
-        let merged = self.live.replace(merged);
-        self.health.set_catalog(merged);
-        let next = self.next_refresh_at();
-        for listing in listings {
-            self.health.record_listing(listing, Some(next));
-        }
+        let merged = Arc::new(merge(&self.base, &listings));
+        self.health
+            .set_catalog(merged, listings, Some(self.next_refresh_at()));
         if let Some(callback) = &*self.on_change.lock().expect("callback lock") {
             callback();
         }

@@ -9,6 +9,7 @@ use crate::notice::Notice;
 use crate::store::Store;
 use serde::{Deserialize, Serialize};
 use specta::Type;
+use std::collections::HashSet;
 
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct Overview {
@@ -56,13 +57,59 @@ pub fn replacement_for(
     availability: &[ModelAvailability],
     preferred: &ModelRef,
 ) -> Option<ModelRef> {
-    let retired = |model: &ModelRef| {
-        availability
-            .iter()
-            .any(|a| &a.model == model && a.reason.kind == ReasonKind::ModelRetired)
-    };
-    if !retired(preferred) {
+    let retired: HashSet<&ModelRef> = availability
+        .iter()
+        .filter(|a| a.reason.kind == ReasonKind::ModelRetired)
+        .map(|a| &a.model)
+        .collect();
+    if !retired.contains(preferred) {
         return None;
     }
-    nearest_current(catalog, preferred, retired).map(Model::model_ref)
+    nearest_current(catalog, preferred, |m| retired.contains(m)).map(Model::model_ref)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::health::engine::{HealthEngine, HealthSettings};
+
+    #[test]
+    fn a_replacement_is_offered_only_for_a_retired_preferred_model() {
+        let catalog = Catalog::shipped().unwrap();
+        let now = chrono::Utc::now();
+        let mut engine = HealthEngine::new(
+            catalog.clone(),
+            HealthSettings::default(),
+            |_| true,
+            vec![],
+            now,
+        );
+        let listing = crate::catalog::live::ProviderListing {
+            provider: "anthropic".into(),
+            listed_at: now,
+            // Anthropic lists only Opus 4.7 and 4.8 now.
+            models: ["claude-opus-4-8", "claude-opus-4-7"]
+                .into_iter()
+                .map(|id| crate::providers::listing::ListedModel {
+                    id: id.into(),
+                    display_name: None,
+                    context_window: None,
+                    output_limit: None,
+                    created: None,
+                    input: Vec::new(),
+                    can_chat: true,
+                })
+                .collect(),
+        };
+        engine.record_listing(listing, None, now);
+        let availability = engine.availability();
+        let gone = ModelRef::new("anthropic", "claude-opus-4-6");
+        // The newest Opus still listed, not a retired newer one (Opus 5.5 is unlisted too).
+        assert_eq!(
+            replacement_for(&catalog, &availability, &gone),
+            Some(ModelRef::new("anthropic", "claude-opus-4-8"))
+        );
+        let still_here = ModelRef::new("anthropic", "claude-opus-4-7");
+        assert_eq!(replacement_for(&catalog, &availability, &still_here), None);
+    }
 }

@@ -90,7 +90,7 @@ impl World {
     }
 
     fn catalog(&self) -> Arc<Catalog> {
-        self.refresher.live().current()
+        self.refresher.catalog()
     }
 
     fn availability(&self, provider: &str, model: &str) -> ModelAvailability {

@@ -12,7 +12,8 @@
 //! Dated snapshots (`claude-opus-4-5-20251101`, `gpt-5-2025-08-07`) and Ollama's `:latest` tag
 //! are the same model as the undated name, so they fold into it rather than doubling the picker.
 //!
-//! Pure: no I/O. The refresher (`crate::model_lists`) reads the lists and calls [`merge`].
+//! Pure: no I/O. The refresher (`crate::model_lists`) reads the lists and calls [`merge`]; the
+//! availability engine holds the result, the one catalog in force.
 
 use super::{Catalog, DetailSource, Model, ModelRef, Tier, aliases};
 use crate::providers::listing::ListedModel;
@@ -20,7 +21,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, RwLock};
 
 /// One provider's model list as last read in full.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
@@ -28,13 +28,6 @@ pub struct ProviderListing {
     pub provider: String,
     pub listed_at: DateTime<Utc>,
     pub models: Vec<ListedModel>,
-}
-
-impl ProviderListing {
-    /// Whether the list includes `model` (by id, or as a dated snapshot or tag of it).
-    pub fn includes(&self, model: &str) -> bool {
-        ListedIds::of(self).includes(model)
-    }
 }
 
 /// The ids a list names, each dated snapshot and `:latest` tag also under its plain name, so
@@ -295,31 +288,6 @@ pub fn nearest_current<'a>(
         })
 }
 
-/// The catalog in force, shared by the window's commands, the availability engine's poller
-/// and the refresher; replaced whole when a provider's list changes it.
-#[derive(Debug, Clone)]
-pub struct LiveCatalog {
-    current: Arc<RwLock<Arc<Catalog>>>,
-}
-
-impl LiveCatalog {
-    pub fn new(catalog: Catalog) -> Self {
-        Self {
-            current: Arc::new(RwLock::new(Arc::new(catalog))),
-        }
-    }
-
-    pub fn current(&self) -> Arc<Catalog> {
-        self.current.read().expect("catalog lock").clone()
-    }
-
-    pub fn replace(&self, catalog: Catalog) -> Arc<Catalog> {
-        let catalog = Arc::new(catalog);
-        *self.current.write().expect("catalog lock") = catalog.clone();
-        catalog
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -562,14 +530,5 @@ mod tests {
             Some(Tier::Balanced)
         );
         assert!(nearest_current(&merged, &ModelRef::new("nobody", "x"), |_| false).is_none());
-    }
-
-    #[test]
-    fn live_catalog_hands_out_the_latest() {
-        let live = LiveCatalog::new(Catalog::default());
-        let before = live.current();
-        live.replace(Catalog::shipped().unwrap());
-        assert!(before.models.is_empty(), "an old snapshot stays as it was");
-        assert!(!live.current().models.is_empty());
     }
 }

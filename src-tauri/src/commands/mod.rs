@@ -5,7 +5,6 @@
 
 use crate::assistant::{self, send::SendEvent};
 use crate::catalog::ModelRef;
-use crate::catalog::live::LiveCatalog;
 use crate::clock::SystemClock;
 use crate::error::UiError;
 use crate::health::ModelAvailability;
@@ -57,7 +56,6 @@ pub struct PreferredModelChanged(pub ModelRef);
 #[tauri::command]
 #[specta::specta]
 pub async fn get_overview(
-    catalog: State<'_, LiveCatalog>,
     store: State<'_, Store>,
     notices: State<'_, StartupNotices>,
     demo: State<'_, Demo>,
@@ -68,7 +66,7 @@ pub async fn get_overview(
     notices.extend(health.source_notices());
     notices.extend(model_lists.notices());
     Ok(overview::overview(
-        &catalog.current(),
+        &health.catalog(),
         &store,
         &notices,
         demo.0.as_deref(),
@@ -92,12 +90,13 @@ pub async fn refresh_model_lists(
 #[specta::specta]
 pub async fn set_preferred_model(
     app: AppHandle,
-    catalog: State<'_, LiveCatalog>,
+    health: State<'_, Arc<HealthService>>,
     store: State<'_, Store>,
     model: ModelRef,
 ) -> Result<ModelRef, UiError> {
+    // The catalog in force, lists merged in: a model a provider just added can be chosen.
     let chosen =
-        assistant::set_preferred_model(&store, &catalog.current(), model, Utc::now()).await?;
+        assistant::set_preferred_model(&store, &health.catalog(), model, Utc::now()).await?;
     if let Err(error) = PreferredModelChanged(chosen.clone()).emit(&app) {
         tracing::warn!(%error, "could not announce the preferred model");
     }
@@ -149,7 +148,6 @@ pub async fn save_draft(
 #[specta::specta]
 #[allow(clippy::too_many_arguments)]
 pub async fn send_message(
-    catalog: State<'_, LiveCatalog>,
     store: State<'_, Store>,
     http: State<'_, Http>,
     health: State<'_, Arc<HealthService>>,
@@ -160,7 +158,7 @@ pub async fn send_message(
     model: ModelRef,
     events: Channel<SendEvent>,
 ) -> Result<Message, UiError> {
-    let catalog = catalog.current();
+    let catalog = health.catalog();
     let cancel = CancellationToken::new();
     sending
         .0

@@ -385,9 +385,17 @@ impl HealthEngine {
         self.refresh_all(now)
     }
 
-    /// The catalog changed (a provider's list taught new models): decide for the new ones,
-    /// forget the ones that are gone, keep what is known of the rest.
-    pub fn set_catalog(&mut self, catalog: Arc<Catalog>, now: DateTime<Utc>) -> Vec<Transition> {
+    /// The providers' lists were read again: `catalog` is what they merged into and
+    /// `listings` the lists themselves (`next_check`: when they are read again). New models
+    /// are decided for, ones that are gone forgotten, what is known of the rest kept — in one
+    /// pass, so no model is decided against a catalog and a list that do not belong together.
+    pub fn set_catalog(
+        &mut self,
+        catalog: Arc<Catalog>,
+        listings: Vec<ProviderListing>,
+        next_check: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Vec<Transition> {
         let (model_index, provider_index) = indexes(&catalog);
         self.model_index = model_index;
         self.provider_index = provider_index;
@@ -396,40 +404,55 @@ impl HealthEngine {
             .retain(|key, _| self.model_index.contains_key(key));
         self.models
             .retain(|key, _| self.model_index.contains_key(key));
+        for listing in listings {
+            self.keep_listing(listing, next_check);
+        }
         self.refresh_all(now)
     }
 
-    /// A provider's model list, read in full at `listing.listed_at`; `next_check` is when it
-    /// is read again. Only a cloud provider's list retires a model: a local server lists
-    /// what has been downloaded, and a model not downloaded yet is not retired.
+    /// One provider's model list, read in full at `listing.listed_at`; `next_check` is when
+    /// it is read again.
     pub fn record_listing(
         &mut self,
         listing: ProviderListing,
         next_check: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> Vec<Transition> {
-        let cloud = self
-            .provider_index
-            .get(&listing.provider)
-            .is_some_and(|&i| self.catalog.providers[i].needs_key());
-        if !cloud {
+        let provider = listing.provider.clone();
+        if !self.keep_listing(listing, next_check) {
             return Vec::new();
         }
-        let provider = listing.provider.clone();
-        self.listings.insert(
-            provider.clone(),
-            ListingEvidence {
-                ids: ListedIds::of(&listing),
-                listing,
-                next_check,
-            },
-        );
         let keys = self
             .catalog
             .models_of(&provider)
             .map(Model::model_ref)
             .collect();
         self.refresh(now, keys)
+    }
+
+    /// Keeps a list as evidence, and says whether it is any. Only a cloud provider's list
+    /// retires a model: a local server lists what has been downloaded, and a model not
+    /// downloaded yet is not retired.
+    fn keep_listing(
+        &mut self,
+        listing: ProviderListing,
+        next_check: Option<DateTime<Utc>>,
+    ) -> bool {
+        let cloud = self
+            .provider_index
+            .get(&listing.provider)
+            .is_some_and(|&i| self.catalog.providers[i].needs_key());
+        if cloud {
+            self.listings.insert(
+                listing.provider.clone(),
+                ListingEvidence {
+                    ids: ListedIds::of(&listing),
+                    listing,
+                    next_check,
+                },
+            );
+        }
+        cloud
     }
 
     /// The catalog the engine decides for.

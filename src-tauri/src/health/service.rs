@@ -82,10 +82,17 @@ impl HealthService {
         self.engine().catalog()
     }
 
-    /// A new catalog, after a provider's model list changed it.
-    pub fn set_catalog(&self, catalog: Arc<Catalog>) {
+    /// The providers' lists were read again: the catalog they merged into, and the lists.
+    pub fn set_catalog(
+        &self,
+        catalog: Arc<Catalog>,
+        listings: Vec<crate::catalog::live::ProviderListing>,
+        next_check: Option<chrono::DateTime<chrono::Utc>>,
+    ) {
         let now = self.clock.now();
-        let transitions = self.engine().set_catalog(catalog, now);
+        let transitions = self
+            .engine()
+            .set_catalog(catalog, listings, next_check, now);
         self.publish(transitions);
     }
 

@@ -674,12 +674,21 @@ fn a_new_catalog_adds_models_and_keeps_what_is_known_of_the_rest() {
     let mut e = engine();
     e.record_attempt(&ok(&opus(), secs(0)));
     let listing = anthropic_list(&["claude-opus-6", "claude-opus-4-7"], secs(10));
-    let merged = crate::catalog::live::merge(&Catalog::shipped().unwrap(), &[listing]);
-    let transitions = e.set_catalog(Arc::new(merged), secs(10));
+    let merged =
+        crate::catalog::live::merge(&Catalog::shipped().unwrap(), std::slice::from_ref(&listing));
+    let transitions = e.set_catalog(Arc::new(merged), vec![listing], Some(secs(3600)), secs(10));
     let opus6 = ModelRef::new("anthropic", "claude-opus-6");
     assert!(transitions.iter().any(|t| t.model == opus6));
     assert_eq!(state(&e, &opus6).1, ReasonKind::Unknown);
     assert_eq!(state(&e, &opus()).0, AvailabilityState::Available);
     assert!(e.catalog().contains(&opus6));
     assert!(e.availability().iter().any(|a| a.model == opus6));
+    // The list came with the catalog: what it leaves out is retired in the same pass.
+    let gone = ModelRef::new("anthropic", "claude-opus-4-8");
+    assert!(
+        transitions
+            .iter()
+            .any(|t| t.model == gone && t.to.reason.kind == ReasonKind::ModelRetired)
+    );
+    assert_eq!(e.get(&gone).unwrap().next_check, Some(secs(3600)));
 }
