@@ -62,7 +62,7 @@ impl Default for HealthSettings {
 }
 
 /// An open incident on a status page, already mapped to the models it concerns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type)]
 pub struct IncidentEvidence {
     pub id: String,
     pub title: String,
@@ -71,14 +71,80 @@ pub struct IncidentEvidence {
     pub severe: bool,
     pub link: Option<String>,
     pub since: DateTime<Utc>,
-    /// Model ids named or covered; empty with `all_models` for provider-wide incidents.
+    /// Model ids the text names (less those said to have recovered); empty with
+    /// `all_models` when the text says every model ("all Claude models").
     pub models: Vec<String>,
     pub all_models: bool,
+    /// The display names of `models`, in the same order, for the words.
+    #[serde(default)]
+    pub model_names: Vec<String>,
+    /// Named models the latest updates say have recovered while the incident is open.
+    #[serde(default)]
+    pub recovered: Vec<String>,
+    /// Model names the text uses that Switchboard does not list, as written.
+    #[serde(default)]
+    pub unlisted_names: Vec<String>,
+    /// Its updates say the models they do not name are fine ("Other models are not
+    /// affected"): a component in trouble does not reach those.
+    #[serde(default)]
+    pub others_unaffected: bool,
+    /// The incident reaches the model API as a whole without naming a model ("Elevated
+    /// errors on the API", or only an API component listed).
+    #[serde(default)]
+    pub api_wide: bool,
+    /// The model-API component the incident lists (or the page marks), as the page shows it.
+    #[serde(default)]
+    pub component: Option<ComponentEvidence>,
+}
+
+/// A status-page component that carries model requests, and its status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct ComponentEvidence {
+    pub name: String,
+    pub status: super::status_page::ComponentStatus,
+}
+
+/// How an incident reaches one model, strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Coverage {
+    /// Its text names the model, or says every model.
+    Named,
+    /// No model is named and the model API's component is at `major_outage`.
+    ApiOutage,
+    /// The model is not named, but the model API is reported in trouble (a component
+    /// degraded or in partial outage, or "the API"): it may be reached, so it is `degraded`,
+    /// and this app's own requests decide.
+    ApiDegraded,
 }
 
 impl IncidentEvidence {
+    /// How this incident reaches `model`, if it does. Only what the text names is covered:
+    /// a component's status reaches the other models as `degraded`, and as `unavailable`
+    /// only at `major_outage` with no model named at all.
+    pub fn coverage(&self, model: &str) -> Option<Coverage> {
+        if self.all_models || self.models.iter().any(|m| m == model) {
+            return Some(Coverage::Named);
+        }
+        let nothing_named = self.models.is_empty() && self.recovered.is_empty();
+        if self.others_unaffected && !nothing_named {
+            return None;
+        }
+        match &self.component {
+            Some(c)
+                if c.status == super::status_page::ComponentStatus::MajorOutage
+                    && nothing_named =>
+            {
+                Some(Coverage::ApiOutage)
+            }
+            Some(c) if c.status.is_problem() => Some(Coverage::ApiDegraded),
+            _ if self.api_wide => Some(Coverage::ApiDegraded),
+            _ => None,
+        }
+    }
+
     fn covers(&self, model: &str) -> bool {
-        self.all_models || self.models.iter().any(|m| m == model)
+        self.coverage(model).is_some()
     }
 }
 
@@ -538,10 +604,17 @@ impl HealthEngine {
                 && r.until.is_none_or(|until| now < until)
         });
         let status = self.providers.get(&key.provider);
-        let incident =
-            status.and_then(|s| s.status.incidents.iter().find(|i| i.covers(&key.model)));
-        let maintenance =
-            status.and_then(|s| s.status.maintenances.iter().find(|i| i.covers(&key.model)));
+        // The strongest coverage wins; between equals, a maintenance explains more.
+        fn covering<'e>(
+            list: &'e [IncidentEvidence],
+            model: &str,
+        ) -> Option<(Coverage, &'e IncidentEvidence)> {
+            list.iter()
+                .filter_map(|i| i.coverage(model).map(|c| (c, i)))
+                .min_by_key(|(c, _)| *c)
+        }
+        let incident = status.and_then(|s| covering(&s.status.incidents, &key.model));
+        let maintenance = status.and_then(|s| covering(&s.status.maintenances, &key.model));
         let evidence = Evidence {
             own_failures: health.consecutive_server_failures,
             last_failure: health
@@ -550,7 +623,11 @@ impl HealthEngine {
                 .map(|(f, _, _)| f.clone())
                 .or_else(|| health.last_server_failure.clone()),
             last_success: health.last_success,
-            incident: incident.or(maintenance).cloned(),
+            incident: match (incident, maintenance) {
+                (Some((ci, i)), Some((cm, _))) if ci < cm => Some(i.clone()),
+                (_, Some((_, m))) => Some(m.clone()),
+                (i, None) => i.map(|(_, i)| i.clone()),
+            },
             policy: rule.cloned(),
         };
         let verdict = |state, reason: Reason, since, next_check| ModelAvailability {
@@ -633,13 +710,10 @@ impl HealthEngine {
         // 5. The provider's side.
         if let Some(until) = health.open_until {
             let since = health.first_failure_at.unwrap_or(now);
-            // What the provider has said explains our failures better than the failures do.
-            let reason = match (incident, maintenance, &health.last_server_failure) {
-                (Some(incident), _, _) => {
-                    message::provider_incident(provider, model, incident, true)
-                }
-                (None, Some(maintenance), _) => message::maintenance(provider, model, maintenance),
-                (None, None, Some(failure)) => message::own_request_failed(
+            // What the provider has said explains our failures better than the failures do —
+            // when it names the model; a report about the API as a whole is context.
+            let own = |failure| {
+                message::own_request_failed(
                     provider,
                     model,
                     &OwnRequest {
@@ -648,31 +722,59 @@ impl HealthEngine {
                         since,
                         next_check: Some(until),
                     },
-                ),
+                )
+            };
+            let reason = match (incident, maintenance, &health.last_server_failure) {
+                (Some((Coverage::Named, incident)), _, _) => {
+                    message::provider_incident(provider, model, incident, true)
+                }
+                // Planned work on the API explains failures during it, named or not.
+                (_, Some((_, maintenance)), _) => {
+                    message::maintenance(provider, model, maintenance)
+                }
+                (incident, maintenance, Some(failure)) => {
+                    let mut reason = own(failure);
+                    if let Some((_, context)) = incident.or(maintenance) {
+                        message::add_page_context(&mut reason, provider, context);
+                    }
+                    reason
+                }
+                (Some((_, incident)), _, None) => {
+                    message::provider_incident(provider, model, incident, true)
+                }
                 (None, None, None) => message::unknown(provider, model),
             };
             return verdict(AvailabilityState::Unavailable, reason, since, Some(until));
         }
-        if let Some(maintenance) = maintenance {
-            return verdict(
-                AvailabilityState::Unavailable,
-                message::maintenance(provider, model, maintenance),
-                maintenance.since,
-                None,
-            );
-        }
-        if let Some(incident) = incident {
-            let state = if incident.severe {
-                AvailabilityState::Unavailable
-            } else {
-                AvailabilityState::Degraded
+        // A named maintenance, a named incident, a component outage, then the reports that
+        // reach the model only as "the API": each by its strength.
+        let page = match (incident, maintenance) {
+            (Some((ci, i)), Some((cm, _))) if ci < cm => Some((ci, i, false)),
+            (_, Some((cm, m))) => Some((cm, m, true)),
+            (Some((ci, i)), None) => Some((ci, i, false)),
+            (None, None) => None,
+        };
+        if let Some((coverage, report, is_maintenance)) = page {
+            let state = match coverage {
+                Coverage::Named if is_maintenance || report.severe => {
+                    AvailabilityState::Unavailable
+                }
+                Coverage::ApiOutage => AvailabilityState::Unavailable,
+                Coverage::Named | Coverage::ApiDegraded => AvailabilityState::Degraded,
             };
-            return verdict(
-                state,
-                message::provider_incident(provider, model, incident, false),
-                incident.since,
-                None,
-            );
+            let reason = match coverage {
+                // Its words already say the model "may not answer".
+                _ if is_maintenance => message::maintenance(provider, model, report),
+                Coverage::Named => message::provider_incident(provider, model, report, false),
+                Coverage::ApiOutage | Coverage::ApiDegraded => message::provider_component(
+                    provider,
+                    model,
+                    report,
+                    coverage,
+                    health.last_success,
+                ),
+            };
+            return verdict(state, reason, report.since, None);
         }
         // 6. What was last heard.
         if let Some(at) = health.last_success {

@@ -145,7 +145,8 @@ pub fn offline(provider: &Provider, model: &Model, checked: DateTime<Utc>) -> Re
     }
 }
 
-/// The provider's status page reports an incident covering this model.
+/// The provider's status page reports an incident whose text names this model (or says every
+/// model).
 pub fn provider_incident(
     provider: &Provider,
     model: &Model,
@@ -162,22 +163,166 @@ pub fn provider_incident(
     } else {
         ""
     };
+    let covers = if incident.all_models {
+        format!("its posts say it concerns every {} model", provider.family)
+    } else {
+        format!("its posts name {}", model.display_name)
+    };
     Reason {
         kind: ReasonKind::ProviderIncident,
         side: ReasonKind::ProviderIncident.side(),
         source: EvidenceSource::StatusPage,
         headline: format!("{} reports: {}", provider.name, incident.title),
         message: format!(
-            "{name} reports \"{title}\", which covers {model}, since {since} ({status}).{ours} This is a temporary \
-             service problem at {name} — the model itself has not changed. You can wait, or \
-             pick another model for now. Source: {name}'s status page{link}; it is read again \
-             within a minute.",
+            "{name} reports \"{title}\" since {since} ({status}); {covers}.{unlisted}{ours} \
+             This is a temporary service problem at {name} — the model itself has not changed. \
+             You can wait, or pick another model for now. Source: {name}'s status page{link}; \
+             it is read again within a minute.",
             name = provider.name,
             title = incident.title,
             since = incident.since.format("%H:%M UTC"),
             status = incident.status,
-            model = model.display_name,
+            unlisted = unlisted_sentence(incident),
         ),
+    }
+}
+
+/// The status page reports the model API in trouble without naming this model: said as it
+/// is — which models the posts do name, and what this app's own requests show.
+pub fn provider_component(
+    provider: &Provider,
+    model: &Model,
+    report: &super::engine::IncidentEvidence,
+    coverage: super::engine::Coverage,
+    last_success: Option<DateTime<Utc>>,
+) -> Reason {
+    use super::engine::Coverage;
+    let name = &provider.name;
+    let shown = &model.display_name;
+    let link = report
+        .link
+        .as_deref()
+        .map(|l| format!(" ({l})"))
+        .unwrap_or_default();
+    let what = match &report.component {
+        Some(c) if c.status.is_problem() => format!("{} of the {}", c.status.words(), c.name),
+        _ => format!("\"{}\"", report.title),
+    };
+    let post = if report.id.starts_with("component:") {
+        String::new()
+    } else if what.starts_with('"') {
+        format!(
+            " (since {}, {})",
+            report.since.format("%H:%M UTC"),
+            report.status
+        )
+    } else {
+        format!(
+            " (\"{}\", since {}, {})",
+            report.title,
+            report.since.format("%H:%M UTC"),
+            report.status
+        )
+    };
+    let named = if report.recovered.contains(&model.id) {
+        format!("its posts say {shown} has recovered")
+    } else if report.models.is_empty() && report.unlisted_names.is_empty() {
+        "its posts name no model".to_string()
+    } else if report.model_names.is_empty() {
+        format!("its posts name no model Switchboard lists, and not {shown}")
+    } else {
+        format!(
+            "its posts name {}, not {shown}",
+            and_list(&report.model_names)
+        )
+    };
+    let unlisted = unlisted_sentence(report);
+    let own = match last_success {
+        Some(at) if at >= report.since => format!(
+            "This app's own requests to {shown} are working (last answer at {}).",
+            at.format("%H:%M UTC")
+        ),
+        _ => format!("This app has not sent {shown} a request since then."),
+    };
+    let (headline, body) = match coverage {
+        Coverage::ApiOutage => (
+            format!("{name} reports {what}"),
+            format!(
+                "{name} reports {what}{post}, which carries every {family} model, so {shown} is \
+                 unlikely to answer; {named}. This is a temporary service problem at {name} — the \
+                 model itself has not changed. You can wait, or pick another model for now.",
+                family = provider.family,
+            ),
+        ),
+        Coverage::ApiDegraded | Coverage::Named => (
+            format!("{name} reports {what}"),
+            format!(
+                "{name} reports {what}{post}; {named}.{unlisted} {own} If it does affect {shown}, \
+                 that is a temporary service problem at {name} — the model itself has not changed. \
+                 You can keep using it, or pick another model for now."
+            ),
+        ),
+    };
+    Reason {
+        kind: ReasonKind::ProviderIncident,
+        side: ReasonKind::ProviderIncident.side(),
+        source: EvidenceSource::StatusPage,
+        headline,
+        message: format!(
+            "{body} Source: {name}'s status page{link}; it is read again within a minute."
+        ),
+    }
+}
+
+/// Adds what the status page reports about the API as a whole to a reason from this app's
+/// own requests: context, not the cause.
+pub fn add_page_context(
+    reason: &mut Reason,
+    provider: &Provider,
+    report: &super::engine::IncidentEvidence,
+) {
+    let what = match &report.component {
+        Some(c) if c.status.is_problem() => format!("{} of the {}", c.status.words(), c.name),
+        _ => format!("\"{}\"", report.title),
+    };
+    let context = format!(
+        "{}'s status page reports {what} at the same time{}. ",
+        provider.name,
+        if report.model_names.is_empty() {
+            String::new()
+        } else {
+            format!(", naming {}", and_list(&report.model_names))
+        }
+    );
+    // Before the source, so the message keeps its order: what, whose side, what to do, from
+    // where, when next.
+    match reason.message.find("Source: ") {
+        Some(at) => reason.message.insert_str(at, &context),
+        None => {
+            reason.message.push(' ');
+            reason.message.push_str(context.trim_end());
+        }
+    }
+}
+
+/// " Its posts also name Claude Mythos 5.1, which Switchboard does not list."
+fn unlisted_sentence(report: &super::engine::IncidentEvidence) -> String {
+    match report.unlisted_names.as_slice() {
+        [] => String::new(),
+        [one] => format!(" Its posts also name {one}, which Switchboard does not list."),
+        many => format!(
+            " Its posts also name {}, which Switchboard does not list.",
+            and_list(many)
+        ),
+    }
+}
+
+/// "A", "A and B", "A, B and C".
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 
@@ -669,7 +814,8 @@ mod tests {
     /// change. `UPDATE_SNAPSHOTS=1 cargo test -p switchboard --lib messages_snapshot` rewrites it.
     #[test]
     fn messages_snapshot() {
-        use crate::health::engine::{IncidentEvidence, PolicyRule};
+        use crate::health::engine::{ComponentEvidence, Coverage, IncidentEvidence, PolicyRule};
+        use crate::health::status_page::ComponentStatus;
         let catalog = Catalog::shipped().unwrap();
         let anthropic = catalog.provider("anthropic").unwrap();
         let opus = catalog.model("anthropic", "claude-opus-4-7").unwrap();
@@ -683,6 +829,24 @@ mod tests {
             since: at,
             models: vec!["claude-opus-4-7".into()],
             all_models: false,
+            ..Default::default()
+        };
+        let haiku = catalog.model("anthropic", "claude-haiku-4-5").unwrap();
+        let partial = IncidentEvidence {
+            id: "vg7m2kq1x9pd".into(),
+            title: "Elevated errors on several models".into(),
+            status: "identified".into(),
+            severe: true,
+            link: Some("https://stspg.io/vg7m2kq1x9pd".into()),
+            since: at,
+            models: vec!["claude-opus-5".into(), "claude-fable-5-1".into()],
+            model_names: vec!["Claude Opus 5".into(), "Claude Fable 5.1".into()],
+            unlisted_names: vec!["Claude Mythos 5.1".into()],
+            component: Some(ComponentEvidence {
+                name: "Claude API".into(),
+                status: ComponentStatus::PartialOutage,
+            }),
+            ..Default::default()
         };
         let rule = PolicyRule {
             provider: "anthropic".into(),
@@ -722,6 +886,42 @@ mod tests {
                 None,
             ),
             maintenance(anthropic, opus, &incident),
+            // A vague title, named models in its update, the Claude API at partial outage:
+            // Haiku 4.5 is not named.
+            provider_component(anthropic, haiku, &partial, Coverage::ApiDegraded, None),
+            provider_component(
+                anthropic,
+                haiku,
+                &partial,
+                Coverage::ApiDegraded,
+                Some(at + chrono::Duration::minutes(3)),
+            ),
+            provider_component(
+                anthropic,
+                haiku,
+                &IncidentEvidence {
+                    models: vec![],
+                    model_names: vec![],
+                    unlisted_names: vec![],
+                    component: Some(ComponentEvidence {
+                        name: "Claude API".into(),
+                        status: ComponentStatus::MajorOutage,
+                    }),
+                    ..partial.clone()
+                },
+                Coverage::ApiOutage,
+                None,
+            ),
+            {
+                let mut reason = own(
+                    FailureClass::Reason(ReasonKind::ElevatedErrors),
+                    Some(500),
+                    Some("api_error"),
+                    None,
+                );
+                add_page_context(&mut reason, anthropic, &partial);
+                reason
+            },
             own(
                 FailureClass::Reason(ReasonKind::RateLimited),
                 Some(429),

@@ -2,10 +2,13 @@
 //! workspace policy, lets time pass (policy ends, rate-limit resets), and probes models whose
 //! breaker is due — every 60 s, every 20 s while anything is wrong, sooner when a probe is due.
 
-use super::engine::{IncidentEvidence, StatusEvidence};
+use super::engine::{ComponentEvidence, IncidentEvidence, StatusEvidence};
 use super::policy::{self, PolicySource};
 use super::service::HealthService;
-use super::status_page::{Affected, FeedOutcome, Impact, StatusFeed, StatusReading, next_poll};
+use super::status_page::{
+    Affected, ComponentKind, ComponentReading, ComponentStatus, FeedOutcome, Impact, StatusFeed,
+    StatusReading, component_kind, next_poll, others_unaffected, unlisted_names,
+};
 use crate::catalog::{Catalog, Model, ModelRef};
 use crate::clock::Clock;
 use crate::providers::keys::KeyLookup;
@@ -16,25 +19,57 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Turns a status-page reading into what the engine weighs: open incidents and active
-/// maintenances, each with the models it covers. An incident that names no model and no
-/// API component is not evidence against any one model.
+/// maintenances, each with the models its text names and the model-API component it
+/// reports (whose status says how far it reaches the models the text does not name), and a
+/// model-API component the page marks as not working with no incident about it. An incident
+/// that names no model and no API component is not evidence against any one model.
 pub fn status_evidence(
     reading: &StatusReading,
     models: &[&Model],
     now: DateTime<Utc>,
 ) -> StatusEvidence {
+    let catalog_models = models;
+    // The worst model-API component among those an incident lists, as the page shows it now.
+    let api_component = |ids: &[String], names: &[String]| -> Option<ComponentEvidence> {
+        reading
+            .components
+            .iter()
+            .filter(|c| ids.contains(&c.id) || names.contains(&c.name))
+            .filter(|c| component_kind(&c.name) == ComponentKind::ModelApi)
+            .max_by_key(|c| c.status.severity())
+            .map(|c| ComponentEvidence {
+                name: c.name.clone(),
+                status: c.status,
+            })
+    };
     let evidence = |id: &str,
                     title: &str,
                     status: String,
                     severe: bool,
                     link: &Option<String>,
                     since: DateTime<Utc>,
-                    affected: Affected| {
-        let (models, all_models) = match affected {
-            Affected::AllModels => (Vec::new(), true),
-            Affected::Models(models) => (models, false),
+                    affected: Affected,
+                    recovered: Vec<String>,
+                    unlisted_names: Vec<String>,
+                    others_unaffected: bool,
+                    component: Option<ComponentEvidence>| {
+        let (models, all_models, api_wide) = match affected {
+            Affected::AllModels => (Vec::new(), true, false),
+            Affected::Models(models) => (models, false, false),
+            Affected::ApiWide => (Vec::new(), false, true),
+            // Nothing for the models, unless the component it lists is itself in trouble.
+            Affected::NoModels | Affected::Unclear
+                if component.as_ref().is_some_and(|c| c.status.is_problem()) =>
+            {
+                (Vec::new(), false, false)
+            }
             Affected::NoModels | Affected::Unclear => return None,
         };
+        let model_names = models
+            .iter()
+            .filter_map(|id| catalog_models.iter().find(|m| m.id == *id))
+            .map(|m| m.display_name.clone())
+            .collect();
         Some(IncidentEvidence {
             id: id.to_string(),
             title: title.to_string(),
@@ -44,41 +79,88 @@ pub fn status_evidence(
             since,
             models,
             all_models,
+            model_names,
+            recovered,
+            unlisted_names,
+            others_unaffected,
+            api_wide,
+            component,
         })
     };
-    StatusEvidence {
-        incidents: reading
+    let incidents: Vec<IncidentEvidence> = reading
+        .open_incidents()
+        .filter_map(|i| {
+            evidence(
+                &i.id,
+                &i.name,
+                serde_json::to_value(i.status)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                matches!(i.impact, Impact::Major | Impact::Critical),
+                &i.shortlink,
+                i.started_at.unwrap_or(i.updated_at),
+                i.affected_models(models.iter().copied()),
+                i.reported_recovered(models.iter().copied()),
+                i.unlisted_names(models.iter().copied()),
+                i.others_unaffected(),
+                api_component(&i.component_ids, &i.component_names),
+            )
+        })
+        .collect();
+    let maintenances: Vec<IncidentEvidence> = reading
+        .active_maintenances()
+        .filter(|m| m.is_active(now))
+        .filter_map(|m| {
+            evidence(
+                &m.id,
+                &m.name,
+                "in progress".into(),
+                true,
+                &m.shortlink,
+                m.scheduled_for.unwrap_or(now),
+                m.affected_models(models.iter().copied()),
+                Vec::new(),
+                unlisted_names(&m.text(), models.iter().copied()),
+                others_unaffected(&m.text()),
+                api_component(&m.component_ids, &m.component_names),
+            )
+        })
+        .collect();
+    // A model-API component in trouble that no open incident lists: the page's own word.
+    let listed = |c: &ComponentReading| {
+        reading
             .open_incidents()
-            .filter_map(|i| {
-                evidence(
-                    &i.id,
-                    &i.name,
-                    serde_json::to_value(i.status)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default(),
-                    matches!(i.impact, Impact::Major | Impact::Critical),
-                    &i.shortlink,
-                    i.started_at.unwrap_or(i.updated_at),
-                    i.affected_models(models.iter().copied()),
-                )
-            })
-            .collect(),
-        maintenances: reading
-            .active_maintenances()
-            .filter(|m| m.is_active(now))
-            .filter_map(|m| {
-                evidence(
-                    &m.id,
-                    &m.name,
-                    "in progress".into(),
-                    true,
-                    &m.shortlink,
-                    m.scheduled_for.unwrap_or(now),
-                    m.affected_models(models.iter().copied()),
-                )
-            })
-            .collect(),
+            .any(|i| i.component_ids.contains(&c.id) || i.component_names.contains(&c.name))
+    };
+    let unexplained = reading
+        .components
+        .iter()
+        .filter(|c| c.status.is_problem() && !c.is_group)
+        .filter(|c| component_kind(&c.name) == ComponentKind::ModelApi && !listed(c))
+        .max_by_key(|c| c.status.severity())
+        .map(|c| IncidentEvidence {
+            id: format!("component:{}", c.id),
+            title: format!("{}: {}", c.name, c.status.words().trim_start_matches("a ")),
+            status: "reported".into(),
+            severe: c.status == ComponentStatus::MajorOutage,
+            link: reading.page_url.clone(),
+            since: reading.fetched_at,
+            models: Vec::new(),
+            all_models: false,
+            model_names: Vec::new(),
+            recovered: Vec::new(),
+            unlisted_names: Vec::new(),
+            others_unaffected: false,
+            api_wide: false,
+            component: Some(ComponentEvidence {
+                name: c.name.clone(),
+                status: c.status,
+            }),
+        });
+    StatusEvidence {
+        incidents: incidents.into_iter().chain(unexplained).collect(),
+        maintenances,
         unreadable: None,
     }
 }

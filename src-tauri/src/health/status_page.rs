@@ -51,7 +51,8 @@ mod statuspage;
 pub use atom::{ATOM_OPEN_FOR, parse_atom};
 pub use fetch::{DEFAULT_LIMIT_BYTES, DEFAULT_TIMEOUT, FeedOutcome, StatusFeed};
 pub use models::{
-    Affected, ComponentKind, IncidentText, affected_models, component_kind, reported_recovered,
+    Affected, ComponentKind, IncidentText, affected_models, component_kind, others_unaffected,
+    reported_recovered, unlisted_names,
 };
 pub use poll::{PollSchedule, next_poll};
 pub use statuspage::{IncidentList, parse_statuspage_incidents, parse_statuspage_summary};
@@ -103,6 +104,30 @@ impl ComponentStatus {
             self,
             Self::DegradedPerformance | Self::PartialOutage | Self::MajorOutage
         )
+    }
+
+    /// Worse is larger: operational and unknown 0, maintenance 1, degraded 2, partial 3,
+    /// major 4.
+    pub fn severity(self) -> u8 {
+        match self {
+            Self::Operational | Self::Unknown => 0,
+            Self::UnderMaintenance => 1,
+            Self::DegradedPerformance => 2,
+            Self::PartialOutage => 3,
+            Self::MajorOutage => 4,
+        }
+    }
+
+    /// "degraded performance", "a partial outage": as a sentence says it after "reports".
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::Operational => "normal operation",
+            Self::DegradedPerformance => "degraded performance",
+            Self::PartialOutage => "a partial outage",
+            Self::MajorOutage => "a major outage",
+            Self::UnderMaintenance => "maintenance",
+            Self::Unknown => "a status Switchboard does not know",
+        }
     }
 
     /// What the page's indicator would be for this component alone.
@@ -268,6 +293,18 @@ impl IncidentReading {
         models: impl IntoIterator<Item = &'m Model>,
     ) -> Vec<String> {
         reported_recovered(&self.text(), models)
+    }
+
+    /// Whether its updates say the models they do not name are fine (see
+    /// [`others_unaffected`]).
+    pub fn others_unaffected(&self) -> bool {
+        others_unaffected(&self.text())
+    }
+
+    /// Model names the incident's text uses that none of `models` answers to (see
+    /// [`unlisted_names`]).
+    pub fn unlisted_names<'m>(&self, models: impl IntoIterator<Item = &'m Model>) -> Vec<String> {
+        unlisted_names(&self.text(), models)
     }
 }
 

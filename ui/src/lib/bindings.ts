@@ -46,6 +46,18 @@ export type AvailabilityState = "available" | "degraded" | "unavailable" |
  */
 export type CatalogChanged = null;
 
+/**  A status-page component that carries model requests, and its status. */
+export type ComponentEvidence = {
+	name: string,
+	status: ComponentStatus,
+};
+
+/**
+ *  A component's status. A status string this reader does not know is `unknown`, which is
+ *  neither working nor an outage.
+ */
+export type ComponentStatus = "operational" | "degraded_performance" | "partial_outage" | "major_outage" | "under_maintenance" | "unknown";
+
 export type Conversation = {
 	id: string,
 	title: string,
@@ -167,9 +179,30 @@ export type IncidentEvidence = {
 	severe: boolean,
 	link: string | null,
 	since: string,
-	/**  Model ids named or covered; empty with `all_models` for provider-wide incidents. */
+	/**
+	 *  Model ids the text names (less those said to have recovered); empty with
+	 *  `all_models` when the text says every model ("all Claude models").
+	 */
 	models: string[],
 	all_models: boolean,
+	/**  The display names of `models`, in the same order, for the words. */
+	model_names?: string[],
+	/**  Named models the latest updates say have recovered while the incident is open. */
+	recovered?: string[],
+	/**  Model names the text uses that Switchboard does not list, as written. */
+	unlisted_names?: string[],
+	/**
+	 *  Its updates say the models they do not name are fine ("Other models are not
+	 *  affected"): a component in trouble does not reach those.
+	 */
+	others_unaffected?: boolean,
+	/**
+	 *  The incident reaches the model API as a whole without naming a model ("Elevated
+	 *  errors on the API", or only an API component listed).
+	 */
+	api_wide?: boolean,
+	/**  The model-API component the incident lists (or the page marks), as the page shows it. */
+	component?: ComponentEvidence | null,
 };
 
 export type Message = {

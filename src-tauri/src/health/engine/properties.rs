@@ -97,6 +97,7 @@ fn apply(engine: &mut HealthEngine, signal: &Signal, now: DateTime<Utc>) -> Opti
                 since: now,
                 models: vec![MODELS[*m].1.to_string()],
                 all_models: false,
+                ..Default::default()
             };
             engine.record_status(
                 "anthropic",

@@ -277,6 +277,7 @@ fn the_status_page_resolving_an_incident_triggers_a_probe_at_once() {
         since: secs(1),
         models: vec!["claude-opus-4-7".into(), "claude-opus-4-8".into()],
         all_models: false,
+        ..Default::default()
     };
     e.record_status(
         "anthropic",
@@ -334,6 +335,7 @@ fn a_minor_incident_alone_is_degraded_and_an_unreadable_page_keeps_the_last_read
         since: secs(5),
         models: vec![],
         all_models: true,
+        ..Default::default()
     };
     e.record_status(
         "openai",

@@ -9,10 +9,16 @@ use std::collections::BTreeSet;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case", tag = "scope", content = "models")]
 pub enum Affected {
-    /// Every model of the provider: the API as a whole, or "many models".
+    /// Every model of the provider, by the text's own words: "all models", "many Claude
+    /// models", "every model".
     AllModels,
-    /// Exactly these model ids, in catalog order.
+    /// Exactly these model ids, in catalog order: the models the text names, less those a
+    /// later update says have recovered. May be empty when every named model has recovered.
     Models(Vec<String>),
+    /// The model API as a whole — a component that carries model requests, or the words "the
+    /// API" — with no model named. Not evidence against any one model by itself: how bad it
+    /// is, the component's status says (see [`crate::health::poller::status_evidence`]).
+    ApiWide,
     /// None of the provider's API models: only its apps (claude.ai, ChatGPT, Sora, …) or API
     /// endpoints Switchboard does not send to.
     NoModels,
@@ -113,17 +119,20 @@ pub struct IncidentText<'a> {
 ///
 /// # The order of evidence
 ///
-/// 1. A phrase that says *many models* — a quantifier (`all`, `many`, `multiple`, `several`,
-///    `most`, `various`, `numerous`, `every`) then `model(s)` with at most two words between, e.g.
-///    "Elevated errors on many Claude models", "all of our models" — gives
-///    [`Affected::AllModels`]. "all *other* models" does not count.
+/// 1. A phrase that says *every model* — a quantifier (`all`, `every`, `many`, `most`,
+///    `numerous`) then `model(s)` with at most two words between, e.g. "Elevated errors on many
+///    Claude models", "all of our models" — gives [`Affected::AllModels`]. "all *other* models"
+///    does not count, and neither do the vague quantifiers (`multiple`, `several`, `some`,
+///    `certain`, `various`, `a few`): "Elevated errors on several models" names no model — the
+///    updates say which (this is the June 2026 mistake: a vague title read as every model).
 /// 2. Model names — in the title, the update bodies and the component names — give
-///    [`Affected::Models`] with exactly those models.
+///    [`Affected::Models`] with exactly those models, less the ones the latest updates say
+///    have recovered (see [`reported_recovered`]).
 /// 3. Otherwise the components decide: one that carries model requests
-///    ([`ComponentKind::ModelApi`]) gives `AllModels`; components that all carry none give
-///    [`Affected::NoModels`].
+///    ([`ComponentKind::ModelApi`]) gives [`Affected::ApiWide`]; components that all carry none
+///    give [`Affected::NoModels`].
 /// 4. With no components at all, the words decide: "API", "APIs" or "Completions" gives
-///    `AllModels` — unless the same sentence names an endpoint Switchboard does not use ("the
+///    `ApiWide` — unless the same sentence names an endpoint Switchboard does not use ("the
 ///    Batch API"), which, like a product ("claude.ai", "Claude Code", "ChatGPT", "Console",
 ///    "Sora", "Codex", "AI Studio", "login"), gives `NoModels`; with nothing to go on,
 ///    [`Affected::Unclear`].
@@ -179,7 +188,14 @@ pub fn affected_models<'m>(
         found.extend(table.mentions(&normalise(component)));
     }
     if !found.is_empty() {
-        return Affected::Models(found.into_iter().map(|i| models[i].id.clone()).collect());
+        // The covered set follows the latest updates: a model said to be back is not covered.
+        let recovered = recovered_indices(text, &table);
+        return Affected::Models(
+            found
+                .difference(&recovered)
+                .map(|&i| models[i].id.clone())
+                .collect(),
+        );
     }
     if !text.components.is_empty() {
         return if text
@@ -187,7 +203,7 @@ pub fn affected_models<'m>(
             .iter()
             .any(|c| component_kind(c) == ComponentKind::ModelApi)
         {
-            Affected::AllModels
+            Affected::ApiWide
         } else {
             Affected::NoModels
         };
@@ -212,7 +228,7 @@ pub fn affected_models<'m>(
         }
     }
     if api {
-        Affected::AllModels
+        Affected::ApiWide
     } else if elsewhere {
         Affected::NoModels
     } else {
@@ -230,6 +246,13 @@ pub fn reported_recovered<'m>(
 ) -> Vec<String> {
     let models: Vec<&Model> = models.into_iter().collect();
     let table = AliasTable::new(&models);
+    recovered_indices(text, &table)
+        .into_iter()
+        .map(|i| models[i].id.clone())
+        .collect()
+}
+
+fn recovered_indices(text: &IncidentText<'_>, table: &AliasTable) -> BTreeSet<usize> {
     let mut recovered = BTreeSet::new();
     // Bodies come newest first, as Statuspage sends them.
     for body in text.bodies.iter().rev() {
@@ -245,13 +268,61 @@ pub fn reported_recovered<'m>(
         }
     }
     recovered
-        .into_iter()
-        .map(|i| models[i].id.clone())
-        .collect()
+}
+
+/// Whether an update says the models it does not name are fine: "Other models are not
+/// affected", "All other Claude models are operating normally". Then a component in trouble
+/// does not reach them.
+pub fn others_unaffected(text: &IncidentText<'_>) -> bool {
+    text.bodies.iter().flat_map(|b| sentences(b)).any(|s| {
+        let words = words(&s.iter().collect::<String>());
+        says_fine(&s)
+            && words
+                .iter()
+                .any(|w| matches!(w.as_str(), "other" | "others" | "remaining"))
+    })
+}
+
+/// Model names in the text that no model of `models` answers to — "Claude Mythos 5.1" when
+/// the catalog does not list it — as the text writes them, in order of appearance. They are
+/// kept with the incident and shown on it, never mapped to a near name.
+///
+/// A name is a family prefix the catalog's own aliases use before a version ("Claude Opus ",
+/// "GPT-", "Gemini "), or a brand word they share ("Claude") and one more word, then a
+/// version and any variant words after it ("GPT-7 mini", "Gemini 4 Flash").
+pub fn unlisted_names<'m>(
+    text: &IncidentText<'_>,
+    models: impl IntoIterator<Item = &'m Model>,
+) -> Vec<String> {
+    let models: Vec<&Model> = models.into_iter().collect();
+    let table = AliasTable::new(&models);
+    let sentences: Vec<(Vec<char>, Vec<char>)> = std::iter::once(text.title)
+        .chain(text.bodies.iter().copied())
+        .flat_map(sentences_with_case)
+        .filter(|(lower, _)| !says_fine(lower))
+        .collect();
+    let mut names: Vec<String> = Vec::new();
+    for (lower, cased) in &sentences {
+        for (start, end) in table.name_like_spans(lower) {
+            if table.mentions(&lower[start..end]).is_empty() {
+                let name: String = cased[start..end].iter().collect();
+                if !names.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
+                    names.push(name);
+                }
+            }
+        }
+    }
+    names
 }
 
 /// Lowercase, with every run of white space (no-break spaces too) as one space.
 fn normalise(text: &str) -> Vec<char> {
+    lower(&collapse(text))
+}
+
+/// Every run of white space as one space, trimmed, the case kept; at most
+/// [`MAX_TEXT_CHARS`] read.
+fn collapse(text: &str) -> Vec<char> {
     let mut out = Vec::with_capacity(text.len().min(MAX_TEXT_CHARS));
     let mut space = false;
     for c in text.chars().take(MAX_TEXT_CHARS) {
@@ -262,10 +333,24 @@ fn normalise(text: &str) -> Vec<char> {
                 out.push(' ');
                 space = false;
             }
-            out.extend(c.to_lowercase());
+            out.push(c);
         }
     }
     out
+}
+
+/// Lowercase, one character for one, so positions in the result are positions in `text` (a
+/// character whose lowercase is longer stays as it is: no model name has one).
+fn lower(text: &[char]) -> Vec<char> {
+    text.iter()
+        .map(|&c| {
+            let mut l = c.to_lowercase();
+            match (l.next(), l.next()) {
+                (Some(one), None) => one,
+                _ => c,
+            }
+        })
+        .collect()
 }
 
 /// A body longer than this is read only this far: enough for any real update.
@@ -274,10 +359,19 @@ const MAX_TEXT_CHARS: usize = 16 * 1024;
 /// The sentences of a body, normalised. Splits at `.` `!` `?` `;` followed by a space (so
 /// "4.7" stays whole), at line breaks, and before "but", "while", "whereas", "however".
 fn sentences(body: &str) -> Vec<Vec<char>> {
+    sentences_with_case(body)
+        .into_iter()
+        .map(|(lower, _)| lower)
+        .collect()
+}
+
+/// [`sentences`], each also as written (same length, same positions).
+fn sentences_with_case(body: &str) -> Vec<(Vec<char>, Vec<char>)> {
     let mut out = Vec::new();
     for line in body.lines() {
-        let line = normalise(line);
-        let mut current = Vec::new();
+        let cased = collapse(line);
+        let line = lower(&cased);
+        let mut start = 0;
         let mut i = 0;
         while i < line.len() {
             let c = line[i];
@@ -287,29 +381,24 @@ fn sentences(body: &str) -> Vec<Vec<char>> {
                 && ["but ", "while ", "whereas ", "however"]
                     .iter()
                     .any(|w| starts_with(&line[i + 1..], w));
-            if at_break || before_contrast {
-                if at_break {
-                    current.push(c);
-                }
-                push_sentence(&mut out, &mut current);
-            } else {
-                current.push(c);
+            if at_break {
+                push_sentence(&mut out, &line[start..=i], &cased[start..=i]);
+                start = i + 1;
+            } else if before_contrast {
+                push_sentence(&mut out, &line[start..i], &cased[start..i]);
+                start = i + 1;
             }
             i += 1;
         }
-        push_sentence(&mut out, &mut current);
+        push_sentence(&mut out, &line[start..], &cased[start..]);
     }
     out
 }
 
-fn push_sentence(out: &mut Vec<Vec<char>>, current: &mut Vec<char>) {
-    while current.first() == Some(&' ') {
-        current.remove(0);
-    }
-    if current.iter().any(|c| c.is_alphanumeric()) {
-        out.push(std::mem::take(current));
-    } else {
-        current.clear();
+fn push_sentence(out: &mut Vec<(Vec<char>, Vec<char>)>, lower: &[char], cased: &[char]) {
+    let skip = lower.iter().take_while(|c| **c == ' ').count();
+    if lower.iter().any(|c| c.is_alphanumeric()) {
+        out.push((lower[skip..].to_vec(), cased[skip..].to_vec()));
     }
 }
 
@@ -376,9 +465,10 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-const QUANTIFIERS: &[&str] = &[
-    "all", "many", "multiple", "several", "most", "various", "numerous", "every",
-];
+/// Quantifiers that mean every model. "multiple", "several", "some", "certain", "various"
+/// and "a few" are left out on purpose: they say only that more than one model is affected,
+/// and the updates say which.
+const QUANTIFIERS: &[&str] = &["all", "every", "many", "most", "numerous"];
 /// Words that turn "all … models" into "some of the models" or "the others".
 const NOT_ALL: &[&str] = &[
     "other", "others", "except", "but", "non", "no", "not", "some",
@@ -397,6 +487,13 @@ fn says_many_models(sentence: &[char]) -> bool {
                 .any(|w| w == "models" || w == "model")
     })
 }
+
+/// Words that, between a brand and a version, name a product or say something else: "Claude
+/// Code 2.1" is an app, "Claude and 3 others" no model.
+const NOT_A_MODEL_WORD: &[&str] = &[
+    "and", "or", "the", "api", "apis", "app", "apps", "code", "console", "desktop", "mobile",
+    "model", "models", "version", "for", "on", "in", "with", "since", "from", "ai",
+];
 
 /// Words after a model name that make it another model ("GPT-5 mini", "Gemini 2.5 Flash
 /// Lite"), even when the catalog does not have that one.
@@ -469,6 +566,14 @@ struct AliasTable {
     /// Words that name a variant in this catalog's aliases (the word after a version: "sol"
     /// from "GPT-6.2 Sol"), on top of [`VARIANT_WORDS`].
     variants: Vec<String>,
+    /// What the aliases write before a version: "claude opus ", "opus ", "gpt-", "gemini ".
+    prefixes: Vec<Vec<char>>,
+    /// The first word of a prefix that ends in a space ("claude", "gemini"): a brand, which
+    /// with one more word and a version names a model ("Claude Mythos 5.1").
+    brands: Vec<Vec<char>>,
+    /// The other words of those prefixes ("opus", "sonnet"), which may follow a version in
+    /// older names ("Claude 3.5 Sonnet").
+    family_words: Vec<String>,
 }
 
 impl AliasTable {
@@ -498,7 +603,125 @@ impl AliasTable {
                 }
             }
         }
-        Self { aliases, variants }
+        let mut prefixes: Vec<Vec<char>> = Vec::new();
+        let mut brands: Vec<Vec<char>> = Vec::new();
+        let mut family_words: Vec<String> = Vec::new();
+        for (alias, _) in &aliases {
+            let Some(start) = (1..alias.len()).find(|&i| {
+                alias[i].is_ascii_digit() && matches!(alias[i - 1], ' ' | '-') && {
+                    // The version stands alone: not "e4b" or "4o".
+                    let len = version_len(&alias[i..]);
+                    alias.get(i + len).is_none_or(|c| !c.is_alphanumeric())
+                }
+            }) else {
+                continue;
+            };
+            let prefix = alias[..start].to_vec();
+            if !prefix.iter().any(|c| c.is_alphabetic()) {
+                continue;
+            }
+            if prefix.last() == Some(&' ') {
+                let text: String = prefix.iter().collect();
+                let mut words = text.split_whitespace();
+                if let Some(brand) = words.next() {
+                    let brand: Vec<char> = brand.chars().collect();
+                    if brand.iter().all(|c| c.is_alphabetic()) && !brands.contains(&brand) {
+                        brands.push(brand);
+                    }
+                }
+                for word in words {
+                    if word.chars().all(char::is_alphabetic)
+                        && !family_words.iter().any(|w| w == word)
+                    {
+                        family_words.push(word.to_string());
+                    }
+                }
+            }
+            if !prefixes.contains(&prefix) {
+                prefixes.push(prefix);
+            }
+        }
+        Self {
+            aliases,
+            variants,
+            prefixes,
+            brands,
+            family_words,
+        }
+    }
+
+    /// Where `text` has something shaped like a model name (see [`unlisted_names`]), as
+    /// non-overlapping spans, the longest kept.
+    fn name_like_spans(&self, text: &[char]) -> Vec<(usize, usize)> {
+        let mut spans: Vec<(usize, usize)> = Vec::new();
+        let mut consider = |start: usize, version_at: usize| {
+            let len = version_len(&text[version_at..]);
+            if len == 0 {
+                return;
+            }
+            let mut end = version_at + len;
+            if text.get(end).is_some_and(|&c| {
+                is_word(c)
+                    || (matches!(c, '.' | '-' | ':')
+                        && text.get(end + 1).is_some_and(|n| n.is_alphanumeric()))
+            }) {
+                return;
+            }
+            // Variant and family words after the version belong to the name.
+            loop {
+                if text.get(end) != Some(&' ') {
+                    break;
+                }
+                let word: String = text[end + 1..]
+                    .iter()
+                    .take_while(|c| c.is_alphanumeric())
+                    .collect();
+                let known = VARIANT_WORDS.contains(&word.as_str())
+                    || self.variants.contains(&word)
+                    || self.family_words.contains(&word);
+                if word.is_empty() || !known {
+                    break;
+                }
+                end += 1 + word.chars().count();
+            }
+            spans.push((start, end));
+        };
+        for prefix in &self.prefixes {
+            for start in find_all(text, prefix) {
+                if name_starts(text, start) {
+                    consider(start, start + prefix.len());
+                }
+            }
+        }
+        for brand in &self.brands {
+            for start in find_all(text, brand) {
+                let after = start + brand.len();
+                if !name_starts(text, start) || text.get(after) != Some(&' ') {
+                    continue;
+                }
+                // "Claude 3.5 Sonnet", or "Claude Mythos 5.1".
+                consider(start, after + 1);
+                let word: String = text[after + 1..]
+                    .iter()
+                    .take_while(|c| c.is_alphabetic())
+                    .collect();
+                let word_len = word.chars().count();
+                if word_len >= 3
+                    && !NOT_A_MODEL_WORD.contains(&word.as_str())
+                    && text.get(after + 1 + word_len) == Some(&' ')
+                {
+                    consider(start, after + 2 + word_len);
+                }
+            }
+        }
+        spans.sort_by_key(|&(s, e)| (s, std::cmp::Reverse(e)));
+        let mut kept: Vec<(usize, usize)> = Vec::new();
+        for (s, e) in spans {
+            if kept.last().is_none_or(|&(_, last_end)| s >= last_end) {
+                kept.push((s, e));
+            }
+        }
+        kept
     }
 
     fn exact(&self, phrase: &[char]) -> Option<usize> {
@@ -814,7 +1037,22 @@ mod tests {
                 AllModels,
             ),
             ("anthropic", "Elevated errors across all models", AllModels),
-            ("anthropic", "Errors on multiple models", AllModels),
+            // Vague quantifiers name no model: the updates say which.
+            ("anthropic", "Errors on multiple models", Unclear),
+            (
+                "anthropic",
+                "Elevated errors on several Claude models",
+                Unclear,
+            ),
+            ("anthropic", "Elevated errors on some models", Unclear),
+            ("anthropic", "Errors affecting certain models", Unclear),
+            ("anthropic", "Errors on various models", Unclear),
+            (
+                "anthropic",
+                "Elevated errors on all Claude models",
+                AllModels,
+            ),
+            ("anthropic", "Errors on every model", AllModels),
             ("anthropic", "Errors on all of our models", AllModels),
             (
                 "anthropic",
@@ -829,7 +1067,7 @@ mod tests {
             // Products and the API, with no component list.
             ("anthropic", "Elevated errors on claude.ai", NoModels),
             ("anthropic", "Claude Code login issues", NoModels),
-            ("anthropic", "Elevated errors on the API", AllModels),
+            ("anthropic", "Elevated errors on the API", ApiWide),
             ("openai", "Elevated errors on the Batch API", NoModels),
             (
                 "openai",
@@ -891,7 +1129,16 @@ mod tests {
         };
         assert_eq!(
             with(&claude, "Elevated errors", &["Claude API"]),
-            Affected::AllModels
+            Affected::ApiWide,
+            "a component names no model: its status decides how bad it is"
+        );
+        assert_eq!(
+            with(
+                &claude,
+                "Elevated errors on several models",
+                &["Claude API"]
+            ),
+            Affected::ApiWide
         );
         assert_eq!(
             with(&claude, "Elevated errors", &["claude.ai", "Claude Console"]),
@@ -909,11 +1156,11 @@ mod tests {
         );
         assert_eq!(
             with(&openai, "Degraded", &["Chat Completions"]),
-            Affected::AllModels
+            Affected::ApiWide
         );
         assert_eq!(
             with(&openai, "Degraded", &["Responses", "Login"]),
-            Affected::AllModels
+            Affected::ApiWide
         );
         assert_eq!(
             with(&openai, "Degraded", &["Embeddings", "Batch", "Files"]),
@@ -922,7 +1169,7 @@ mod tests {
         );
         assert_eq!(
             with(&of("gemini"), "Errors", &["Gemini API"]),
-            Affected::AllModels
+            Affected::ApiWide
         );
         assert_eq!(
             with(&openai, "Degraded", &["GPT-5 mini"]),
@@ -1011,8 +1258,112 @@ mod tests {
         assert_eq!(
             affected_models(&text(&bodies), &claude),
             ids(&["claude-opus-4-8", "claude-opus-4-7"]),
-            "what an incident covers does not shrink"
+            "named again, covered again"
         );
+    }
+
+    /// The covered set follows the latest updates: a model said to be back leaves it, one
+    /// "now also" named joins it.
+    #[test]
+    fn the_covered_set_follows_the_updates() {
+        let claude = of("anthropic");
+        let covered = |bodies: &[&str]| {
+            affected_models(
+                &IncidentText {
+                    title: "Elevated errors on Claude Opus 4.7 and Opus 4.8",
+                    bodies: bodies.to_vec(),
+                    components: vec!["Claude API"],
+                },
+                &claude,
+            )
+        };
+        assert_eq!(
+            covered(&["We are investigating."]),
+            ids(&["claude-opus-4-8", "claude-opus-4-7"])
+        );
+        assert_eq!(
+            covered(&[
+                "Opus 4.8 has recovered; we continue to work on Opus 4.7.",
+                "We are investigating.",
+            ]),
+            ids(&["claude-opus-4-7"]),
+            "Opus 4.8 is back"
+        );
+        assert_eq!(
+            covered(&[
+                "The issue is now also affecting Claude Sonnet 4.6.",
+                "Opus 4.8 has recovered.",
+                "We are investigating.",
+            ]),
+            ids(&["claude-opus-4-7", "claude-sonnet-4-6"]),
+            "Sonnet 4.6 joins, Opus 4.8 stays out"
+        );
+        assert_eq!(
+            covered(&["Opus 4.7 and Opus 4.8 have recovered. We are monitoring."]),
+            Affected::Models(vec![]),
+            "every named model back while the incident stays open"
+        );
+    }
+
+    #[test]
+    fn names_the_catalog_does_not_list_are_kept_as_written() {
+        let claude = of("anthropic");
+        let openai = of("openai");
+        let names = |models: &[Model], title: &str, bodies: &[&str]| {
+            unlisted_names(
+                &IncidentText {
+                    title,
+                    bodies: bodies.to_vec(),
+                    components: vec![],
+                },
+                models,
+            )
+        };
+        assert_eq!(
+            names(
+                &claude,
+                "Elevated errors on several models",
+                &["We are seeing errors on Claude Opus 5, Claude Fable 5.1 and Claude Mythos 5.1."]
+            ),
+            vec!["Claude Mythos 5.1"]
+        );
+        assert_eq!(
+            names(&claude, "Errors on Opus 4.9 and Opus 4.7", &[]),
+            vec!["Opus 4.9"],
+            "a version the catalog lacks is not its neighbour"
+        );
+        assert!(others_unaffected(&IncidentText {
+            title: "Elevated errors on Opus 4.7",
+            bodies: vec!["A fix is being implemented. Other models are not affected."],
+            components: vec![],
+        }));
+        assert!(!others_unaffected(&IncidentText {
+            title: "Elevated errors on Opus 4.7",
+            bodies: vec!["Opus 4.8 is not affected."],
+            components: vec![],
+        }));
+        assert_eq!(
+            names(&claude, "Errors on Claude 3.5 Sonnet", &[]),
+            vec!["Claude 3.5 Sonnet"]
+        );
+        assert!(
+            names(&claude, "Claude Code 2.1 login errors", &[]).is_empty(),
+            "an app is not a model"
+        );
+        assert!(
+            names(
+                &claude,
+                "Errors on Opus 4.7",
+                &["Claude Mythos 5.1 is not affected."]
+            )
+            .is_empty(),
+            "a name said to be fine is not named as affected"
+        );
+        assert_eq!(
+            names(&openai, "Errors on GPT-5 Pro and GPT-7 mini", &[]),
+            vec!["GPT-5 Pro", "GPT-7 mini"]
+        );
+        assert!(names(&openai, "Errors on GPT-5 mini and GPT-5.1", &[]).is_empty());
     }
 
     #[test]
@@ -1036,5 +1387,10 @@ mod tests {
             s,
             vec!["opus 4.7 is down.", "sonnet 4.6 is fine!", "next;", "last"]
         );
+        let with_case: Vec<String> = sentences_with_case("Opus 4.7 is down, but Sonnet is FINE")
+            .into_iter()
+            .map(|(_, cased)| cased.into_iter().collect())
+            .collect();
+        assert_eq!(with_case, vec!["Opus 4.7 is down,", "but Sonnet is FINE"]);
     }
 }

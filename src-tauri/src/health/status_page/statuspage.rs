@@ -558,8 +558,8 @@ mod tests {
         );
         assert_eq!(
             m.affected_models(&models_of("openai")),
-            Affected::AllModels,
-            "Chat Completions carries every OpenAI model Switchboard sends to"
+            Affected::ApiWide,
+            "Chat Completions carries every OpenAI model Switchboard sends to, but names none"
         );
         assert!(reading.anything_wrong());
     }
