@@ -162,7 +162,11 @@ async fn june_2026_replayed_on_anthropics_status_page() {
         vec!["claude-opus-4-8"],
         "the update says Opus 4.8 has returned to normal"
     );
-    assert_eq!(incident.affected_models(&claude), opus_pair());
+    assert_eq!(
+        incident.affected_models(&claude),
+        Affected::Models(vec!["claude-opus-4-7".into()]),
+        "the covered set follows the latest updates: Opus 4.8 is back"
+    );
 
     // 1620: monitoring, the component operational again.
     let reading = fresh(feed.fetch(&h.http, h.at(1620)).await, "t=1620");
@@ -203,7 +207,12 @@ async fn june_2026_replayed_on_anthropics_status_page() {
         .expect("the June incident is in the history");
     assert_eq!(june.status, IncidentStatus::Resolved);
     assert!(!june.is_open() && june.resolved_at.is_some());
-    assert_eq!(june.affected_models(&claude), opus_pair());
+    assert_eq!(
+        june.reported_recovered(&claude),
+        vec!["claude-opus-4-8".to_string(), "claude-opus-4-7".to_string()],
+        "the history names both models, and says each came back"
+    );
+    assert_eq!(june.affected_models(&claude), Affected::Models(vec![]));
 
     h.sim.stop().await;
 }
@@ -253,7 +262,11 @@ async fn openais_incident_io_page_reads_like_statuspage() {
         .next()
         .expect("under way at 60");
     assert_eq!(maintenance.component_names, vec!["Chat Completions"]);
-    assert_eq!(maintenance.affected_models(&openai), Affected::AllModels);
+    assert_eq!(
+        maintenance.affected_models(&openai),
+        Affected::ApiWide,
+        "the Chat Completions component carries every model, but names none"
+    );
     assert!(reading.anything_wrong());
     let done = fresh(feed.fetch(&h.http, h.at(1260)).await, "t=1260");
     assert!(done.active_maintenances().next().is_none());

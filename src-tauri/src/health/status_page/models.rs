@@ -254,6 +254,7 @@ pub fn reported_recovered<'m>(
 
 fn recovered_indices(text: &IncidentText<'_>, table: &AliasTable) -> BTreeSet<usize> {
     let mut recovered = BTreeSet::new();
+    let mut named_so_far = table.mentions(&normalise(text.title));
     // Bodies come newest first, as Statuspage sends them.
     for body in text.bodies.iter().rev() {
         for sentence in sentences(body) {
@@ -261,13 +262,31 @@ fn recovered_indices(text: &IncidentText<'_>, table: &AliasTable) -> BTreeSet<us
             if says_fine(&sentence) {
                 recovered.extend(named);
             } else {
-                for model in named {
-                    recovered.remove(&model);
+                if says_only(&sentence) && !named.is_empty() {
+                    // "The only affected models right now are Opus 4.8 and Opus 5": the rest
+                    // named before are back.
+                    recovered.extend(named_so_far.difference(&named).copied());
                 }
+                for model in &named {
+                    recovered.remove(model);
+                }
+                named_so_far.extend(named);
             }
         }
     }
     recovered
+}
+
+/// "The only affected models are …", "now only affects …": the sentence gives the whole set.
+fn says_only(sentence: &[char]) -> bool {
+    let words = words(&sentence.iter().collect::<String>());
+    words.iter().any(|w| w == "only")
+        && words.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "affected" | "affects" | "affecting" | "impacted" | "impacts" | "impacting"
+            )
+        })
 }
 
 /// Whether an update says the models it does not name are fine: "Other models are not
@@ -279,7 +298,7 @@ pub fn others_unaffected(text: &IncidentText<'_>) -> bool {
         says_fine(&s)
             && words
                 .iter()
-                .any(|w| matches!(w.as_str(), "other" | "others" | "remaining"))
+                .any(|w| matches!(w.as_str(), "other" | "others" | "remaining" | "rest"))
     })
 }
 
@@ -296,8 +315,9 @@ pub fn unlisted_names<'m>(
 ) -> Vec<String> {
     let models: Vec<&Model> = models.into_iter().collect();
     let table = AliasTable::new(&models);
+    // Title first, then the updates oldest first: the order the page said them in.
     let sentences: Vec<(Vec<char>, Vec<char>)> = std::iter::once(text.title)
-        .chain(text.bodies.iter().copied())
+        .chain(text.bodies.iter().rev().copied())
         .flat_map(sentences_with_case)
         .filter(|(lower, _)| !says_fine(lower))
         .collect();
@@ -435,8 +455,29 @@ const FINE_PHRASES: &[&str] = &[
 ];
 
 fn says_fine(sentence: &[char]) -> bool {
-    let text: String = sentence.iter().collect();
-    FINE_PHRASES.iter().any(|p| contains_phrase(&text, p))
+    let phrase: Vec<Vec<char>> = FINE_PHRASES.iter().map(|p| p.chars().collect()).collect();
+    phrase.iter().any(|p| {
+        find_all(sentence, p).any(|i| {
+            word_start(sentence, i) && word_end(sentence, i + p.len()) && !hedged(&sentence[..i])
+        })
+    })
+}
+
+/// Words that make what follows a hope, not a report: "monitoring to ensure it has resolved
+/// the issue", "until error rates have returned to normal".
+const HEDGES: &[&str] = &[
+    "ensure", "confirm", "verify", "whether", "until", "once", "if", "expect", "expected",
+];
+
+/// Whether one of the last few words before a phrase hedges it.
+fn hedged(before: &[char]) -> bool {
+    let before: String = before.iter().collect();
+    let words = words(&before);
+    words
+        .iter()
+        .rev()
+        .take(4)
+        .any(|w| HEDGES.contains(&w.as_str()))
 }
 
 /// `phrase` in `text` as whole words.
@@ -1264,6 +1305,28 @@ mod tests {
 
     /// The covered set follows the latest updates: a model said to be back leaves it, one
     /// "now also" named joins it.
+    #[test]
+    fn a_hope_is_not_a_recovery() {
+        let claude = of("anthropic");
+        let text = IncidentText {
+            title: "Elevated errors on Claude Fable 5.1",
+            bodies: vec![
+                "A fix has been deployed for Claude Fable 5.1 and we are monitoring to ensure it has resolved the issue.",
+            ],
+            components: vec![],
+        };
+        assert_eq!(affected_models(&text, &claude), ids(&["claude-fable-5-1"]));
+        let done = IncidentText {
+            bodies: vec!["The issue affecting Claude Fable 5.1 has been resolved."],
+            ..text
+        };
+        assert_eq!(
+            affected_models(&done, &claude),
+            Affected::Models(vec![]),
+            "said plainly, it is back"
+        );
+    }
+
     #[test]
     fn the_covered_set_follows_the_updates() {
         let claude = of("anthropic");
