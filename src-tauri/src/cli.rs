@@ -76,10 +76,16 @@ pub enum KeyCommand {
 
 /// `switchboard ask` exit codes, distinct so scripts can tell the cases apart.
 pub mod exit {
+    /// The answer is complete.
     pub const ANSWERED: u8 = 0;
+    /// Switchboard itself could not do what was asked (a bad argument, a broken database).
     pub const FAILED: u8 = 1;
+    /// The model could not answer: the provider's side, your key, plan or workspace.
     pub const UNAVAILABLE: u8 = 3;
+    /// The answer broke off part-way (what arrived is printed).
     pub const INCOMPLETE: u8 = 4;
+    /// No answer, and the connectivity check got none either: you appear to be offline.
+    pub const OFFLINE: u8 = 5;
 }
 
 /// Finds a model by `provider/model` or by an id only one provider has.

@@ -140,8 +140,8 @@ impl Default for HealthConfig {
     }
 }
 
-/// How long to wait for a provider, in seconds.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+/// How long to wait for a provider, in seconds, and what proves the network is up.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct NetworkSettings {
     /// To open a connection.
@@ -150,6 +150,11 @@ pub struct NetworkSettings {
     pub first_byte_timeout_secs: f64,
     /// Between two pieces of a streaming answer.
     pub idle_timeout_secs: f64,
+    /// Hosts asked besides the providers' own endpoints when a request gets no answer at all
+    /// (`https://` only); an empty list asks only the providers' endpoints.
+    pub connectivity_targets: Vec<String>,
+    /// How long that check may take before "no answer" from its targets counts.
+    pub connectivity_timeout_secs: f64,
 }
 
 impl Default for NetworkSettings {
@@ -159,11 +164,22 @@ impl Default for NetworkSettings {
             connect_timeout_secs: defaults.connect.as_secs_f64(),
             first_byte_timeout_secs: defaults.first_byte.as_secs_f64(),
             idle_timeout_secs: defaults.idle.as_secs_f64(),
+            connectivity_targets: crate::health::connectivity::DEFAULT_TARGETS
+                .iter()
+                .map(|t| t.to_string())
+                .collect(),
+            connectivity_timeout_secs: crate::health::connectivity::DEFAULT_TIMEOUT.as_secs_f64(),
         }
     }
 }
 
 impl NetworkSettings {
+    /// The connectivity check's timeout, at least a tenth of a second.
+    pub fn connectivity_timeout(&self) -> std::time::Duration {
+        let s = self.connectivity_timeout_secs;
+        std::time::Duration::from_secs_f64(if s.is_finite() { s.max(0.1) } else { 3.0 })
+    }
+
     /// The timeouts, each at least a tenth of a second (a zero would fail every request).
     pub fn timeouts(&self) -> crate::providers::Timeouts {
         let secs = |s: f64| {

@@ -122,6 +122,7 @@ fn run_ask(paths: Paths, model: &str, prompt: &str) -> ExitCode {
             http: &http,
             key_for: &key_for,
             observer: &health,
+            network: health.as_ref(),
             clock: std::sync::Arc::new(clock::SystemClock),
             timeouts,
             retry: providers::retry::RetryPolicy::default(),
@@ -176,14 +177,20 @@ fn run_ask(paths: Paths, model: &str, prompt: &str) -> ExitCode {
                 if partial {
                     println!();
                 }
-                match outcome.reason {
+                match &outcome.reason {
                     Some(reason) => {
                         eprintln!("switchboard: {}\n{}", reason.headline, reason.message)
                     }
                     None => eprintln!("switchboard: stopped"),
                 }
+                let offline = outcome
+                    .reason
+                    .as_ref()
+                    .is_some_and(|r| r.kind == health::ReasonKind::Offline);
                 ExitCode::from(if partial {
                     cli::exit::INCOMPLETE
+                } else if offline {
+                    cli::exit::OFFLINE
                 } else {
                     cli::exit::UNAVAILABLE
                 })

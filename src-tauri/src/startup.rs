@@ -27,6 +27,8 @@ pub struct Startup {
     /// The simulator scenario when this is a demo; `None` in real use.
     pub demo: Option<String>,
     pub timeouts: crate::providers::Timeouts,
+    /// The network settings the timeouts came from, with the connectivity check's targets.
+    pub network: crate::config::NetworkSettings,
     /// Where the workspace policy is read from, if anywhere.
     pub policy: Option<crate::health::policy::PolicySource>,
     pub health: crate::config::HealthConfig,
@@ -85,6 +87,7 @@ pub async fn start(paths: Paths, now: DateTime<Utc>) -> Result<Startup, StartupE
         paths,
         demo: loaded.config.demo.map(|d| d.scenario),
         timeouts: loaded.config.network.timeouts(),
+        network: loaded.config.network.clone(),
         policy,
         health: loaded.config.health,
         base: catalog,
@@ -151,8 +154,14 @@ pub async fn health_service(
     StoreError,
 > {
     let engine = health_engine(started, clock.now()).await?;
-    let (service, changes) =
-        HealthService::new(engine, &started.catalog, http.clone(), clock.clone());
+    let (service, changes) = HealthService::new(
+        engine,
+        &started.catalog,
+        http.clone(),
+        clock.clone(),
+        &started.network.connectivity_targets,
+        started.network.connectivity_timeout(),
+    );
     // What the cached model lists say about retirements holds until they are read again —
     // in the window at once, from the terminal the next time the window starts.
     for listing in started.model_lists.iter().filter_map(|s| s.listing.clone()) {

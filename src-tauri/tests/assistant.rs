@@ -4,11 +4,13 @@
 mod common;
 
 use std::sync::Arc;
+use std::time::Duration;
 use switchboard_lib::assistant::AssistantError;
 use switchboard_lib::assistant::send::{SendContext, SendEvent, send};
 use switchboard_lib::catalog::{Catalog, ModelRef, Provider};
 use switchboard_lib::clock::ManualClock;
 use switchboard_lib::health::ReasonKind;
+use switchboard_lib::health::connectivity::ConnectivityCheck;
 use switchboard_lib::providers::keys::{KeyLookup, Secret};
 use switchboard_lib::providers::retry::RetryPolicy;
 use switchboard_lib::providers::{Role, Timeouts, Unobserved, client::http_client};
@@ -22,6 +24,8 @@ struct World {
     store: Store,
     clock: ManualClock,
     http: reqwest::Client,
+    /// The other providers of the simulator, asked when one gets no answer.
+    network: ConnectivityCheck,
 }
 
 async fn world(models: &str) -> World {
@@ -30,9 +34,15 @@ async fn world(models: &str) -> World {
     let catalog = common::catalog_at(&sim);
     World {
         _sim: sim,
-        catalog,
         store: Store::in_memory().await.unwrap(),
         clock: ManualClock::new(chrono::Utc::now()),
+        network: ConnectivityCheck::new(
+            http_client(&Timeouts::default()),
+            &catalog,
+            &[],
+            std::time::Duration::from_secs(1),
+        ),
+        catalog,
         http: http_client(&Timeouts::default()),
     }
 }
@@ -53,6 +63,7 @@ impl World {
             http: &self.http,
             key_for,
             observer: &Unobserved,
+            network: &self.network,
             clock: Arc::new(self.clock.clone()),
             timeouts: Timeouts::default(),
             retry: RetryPolicy::default(),
@@ -253,4 +264,78 @@ async fn without_a_key_nothing_is_sent_or_stored_and_the_person_is_told_what_to_
         .await,
         Err(AssistantError::EmptyMessage)
     ));
+}
+
+/// No answer at all: the reason waits for the connectivity check — the other providers'
+/// endpoints, never the failing one — and says whose side it is; never "not yet known".
+#[tokio::test]
+async fn no_answer_is_said_after_the_connectivity_check() {
+    let mut w = world("").await;
+    // Nothing listens on port 9 of this machine: Anthropic gets no answer.
+    let anthropic = w
+        .catalog
+        .providers
+        .iter_mut()
+        .find(|p| p.id == "anthropic")
+        .unwrap();
+    anthropic.base_url = "http://127.0.0.1:9".into();
+    anthropic.status_url = None;
+    let retry = RetryPolicy {
+        max_retries: 0,
+        ..RetryPolicy::default()
+    };
+    let checks = [
+        // The simulator answers for OpenAI, Gemini and Ollama: the network is up.
+        (
+            ConnectivityCheck::new(w.http.clone(), &w.catalog, &[], Duration::from_secs(1)),
+            ReasonKind::ElevatedErrors,
+            "so your connection is working",
+        ),
+        // Every other target is closed too: offline.
+        (
+            ConnectivityCheck::new(
+                w.http.clone(),
+                &closed(&w.catalog),
+                &["http://127.0.0.1:9/ping".into()],
+                Duration::from_secs(1),
+            ),
+            ReasonKind::Offline,
+            "You appear to be offline",
+        ),
+    ];
+    for (network, kind, words) in checks {
+        let ctx = SendContext {
+            network: &network,
+            retry: retry.clone(),
+            ..w.ctx(&with_key)
+        };
+        let outcome = send(
+            &ctx,
+            None,
+            "hi",
+            &opus(),
+            CancellationToken::new(),
+            &mut |_| {},
+        )
+        .await
+        .unwrap();
+        let reason = outcome.reason.expect("a reason");
+        assert_eq!(reason.kind, kind, "{}", reason.message);
+        assert!(reason.message.contains(words), "{}", reason.message);
+        assert!(
+            !reason.message.contains("not yet known"),
+            "{}",
+            reason.message
+        );
+    }
+}
+
+/// `catalog` with every provider's endpoints on a closed local port.
+fn closed(catalog: &Catalog) -> Catalog {
+    let mut closed = catalog.clone();
+    for provider in &mut closed.providers {
+        provider.base_url = "http://127.0.0.1:9".into();
+        provider.status_url = None;
+    }
+    closed
 }

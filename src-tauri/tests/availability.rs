@@ -134,8 +134,15 @@ impl World {
                 provider.status_url = Some(status_url.clone());
             }
         }
-        let (service, changes) =
-            HealthService::new(engine, &checked, http.clone(), Arc::new(clock.clone()));
+        let (service, changes) = HealthService::new(
+            engine,
+            &checked,
+            http.clone(),
+            Arc::new(clock.clone()),
+            // Only the simulator's own endpoints: nothing leaves this machine.
+            &[],
+            std::time::Duration::from_secs(1),
+        );
         Self {
             sim,
             epoch,

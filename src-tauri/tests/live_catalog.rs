@@ -63,8 +63,15 @@ impl World {
             Vec::new(),
             clock.now(),
         );
-        let (health, _changes) =
-            HealthService::new(engine, &catalog, http.clone(), Arc::new(clock.clone()));
+        let (health, _changes) = HealthService::new(
+            engine,
+            &catalog,
+            http.clone(),
+            Arc::new(clock.clone()),
+            // Only the simulator's own endpoints: nothing leaves this machine.
+            &[],
+            std::time::Duration::from_secs(1),
+        );
         // As start-up does: the cached lists' retirements hold until read again.
         for listing in cached.iter().filter_map(|s| s.listing.clone()) {
             health.record_listing(listing, None);

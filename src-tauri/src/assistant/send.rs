@@ -5,7 +5,9 @@ use super::AssistantError;
 use crate::catalog::{Catalog, ModelRef, Provider};
 use crate::clock::Clock;
 use crate::health::Reason;
+use crate::health::connectivity::NetworkCheck;
 use crate::health::message::{self, OwnRequest};
+use crate::providers::classify::FailureClass;
 use crate::providers::keys::KeyLookup;
 use crate::providers::retry::RetryPolicy;
 use crate::providers::{
@@ -60,6 +62,8 @@ pub struct SendContext<'a> {
     pub http: &'a reqwest::Client,
     pub key_for: &'a KeyLookup,
     pub observer: &'a dyn AttemptObserver,
+    /// Says whose side a request that got no answer is on, before the reason is shown.
+    pub network: &'a dyn NetworkCheck,
     pub clock: Arc<dyn Clock>,
     pub timeouts: Timeouts,
     pub retry: RetryPolicy,
@@ -204,6 +208,12 @@ pub async fn send(
             } else {
                 MessageStatus::Incomplete
             };
+            // No answer at all: wait (bounded) for the connectivity check, so the reason
+            // says offline or the provider's side — never "not yet known".
+            let network = match error.failure.class {
+                FailureClass::NoAnswer(_) => Some(ctx.network.check_after(provider, started).await),
+                _ => None,
+            };
             let reason = message::own_request_failed(
                 provider,
                 catalog_model,
@@ -212,6 +222,7 @@ pub async fn send(
                     attempts: error.attempts,
                     since: started,
                     next_check: None,
+                    network: network.as_ref(),
                 },
             );
             answer.failure = Some(error.failure);
@@ -268,6 +279,7 @@ async fn save_then_show(
                     attempts: 1,
                     since,
                     next_check: None,
+                    network: None,
                 },
             );
             on_event(SendEvent::Retrying {

@@ -182,6 +182,7 @@ pub async fn send_message(
         http: &http.0,
         key_for: &key_for,
         observer: &*health,
+        network: health.as_ref(),
         clock: Arc::new(SystemClock),
         timeouts: http.1,
         retry: RetryPolicy::default(),

@@ -24,6 +24,7 @@
 //! status page resolving the incident lets a probe through at once. Alternating results never
 //! reach the threshold, so the state does not flap with them.
 
+use super::connectivity::Connectivity;
 use super::message::{self, OwnRequest};
 use super::{AvailabilityState, Evidence, ModelAvailability, Reason, ReasonKind};
 use crate::catalog::live::{ListedIds, ProviderListing, nearest_current};
@@ -217,8 +218,8 @@ pub struct HealthEngine {
     providers: HashMap<String, ProviderHealth>,
     policy: Vec<PolicyRule>,
     listings: HashMap<String, ListingEvidence>,
-    /// The last connectivity check: when, and whether the network was up.
-    connectivity: Option<(DateTime<Utc>, bool)>,
+    /// The last connectivity check: when, whether the network was up, what was asked.
+    connectivity: Option<Connectivity>,
     current: HashMap<ModelRef, ModelAvailability>,
 }
 
@@ -392,9 +393,22 @@ impl HealthEngine {
         self.refresh(now, scope)
     }
 
-    /// The result of a connectivity check: could independent hosts be reached?
+    /// The result of a connectivity check: could independent hosts be reached? (What was asked
+    /// unknown; see [`Self::record_connectivity_check`].)
     pub fn record_connectivity(&mut self, network_up: bool, now: DateTime<Utc>) -> Vec<Transition> {
-        self.connectivity = Some((now, network_up));
+        self.record_connectivity_check(&Connectivity {
+            at: now,
+            up: network_up,
+            tried: Vec::new(),
+            answered: Vec::new(),
+        })
+    }
+
+    /// The result of a connectivity check, with the hosts it asked.
+    pub fn record_connectivity_check(&mut self, check: &Connectivity) -> Vec<Transition> {
+        let now = check.at;
+        let network_up = check.up;
+        self.connectivity = Some(check.clone());
         if network_up {
             // The network works, so no answer from a provider is that provider's problem.
             let settings = self.settings.clone();
@@ -680,13 +694,13 @@ impl HealthEngine {
         }
         // 3. No answer and the network is down (unless another provider answered lately).
         if let Some(since) = health.no_answer_since
-            && let Some((checked, false)) = self.connectivity
-            && checked >= since
+            && let Some(check) = self.connectivity.as_ref().filter(|c| !c.up)
+            && check.at >= since
             && !self.someone_answered_since(now - self.settings.network_proof)
         {
             return verdict(
                 AvailabilityState::Unavailable,
-                message::offline(provider, model, checked),
+                message::offline(provider, model, check),
                 since,
                 None,
             );
@@ -703,6 +717,7 @@ impl HealthEngine {
                     attempts: 1,
                     since: *at,
                     next_check: *until,
+                    network: None,
                 },
             );
             return verdict(AvailabilityState::Unavailable, reason, *at, *until);
@@ -721,6 +736,8 @@ impl HealthEngine {
                         attempts: health.consecutive_server_failures,
                         since,
                         next_check: Some(until),
+                        // A no-answer counted only once the network was shown to be up.
+                        network: self.connectivity.as_ref().filter(|c| c.up),
                     },
                 )
             };

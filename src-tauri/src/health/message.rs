@@ -3,6 +3,7 @@
 //! the person can do, since when and from where the evidence came, and when it is checked
 //! again. Never "the model got worse": a service problem is a service problem.
 
+use super::connectivity::{Connectivity, host_list};
 use super::{EvidenceSource, Reason, ReasonKind};
 use crate::catalog::{Model, Provider};
 use crate::providers::classify::{Failure, FailureClass, StreamBreak};
@@ -127,7 +128,12 @@ pub fn admin_disabled(
 }
 
 /// No answer from anyone: the connectivity check failed too.
-pub fn offline(provider: &Provider, model: &Model, checked: DateTime<Utc>) -> Reason {
+pub fn offline(provider: &Provider, model: &Model, check: &Connectivity) -> Reason {
+    let asked = if check.tried.is_empty() {
+        String::new()
+    } else {
+        format!(" to {}", host_list(&check.tried))
+    };
     Reason {
         kind: ReasonKind::Offline,
         side: ReasonKind::Offline.side(),
@@ -136,11 +142,11 @@ pub fn offline(provider: &Provider, model: &Model, checked: DateTime<Utc>) -> Re
         message: format!(
             "You appear to be offline, so {} can't be reached. {}'s service may be fine — \
              and the model itself has not changed. Check your connection. Source: no answer to \
-             this app's requests, and a connectivity check at {} failed too; it is checked \
-             again when you send a message.",
+             this app's requests, and a connectivity check at {}{asked} got no answer either; \
+             it is checked again when you send a message.",
             model.display_name,
             provider.name,
-            checked.format("%H:%M UTC")
+            check.at.format("%H:%M UTC")
         ),
     }
 }
@@ -378,6 +384,9 @@ pub struct OwnRequest<'a> {
     pub since: DateTime<Utc>,
     /// When Switchboard looks again by itself (a probe), if it will.
     pub next_check: Option<DateTime<Utc>>,
+    /// The connectivity check after a request that got no answer, once it has run: it says
+    /// whose side that is.
+    pub network: Option<&'a Connectivity>,
 }
 
 /// The message for a request of this app's that failed: by what the provider said, with
@@ -493,20 +502,51 @@ pub fn own_request_failed(provider: &Provider, model: &Model, req: &OwnRequest<'
                 model.id
             ),
         },
+        FailureClass::NoAnswer(_) if req.network.is_some_and(|c| !c.up) => {
+            offline(provider, model, req.network.expect("checked above"))
+        }
         FailureClass::NoAnswer(transport) => {
             let how = transport.plain();
-            Reason {
-                // Whose side this is on, only the connectivity check can say.
-                kind: ReasonKind::Unknown,
-                side: ReasonKind::Unknown.side(),
-                source: EvidenceSource::OwnRequests,
-                headline: format!("No answer from {name}"),
-                message: format!(
-                    "{shown} could not be reached: {how}. It is not yet known whether your \
-                     network or {name}'s servers are the cause, so neither is blamed — and the \
-                     model itself has not changed. Check your connection, or try again. {source} \
-                     {next}"
-                ),
+            match req.network {
+                Some(check) => {
+                    // Other hosts answered: the network works, so it is the provider's side
+                    // (or the way to it) — or a base URL that names no server.
+                    let hint = if transport == crate::providers::classify::Transport::Dns {
+                        format!(
+                            " If you set {name}'s base URL yourself ({}), check it.",
+                            provider.base_url
+                        )
+                    } else {
+                        String::new()
+                    };
+                    service_problem(
+                        format!(
+                            "{shown} could not be reached: {how}, while {} answered a \
+                             connectivity check at {}, so your connection is working.{hint}",
+                            if check.answered.is_empty() {
+                                "other hosts".to_string()
+                            } else {
+                                host_list(&check.answered)
+                            },
+                            check.at.format("%H:%M UTC")
+                        ),
+                        format!("No answer from {name}'s servers"),
+                        ReasonKind::ElevatedErrors,
+                    )
+                }
+                None => Reason {
+                    // Whose side this is on, only the connectivity check can say.
+                    kind: ReasonKind::Unknown,
+                    side: ReasonKind::Unknown.side(),
+                    source: EvidenceSource::OwnRequests,
+                    headline: format!("No answer from {name}"),
+                    message: format!(
+                        "{shown} could not be reached: {how}. It is not yet known whether your \
+                         network or {name}'s servers are the cause, so neither is blamed — and the \
+                         model itself has not changed. Check your connection, or try again. {source} \
+                         {next}"
+                    ),
+                },
             }
         }
         FailureClass::RequestRejected | FailureClass::Reason(_) => Reason {
@@ -658,6 +698,7 @@ mod tests {
                 attempts: 3,
                 since,
                 next_check: None,
+                network: None,
             },
         )
     }
@@ -832,6 +873,21 @@ mod tests {
             ..Default::default()
         };
         let haiku = catalog.model("anthropic", "claude-haiku-4-5").unwrap();
+        let down = Connectivity {
+            at,
+            up: false,
+            tried: vec![
+                "api.openai.com".into(),
+                "status.claude.com".into(),
+                "www.google.com".into(),
+            ],
+            answered: vec![],
+        };
+        let up = Connectivity {
+            answered: vec!["api.openai.com".into(), "www.google.com".into()],
+            up: true,
+            ..down.clone()
+        };
         let partial = IncidentEvidence {
             id: "vg7m2kq1x9pd".into(),
             title: "Elevated errors on several models".into(),
@@ -866,6 +922,7 @@ mod tests {
                     attempts: 3,
                     since: at,
                     next_check: None,
+                    network: None,
                 },
             )
         };
@@ -972,7 +1029,18 @@ mod tests {
                 at,
                 Some(at + chrono::Duration::hours(4)),
             ),
-            offline(anthropic, opus, at),
+            offline(anthropic, opus, &down),
+            own_request_failed(
+                anthropic,
+                opus,
+                &OwnRequest {
+                    failure: &failed(FailureClass::NoAnswer(Transport::Dns), None, None),
+                    attempts: 1,
+                    since: at,
+                    next_check: None,
+                    network: Some(&up),
+                },
+            ),
             admin_disabled(anthropic, opus, &rule),
             not_configured(anthropic, opus),
             unknown(anthropic, opus),

@@ -16,6 +16,7 @@
 //! assert_eq!(opus.reason.headline, "Add an Anthropic API key to use Claude");
 //! ```
 
+pub mod connectivity;
 pub mod engine;
 pub mod message;
 pub mod policy;

@@ -3,8 +3,9 @@
 //! caller to persist and show. Knows nothing of Tauri.
 
 use super::ModelAvailability;
+use super::connectivity::{Connectivity, ConnectivityCheck, NetworkCheck};
 use super::engine::{HealthEngine, PolicyRule, StatusEvidence, Transition};
-use crate::catalog::{Catalog, check_endpoint};
+use crate::catalog::{Catalog, Provider};
 use crate::clock::Clock;
 use crate::providers::{AttemptObserver, AttemptRecord};
 use crate::store::Store;
@@ -12,49 +13,41 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
-/// How long one connectivity probe may take.
-const CONNECTIVITY_TIMEOUT: Duration = Duration::from_secs(3);
-
 pub struct HealthService {
     engine: Mutex<HealthEngine>,
     clock: Arc<dyn Clock>,
-    http: reqwest::Client,
-    /// Endpoints whose answer proves the network is up: the cloud providers' APIs and status
-    /// pages. A local server (no key needed) proves nothing about the internet.
-    connectivity_urls: Vec<String>,
+    /// Hosts whose answer proves the network is up (see [`ConnectivityCheck`]).
+    connectivity: ConnectivityCheck,
+    /// The last check; held while one runs, so callers wait for it rather than start another.
+    last_check: tokio::sync::Mutex<Option<Connectivity>>,
     changes: mpsc::UnboundedSender<Transition>,
     /// Where every attempt is copied for the record, once someone keeps one.
     attempt_log: Mutex<Option<mpsc::UnboundedSender<AttemptRecord>>>,
-    checking: Mutex<bool>,
     /// Sources that could not be read last time (a status page, the policy), in words.
     source_problems: Mutex<std::collections::BTreeMap<String, String>>,
 }
 
 impl HealthService {
-    /// The service and the stream of transitions it produces.
+    /// The service and the stream of transitions it produces. `connectivity_targets` are the
+    /// hosts asked besides the providers' own endpoints when a request gets no answer.
     pub fn new(
         engine: HealthEngine,
         catalog: &Catalog,
         http: reqwest::Client,
         clock: Arc<dyn Clock>,
+        connectivity_targets: &[String],
+        connectivity_timeout: Duration,
     ) -> (Arc<Self>, mpsc::UnboundedReceiver<Transition>) {
-        let connectivity_urls = catalog
-            .providers
-            .iter()
-            .filter(|p| p.needs_key())
-            .flat_map(|p| [Some(p.base_url.clone()), p.status_url.clone()])
-            .flatten()
-            .filter(|url| check_endpoint(url).is_ok())
-            .collect();
+        let connectivity =
+            ConnectivityCheck::new(http, catalog, connectivity_targets, connectivity_timeout);
         let (changes, receiver) = mpsc::unbounded_channel();
         let service = Arc::new(Self {
             engine: Mutex::new(engine),
             clock,
-            http,
-            connectivity_urls,
+            connectivity,
+            last_check: tokio::sync::Mutex::new(None),
             changes,
             attempt_log: Mutex::new(None),
-            checking: Mutex::new(false),
             source_problems: Mutex::default(),
         });
         (service, receiver)
@@ -166,20 +159,39 @@ impl HealthService {
         }
     }
 
-    /// Asks the independent endpoints whether the network is up, and tells the engine.
-    pub async fn check_connectivity(self: Arc<Self>) {
+    /// Asks every independent endpoint whether the network is up, and tells the engine.
+    pub async fn check_connectivity(self: Arc<Self>) -> Connectivity {
+        self.connectivity_after(None, self.clock.now()).await
+    }
+
+    /// A connectivity check that started no earlier than `since` — the last one, or one run
+    /// now — for a request to `failing` that got no answer. The engine hears each check once.
+    pub async fn connectivity_after(
+        &self,
+        failing: Option<&Provider>,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Connectivity {
+        let mut last = self.last_check.lock().await;
+        if let Some(check) = last.as_ref()
+            && check.at >= since
         {
-            let mut checking = self.checking.lock().expect("check lock");
-            if *checking {
-                return;
-            }
-            *checking = true;
+            return check.clone();
         }
-        let up = network_is_up(&self.http, &self.connectivity_urls).await;
-        let now = self.clock.now();
-        let transitions = self.engine().record_connectivity(up, now);
+        let check = self.connectivity.run(failing, self.clock.now()).await;
+        let transitions = self.engine().record_connectivity_check(&check);
         self.publish(transitions);
-        *self.checking.lock().expect("check lock") = false;
+        *last = Some(check.clone());
+        check
+    }
+}
+
+impl NetworkCheck for HealthService {
+    fn check_after<'a>(
+        &'a self,
+        failing: &'a Provider,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> futures_util::future::BoxFuture<'a, Connectivity> {
+        Box::pin(self.connectivity_after(Some(failing), since))
     }
 }
 
@@ -195,22 +207,15 @@ impl AttemptObserver for Arc<HealthService> {
         };
         self.publish(transitions);
         if check && let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(self.clone().check_connectivity());
+            let service = self.clone();
+            let since = attempt.at;
+            let provider = attempt.model.provider.clone();
+            runtime.spawn(async move {
+                let failing = service.catalog().provider(&provider).cloned();
+                service.connectivity_after(failing.as_ref(), since).await;
+            });
         }
     }
-}
-
-/// Any HTTP answer at all, from any of `urls`, means the network works.
-pub async fn network_is_up(http: &reqwest::Client, urls: &[String]) -> bool {
-    let probes = urls.iter().map(|url| async move {
-        tokio::time::timeout(CONNECTIVITY_TIMEOUT, http.head(url).send())
-            .await
-            .is_ok_and(|answer| answer.is_ok())
-    });
-    futures_util::future::join_all(probes)
-        .await
-        .into_iter()
-        .any(|answered| answered)
 }
 
 /// Persists each transition, then hands it on (to the window, as an event).

@@ -175,9 +175,19 @@ async fn status_reads_the_status_pages_and_the_policy_live() {
             "{message}"
         );
     }
-    assert_ne!(
-        models["claude-sonnet-4-6"]["reason_kind"], "provider_incident",
-        "an incident naming two models concerns exactly those two"
+    // Sonnet 4.6 is not named: with the Claude API component degraded it is degraded — never
+    // unavailable — and its words say the posts name other models.
+    let sonnet = &models["claude-sonnet-4-6"];
+    assert_eq!(
+        sonnet["state"], "degraded",
+        "an incident naming two models makes no other unavailable: {sonnet}"
+    );
+    assert!(
+        sonnet["message"]
+            .as_str()
+            .unwrap()
+            .contains("not Claude Sonnet 4.6"),
+        "{sonnet}"
     );
     assert_ne!(models["gpt-5"]["reason_kind"], "provider_incident");
 
@@ -279,4 +289,73 @@ async fn models_refresh_prints_the_merged_catalog_and_keeps_it_for_the_next_run(
         "Anthropic no longer offers Claude Opus 4.6"
     );
     sim.stop().await;
+}
+
+/// No HTTP answer from the provider: `ask` waits for its connectivity check before it says
+/// whose side it is — never "not yet known". Every host here is unreachable: the provider's
+/// name does not resolve, and everything else (the other providers, the status pages, the
+/// well-known hosts) goes to the closed local proxy the profile sets.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ask_with_no_answer_from_anyone_says_offline() {
+    let profile = Arc::new(Profile::with_keys());
+    profile.write_config("[providers.anthropic]\nbase_url = \"https://api.anthropic.invalid\"\n");
+    let out = run(
+        &profile,
+        &["ask", "--model", "anthropic/claude-opus-4-7", "hi"],
+    )
+    .await;
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "the offline exit code: {err}");
+    assert!(err.contains("You appear to be offline"), "{err}");
+    assert!(
+        err.contains("api.openai.com") && err.contains("got no answer either"),
+        "the message names what the check asked: {err}"
+    );
+    assert!(
+        !err.contains("api.anthropic.invalid, ") && !err.contains("not yet known"),
+        "the failing host is not its own check, and the terminal never leaves it open: {err}"
+    );
+    assert!(text(&out.stdout).is_empty());
+}
+
+/// The same failure while the simulator answers for the other providers: the network is up,
+/// so it is the provider's side, and the message says which hosts answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ask_with_no_answer_while_others_answer_says_the_providers_side() {
+    let sim = simulator("").await;
+    let profile = Arc::new(Profile::with_keys());
+    let config = sim.config_toml().replacen(
+        &format!("base_url = \"{}\"", sim.provider_url("anthropic")),
+        "base_url = \"https://api.anthropic.invalid\"",
+        1,
+    );
+    assert!(config.contains("api.anthropic.invalid"), "{config}");
+    profile.write_config(&config);
+    let out = run(
+        &profile,
+        &["ask", "--model", "anthropic/claude-opus-4-7", "hi"],
+    )
+    .await;
+    let err = text(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "unavailable, not offline: {err}"
+    );
+    assert!(err.contains("No answer from Anthropic's servers"), "{err}");
+    assert!(
+        err.contains("so your connection is working") && err.contains("127.0.0.1"),
+        "it names who answered: {err}"
+    );
+    assert!(
+        !err.contains("not yet known") && !err.contains("offline"),
+        "{err}"
+    );
+    assert!(
+        sim.requests()
+            .iter()
+            .any(|r| r.method == "HEAD" && r.path.starts_with("/openai")),
+        "another provider's endpoint was the check: {:?}",
+        sim.requests()
+    );
 }

@@ -479,6 +479,9 @@ impl Simulator {
             }
             text.push('\n');
         }
+        // The simulated world is the whole world: whether "the network" is up, only the
+        // simulator's providers say (so the offline scenario reads as offline).
+        text.push_str("[network]\nconnectivity_targets = []\n\n");
         // Anything pointed at the simulator is a demo, and the window must say so.
         text.push_str(&format!(
             "[demo]\nscenario = \"{}\"\n",

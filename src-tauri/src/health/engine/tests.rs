@@ -460,7 +460,13 @@ fn no_answer_with_the_network_up_is_the_providers_side() {
     }
     assert_eq!(
         state(&e, &opus()),
-        (AvailabilityState::Unavailable, ReasonKind::Unknown)
+        (AvailabilityState::Unavailable, ReasonKind::ElevatedErrors),
+        "the network answered, so no answer from Anthropic is Anthropic's side"
+    );
+    let words = &e.get(&opus()).unwrap().reason.message;
+    assert!(
+        words.contains("so your connection is working") && !words.contains("not yet known"),
+        "{words}"
     );
     // The breaker is open on no-answers proven not to be the network's.
     assert!(!e.allows_request(&opus(), secs(10)));
