@@ -36,7 +36,9 @@ pub enum Command {
     /// Ask a model something; the answer streams to stdout, any problem goes to stderr.
     ///
     /// Exit codes: 0 answered; 3 the model could not answer (the reason is on stderr);
-    /// 4 the answer broke off part-way (what arrived is on stdout); 1 anything else.
+    /// 4 the answer broke off part-way (what arrived is on stdout); 5 you appear to be
+    /// offline; 6 the answer stopped at the length limit; 7 the provider's safety filter
+    /// stopped it or the model declined; 8 the provider blocked the prompt; 1 anything else.
     Ask {
         /// The model: `provider/model` (e.g. `anthropic/claude-opus-4-7`) or a model id
         /// that only one provider has.
@@ -86,6 +88,34 @@ pub mod exit {
     pub const INCOMPLETE: u8 = 4;
     /// No answer, and the connectivity check got none either: you appear to be offline.
     pub const OFFLINE: u8 = 5;
+    /// The answer stopped at the length limit (what arrived is printed; ask it to continue).
+    pub const LENGTH_LIMIT: u8 = 6;
+    /// The provider's safety filter stopped the answer, or the model declined to answer.
+    pub const FILTERED: u8 = 7;
+    /// The provider blocked the prompt before answering.
+    pub const BLOCKED: u8 = 8;
+
+    /// The exit code for how a send ended.
+    pub fn of(outcome: &crate::assistant::send::SendOutcome) -> u8 {
+        use crate::health::ReasonKind;
+        use crate::providers::Ending;
+        match &outcome.answer.ending {
+            Some(Ending::Complete) => ANSWERED,
+            Some(Ending::LengthLimit) => LENGTH_LIMIT,
+            Some(Ending::Filtered { .. } | Ending::Refused) => FILTERED,
+            Some(Ending::PromptBlocked { .. }) => BLOCKED,
+            Some(Ending::Other { .. }) => INCOMPLETE,
+            None if !outcome.answer.text.is_empty() => INCOMPLETE,
+            None if outcome
+                .reason
+                .as_ref()
+                .is_some_and(|r| r.kind == ReasonKind::Offline) =>
+            {
+                OFFLINE
+            }
+            None => UNAVAILABLE,
+        }
+    }
 }
 
 /// Finds a model by `provider/model` or by an id only one provider has.

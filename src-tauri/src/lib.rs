@@ -164,36 +164,25 @@ fn run_ask(paths: Paths, model: &str, prompt: &str) -> ExitCode {
             .model(&model.provider, &model.model)
             .map_or(model.model.clone(), |m| m.display_name.clone());
         match result {
-            Ok(outcome)
-                if outcome.reason.is_none()
-                    && outcome.answer.status == store::MessageStatus::Complete =>
-            {
-                println!();
-                eprintln!("— answered by {display}");
-                ExitCode::from(cli::exit::ANSWERED)
-            }
             Ok(outcome) => {
-                let partial = !outcome.answer.text.is_empty();
-                if partial {
+                use providers::Ending;
+                if !outcome.answer.text.is_empty() {
                     println!();
                 }
-                match &outcome.reason {
-                    Some(reason) => {
+                match (&outcome.answer.ending, &outcome.reason) {
+                    (Some(Ending::Complete), None) => eprintln!("— answered by {display}"),
+                    (Some(Ending::LengthLimit), _) => eprintln!(
+                        "— answered by {display}, stopped at the length limit; ask it to continue"
+                    ),
+                    (Some(Ending::Other { reason }), _) => {
+                        eprintln!("— {display} stopped early ({reason})")
+                    }
+                    (_, Some(reason)) => {
                         eprintln!("switchboard: {}\n{}", reason.headline, reason.message)
                     }
-                    None => eprintln!("switchboard: stopped"),
+                    (_, None) => eprintln!("switchboard: stopped"),
                 }
-                let offline = outcome
-                    .reason
-                    .as_ref()
-                    .is_some_and(|r| r.kind == health::ReasonKind::Offline);
-                ExitCode::from(if partial {
-                    cli::exit::INCOMPLETE
-                } else if offline {
-                    cli::exit::OFFLINE
-                } else {
-                    cli::exit::UNAVAILABLE
-                })
+                ExitCode::from(cli::exit::of(&outcome))
             }
             Err(assistant::AssistantError::NotConfigured(reason)) => {
                 eprintln!("switchboard: {}\n{}", reason.headline, reason.message);

@@ -11,7 +11,7 @@ use crate::providers::classify::FailureClass;
 use crate::providers::keys::KeyLookup;
 use crate::providers::retry::RetryPolicy;
 use crate::providers::{
-    AttemptObserver, ChatEvent, ChatMessage, ChatRequest, ProviderClient, Role, Timeouts,
+    AttemptObserver, ChatEvent, ChatMessage, ChatRequest, Ending, ProviderClient, Role, Timeouts,
 };
 use crate::store::{Conversation, Message, MessageStatus, Store, new_id};
 use serde::{Deserialize, Serialize};
@@ -42,9 +42,11 @@ pub enum SendEvent {
         after_seconds: f64,
         reason: Reason,
     },
-    /// The answer is complete.
+    /// The provider finished the answer; `answer.ending` says how. `reason` explains an
+    /// answer its filter stopped or the model declined.
     Finished {
         answer: Message,
+        reason: Option<Reason>,
     },
     /// The request failed or was stopped; `restore_text` goes back into the compose box.
     Failed {
@@ -69,7 +71,8 @@ pub struct SendContext<'a> {
     pub retry: RetryPolicy,
 }
 
-/// The end of a send: the answer as stored, and why it failed where it did.
+/// The end of a send: the answer as stored (its `ending` when the provider finished it), and
+/// why it failed or stopped where it did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SendOutcome {
     pub answer: Message,
@@ -134,6 +137,7 @@ pub async fn send(
         model: None,
         stood_in_for: None,
         failure: None,
+        ending: None,
         created_at: now,
         updated_at: now,
     };
@@ -188,18 +192,29 @@ pub async fn send(
     let now = ctx.clock.now();
     answer.updated_at = now;
     let reason = match result {
+        // Blocked before any answer began: nothing was answered, so the text goes back into
+        // the box as for a failure — with a reason about the content, not the service.
+        Some(Ok(completion))
+            if matches!(completion.ending, Ending::PromptBlocked { .. })
+                && completion.text.is_empty() =>
+        {
+            answer.status = MessageStatus::Failed;
+            let reason = message::ending(provider, catalog_model, &completion.ending);
+            answer.ending = Some(completion.ending);
+            reason
+        }
         Some(Ok(completion)) => {
             answer.text = completion.text;
             answer.status = MessageStatus::Complete;
+            let reason = message::ending(provider, catalog_model, &completion.ending);
+            answer.ending = Some(completion.ending);
             ctx.store.update_message(&answer).await?;
             ctx.store.set_draft(&conversation.id, "", now).await?;
             on_event(SendEvent::Finished {
                 answer: answer.clone(),
+                reason: reason.clone(),
             });
-            return Ok(SendOutcome {
-                answer,
-                reason: None,
-            });
+            return Ok(SendOutcome { answer, reason });
         }
         Some(Err(error)) => {
             answer.text = error.partial_text;
@@ -355,6 +370,7 @@ mod tests {
             model: None,
             stood_in_for: None,
             failure: None,
+            ending: None,
             created_at: chrono::Utc::now(),
             updated_at: chrono::Utc::now(),
         };

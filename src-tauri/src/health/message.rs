@@ -6,6 +6,7 @@
 use super::connectivity::{Connectivity, host_list};
 use super::{EvidenceSource, Reason, ReasonKind};
 use crate::catalog::{Model, Provider};
+use crate::providers::Ending;
 use crate::providers::classify::{Failure, FailureClass, StreamBreak};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
@@ -374,6 +375,47 @@ pub fn healthy(provider: &Provider, model: &Model, at: DateTime<Utc>) -> Reason 
     }
 }
 
+/// An answer the provider finished, but not as a whole answer: stopped by its filter, declined,
+/// or the prompt blocked before it began. `None` for a complete answer and for the length limit
+/// (the answer itself says so, with Continue).
+pub fn ending(provider: &Provider, model: &Model, ending: &Ending) -> Option<Reason> {
+    let name = &provider.name;
+    let shown = &model.display_name;
+    let reason = |kind: ReasonKind, headline: String, what: String, todo: &str| Reason {
+        kind,
+        side: kind.side(),
+        source: EvidenceSource::OwnRequests,
+        headline,
+        message: format!(
+            "{what} This is about the content of this message, not an outage or a change in the \
+             model: {name}'s service is working and your key was accepted. {todo} Source: \
+             {name}'s answer to this request; nothing is checked again, as it concerns this \
+             message only."
+        ),
+    };
+    match ending {
+        Ending::Complete | Ending::LengthLimit | Ending::Other { .. } => None,
+        Ending::Filtered { category } => Some(reason(
+            ReasonKind::ContentFiltered,
+            format!("{name}'s safety filter stopped the answer"),
+            format!("{name}'s safety filter stopped the answer from {shown} ({category})."),
+            "What arrived is kept. Rephrase the message, or pick another model.",
+        )),
+        Ending::Refused => Some(reason(
+            ReasonKind::ContentFiltered,
+            format!("{shown} declined to answer"),
+            format!("{shown} declined to answer this message; its words are kept as the answer."),
+            "Rephrase the message, or pick another model.",
+        )),
+        Ending::PromptBlocked { category } => Some(reason(
+            ReasonKind::PromptBlocked,
+            format!("{name} blocked this message"),
+            format!("{name} blocked this message before {shown} answered ({category})."),
+            "Your text is back in the box: change it, or pick another model.",
+        )),
+    }
+}
+
 /// What this app's own request came to, for the message about it.
 #[derive(Debug, Clone)]
 pub struct OwnRequest<'a> {
@@ -502,6 +544,31 @@ pub fn own_request_failed(provider: &Provider, model: &Model, req: &OwnRequest<'
                 model.id
             ),
         },
+        FailureClass::Reason(ReasonKind::WrongEndpoint) => {
+            let url = req.failure.url.as_deref().unwrap_or(&provider.base_url);
+            let what = match (&req.failure.provider_code, &req.failure.provider_message) {
+                (Some(_), Some(words)) => format!("it said \"{}\"", first_line(words)),
+                (None, Some(words)) if words.trim_start().starts_with('<') => {
+                    "it answered with a web page".to_string()
+                }
+                (None, Some(words)) => format!("it said \"{}\"", first_line(words)),
+                _ => "it answered with nothing".to_string(),
+            };
+            Reason {
+                kind: ReasonKind::WrongEndpoint,
+                side: ReasonKind::WrongEndpoint.side(),
+                source: EvidenceSource::OwnRequests,
+                headline: format!("No {name} API at the configured address"),
+                message: format!(
+                    "Switchboard's request for {shown} went to {url}, and there is no {name} API \
+                     there: HTTP 404, {what}. This is a setup problem on your side — the base URL \
+                     or route in your configuration — not an outage and not a retired model; \
+                     {name}'s service may be fine and the model itself has not changed. Check \
+                     {name}'s base URL ({}) in your config. {source} {next}",
+                    provider.base_url
+                ),
+            }
+        }
         FailureClass::NoAnswer(_) if req.network.is_some_and(|c| !c.up) => {
             offline(provider, model, req.network.expect("checked above"))
         }
@@ -560,6 +627,20 @@ pub fn own_request_failed(provider: &Provider, model: &Model, req: &OwnRequest<'
             ),
         },
     }
+}
+
+/// The first line of a provider's words, at most 120 characters.
+fn first_line(words: &str) -> String {
+    let line = words
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    let mut short: String = line.chars().take(120).collect();
+    if line.chars().count() > 120 {
+        short.push('…');
+    }
+    short
 }
 
 /// " (HTTP 529, overloaded_error)" — the provider's words, briefly.
@@ -873,6 +954,8 @@ mod tests {
             ..Default::default()
         };
         let haiku = catalog.model("anthropic", "claude-haiku-4-5").unwrap();
+        let gemini = catalog.provider("gemini").unwrap();
+        let flash = catalog.model("gemini", "gemini-2.5-flash").unwrap();
         let down = Connectivity {
             at,
             up: false,
@@ -1029,6 +1112,43 @@ mod tests {
                 at,
                 Some(at + chrono::Duration::hours(4)),
             ),
+            ending(
+                gemini,
+                flash,
+                &Ending::Filtered {
+                    category: "SAFETY".into(),
+                },
+            )
+            .unwrap(),
+            ending(anthropic, opus, &Ending::Refused).unwrap(),
+            ending(
+                gemini,
+                flash,
+                &Ending::PromptBlocked {
+                    category: "PROHIBITED_CONTENT".into(),
+                },
+            )
+            .unwrap(),
+            {
+                let mut failure = failed(
+                    FailureClass::Reason(ReasonKind::WrongEndpoint),
+                    Some(404),
+                    None,
+                );
+                failure.provider_message = Some("<html><head><title>404 Not Found</title>".into());
+                failure.url = Some("https://gateway.example.com/v1/messages".into());
+                own_request_failed(
+                    anthropic,
+                    opus,
+                    &OwnRequest {
+                        failure: &failure,
+                        attempts: 1,
+                        since: at,
+                        next_check: None,
+                        network: None,
+                    },
+                )
+            },
             offline(anthropic, opus, &down),
             own_request_failed(
                 anthropic,

@@ -59,6 +59,14 @@ pub enum ReasonKind {
     Offline,
     AdminDisabled,
     NotConfigured,
+    /// The provider's safety filter stopped an answer, or the model declined: about this
+    /// message's content, never the model's availability.
+    ContentFiltered,
+    /// The provider blocked the prompt before answering: about the message's content.
+    PromptBlocked,
+    /// The configured endpoint answered, but there is no provider API there (a 404 that is not
+    /// the provider saying the model is unknown: a web page, no body, another route).
+    WrongEndpoint,
     Unknown,
 }
 
@@ -80,6 +88,8 @@ pub enum Side {
     YourWorkspace,
     /// Something the person has not set up yet.
     YourSetup,
+    /// The content of this message or its answer: not the service, not the person's key.
+    Content,
     /// No problem, or nothing known.
     Nobody,
 }
@@ -95,7 +105,8 @@ impl ReasonKind {
             AuthFailed => Side::YourKey,
             Offline => Side::YourNetwork,
             AdminDisabled => Side::YourWorkspace,
-            NotConfigured => Side::YourSetup,
+            NotConfigured | WrongEndpoint => Side::YourSetup,
+            ContentFiltered | PromptBlocked => Side::Content,
             Healthy | Unknown => Side::Nobody,
         }
     }
@@ -184,6 +195,9 @@ mod tests {
             (Offline, Side::YourNetwork),
             (AdminDisabled, Side::YourWorkspace),
             (NotConfigured, Side::YourSetup),
+            (WrongEndpoint, Side::YourSetup),
+            (ContentFiltered, Side::Content),
+            (PromptBlocked, Side::Content),
             (Unknown, Side::Nobody),
             (Healthy, Side::Nobody),
         ] {

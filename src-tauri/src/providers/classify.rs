@@ -112,6 +112,9 @@ pub struct Failure {
     pub retry_after: Option<Duration>,
     /// `x-should-retry`, which overrides the retry policy.
     pub should_retry: Option<bool>,
+    /// The address the request went to (no key is ever in it), for "check the base URL".
+    #[serde(default)]
+    pub url: Option<String>,
 }
 
 impl Failure {
@@ -124,6 +127,7 @@ impl Failure {
             request_id: None,
             retry_after: None,
             should_retry: None,
+            url: None,
         }
     }
 }
@@ -169,7 +173,7 @@ pub fn classify_http(
         WireFormat::Openai | WireFormat::OpenaiCompatible => openai_class(status, &said),
         WireFormat::Gemini => gemini_class(status, &said),
     }
-    .unwrap_or_else(|| by_status(status, said.message.as_deref()));
+    .unwrap_or_else(|| by_status(status));
 
     Failure {
         class,
@@ -188,6 +192,7 @@ pub fn classify_http(
             "false" => Some(false),
             _ => None,
         }),
+        url: None,
     }
 }
 
@@ -212,6 +217,7 @@ pub fn classify_stream_error(wire: WireFormat, payload: &Value, now: DateTime<Ut
         request_id: None,
         retry_after: wait_from(&HeaderMap::new(), &said, now),
         should_retry: None,
+        url: None,
     }
 }
 
@@ -343,7 +349,10 @@ fn anthropic_class(status: u16, said: &ProviderSaid) -> Option<FailureClass> {
         "authentication_error" => reason(AuthFailed),
         "permission_error" => reason(NotPermitted),
         "billing_error" => reason(QuotaExhausted),
-        "not_found_error" if status == 404 => reason(ModelRetired),
+        // "model: claude-x" — the API says the model is unknown. A 404 of the API naming no
+        // model ("Not Found") is a route that does not exist: the endpoint is wrong.
+        "not_found_error" if status == 404 && said.message_has("model") => reason(ModelRetired),
+        "not_found_error" if status == 404 => reason(WrongEndpoint),
         "request_too_large" => Some(FailureClass::RequestRejected),
         // "Your credit balance is too low to access the Anthropic API" arrives as a 400.
         "invalid_request_error" if said.message_has("credit balance") => reason(QuotaExhausted),
@@ -393,9 +402,14 @@ fn openai_class(status: u16, said: &ProviderSaid) -> Option<FailureClass> {
         // OpenRouter: out of credits.
         402 => reason(QuotaExhausted),
         // Ollama: `model "x" not found, try pulling it first`.
-        404 if said.message_has("not found") || said.message_has("does not exist") => {
+        404 if said.message_has("model")
+            && (said.message_has("not found") || said.message_has("does not exist")) =>
+        {
             reason(ModelRetired)
         }
+        // "Invalid URL (POST /v1/chat/completions/chat/completions)", `unknown_url`: the
+        // provider's API, but no such route — the base URL is wrong.
+        404 => reason(WrongEndpoint),
         503 if said.message_has("overloaded") => reason(Overloaded),
         // OpenRouter: 502 the model's upstream is down, 503 no provider meets your routing.
         502 | 503 if said.message_has("provider") => reason(ElevatedErrors),
@@ -422,7 +436,8 @@ fn gemini_class(status: u16, said: &ProviderSaid) -> Option<FailureClass> {
             reason(AuthFailed)
         }
         "PERMISSION_DENIED" => reason(NotPermitted),
-        "NOT_FOUND" => reason(ModelRetired),
+        "NOT_FOUND" if said.message_has("model") => reason(ModelRetired),
+        "NOT_FOUND" => reason(WrongEndpoint),
         // Their capacity, not the person's quota.
         "RESOURCE_EXHAUSTED" if reason_is("MODEL_CAPACITY_EXHAUSTED") => reason(Overloaded),
         "RESOURCE_EXHAUSTED"
@@ -442,14 +457,15 @@ fn gemini_class(status: u16, said: &ProviderSaid) -> Option<FailureClass> {
 }
 
 /// The side a bare status code implies, for answers no table lists.
-fn by_status(status: u16, message: Option<&str>) -> FailureClass {
+fn by_status(status: u16) -> FailureClass {
     use ReasonKind::*;
-    let message = message.unwrap_or("").to_ascii_lowercase();
     FailureClass::Reason(match status {
         401 => AuthFailed,
         402 => QuotaExhausted,
         403 => NotPermitted,
-        404 if message.contains("model") || message.is_empty() => ModelRetired,
+        // No provider error body (an HTML page, nothing, another server's words): whatever
+        // answered is not the provider's API saying the model is unknown.
+        404 => WrongEndpoint,
         429 => RateLimited,
         503 | 529 => Overloaded,
         408 | 409 | 500..=599 => ElevatedErrors,

@@ -8,7 +8,7 @@ use super::classify::{
 use super::keys::Secret;
 use super::protocol::{StreamPiece, WireProtocol, protocol_for};
 use super::retry::{Decision, RetryPolicy};
-use super::{AttemptObserver, AttemptOutcome, AttemptRecord, ChatRequest};
+use super::{AttemptObserver, AttemptOutcome, AttemptRecord, ChatRequest, Ending};
 use crate::catalog::{EndpointError, ModelRef, Provider, check_endpoint};
 use crate::clock::Clock;
 use eventsource_stream::{EventStreamError, Eventsource};
@@ -54,8 +54,18 @@ pub enum ChatEvent {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Completion {
     pub text: String,
+    /// The provider's own stop reason, as it wrote it.
     pub stop_reason: Option<String>,
+    /// How the answer ended, read from it.
+    pub ending: Ending,
     pub attempts: u32,
+}
+
+/// One attempt's answer, finished by the provider.
+struct Finished {
+    text: String,
+    stop_reason: Option<String>,
+    ending: Ending,
 }
 
 /// The request failed: why, and whatever text had arrived (kept, never thrown away).
@@ -174,10 +184,15 @@ impl ProviderClient {
                 },
             });
             let (failure, partial_text) = match result {
-                Ok((text, stop_reason)) => {
+                Ok(Finished {
+                    text,
+                    stop_reason,
+                    ending,
+                }) => {
                     return Ok(Completion {
                         text,
                         stop_reason,
+                        ending,
                         attempts: attempt,
                     });
                 }
@@ -220,7 +235,7 @@ impl ProviderClient {
         &self,
         request: &ChatRequest,
         on_event: &mut (dyn FnMut(ChatEvent) + Send),
-    ) -> Result<(String, Option<String>), (Failure, String)> {
+    ) -> Result<Finished, (Failure, String)> {
         let no_text = |failure: Failure| (failure, String::new());
         let send = self
             .protocol
@@ -230,6 +245,8 @@ impl ProviderClient {
                 self.key.as_ref().map(Secret::expose),
                 request,
             )
+            // Ask for what is read: a stream (a JSON answer is read too, below).
+            .header(reqwest::header::ACCEPT, "text/event-stream")
             .send();
         let response = match tokio::time::timeout(self.timeouts.first_byte, send).await {
             Err(_) => {
@@ -248,40 +265,48 @@ impl ProviderClient {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         if status >= 400 {
+            // Where it went, without the query: "check the base URL" needs it.
+            let mut url = response.url().clone();
+            url.set_query(None);
             let body = self.read_capped(response).await;
-            return Err(no_text(classify_http(
+            let mut failure = classify_http(
                 self.protocol.wire(),
                 status,
                 &headers,
                 &body,
                 self.clock.now(),
-            )));
+            );
+            failure.url = Some(url.to_string());
+            return Err(no_text(failure));
         }
         let is_stream = headers
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("text/event-stream"));
         if !is_stream {
-            // A 200 that is not a stream: an error in JSON, or something else entirely
-            // (a captive portal's page, a proxy's garbage).
-            let body = self.read_capped(response).await;
-            let failure = match serde_json::from_slice::<serde_json::Value>(&body) {
-                Ok(json) if json.get("error").is_some() => {
-                    classify_stream_error(self.protocol.wire(), &json, self.clock.now())
+            // A 200 that is not a stream: the whole answer as JSON (a buffering proxy, a
+            // server that ignores `stream`), an error in JSON, or something else entirely (a
+            // captive portal's page, a proxy's garbage).
+            // An answer is read only whole: one past the limit is not trusted to be one.
+            let (body, whole) = self.read_body(response).await;
+            let json = serde_json::from_slice::<serde_json::Value>(&body)
+                .ok()
+                .filter(|_| whole);
+            let failure = match &json {
+                Some(json) if json.get("error").is_some() => {
+                    classify_stream_error(self.protocol.wire(), json, self.clock.now())
                 }
-                _ => {
-                    let mut failure =
-                        Failure::new(FailureClass::StreamBroken(StreamBreak::Garbled));
-                    failure.http_status = Some(status);
-                    failure
-                }
+                Some(json) => match self.protocol.read_whole(json, self.clock.now()) {
+                    Some(pieces) => return self.finish(pieces, on_event, status),
+                    None => garbled(status),
+                },
+                None => garbled(status),
             };
             return Err(no_text(failure));
         }
 
-        let mut events = response.bytes_stream().eventsource();
-        let mut text = String::new();
-        let mut stop_reason = None;
+        let mut events = with_final_line_ended(response.bytes_stream()).eventsource();
+        let mut read = StreamRead::default();
         loop {
             let broke = |why: StreamBreak, text: &String| {
                 let mut failure = Failure::new(FailureClass::StreamBroken(why));
@@ -289,47 +314,168 @@ impl ProviderClient {
                 (failure, text.clone())
             };
             let next = match tokio::time::timeout(self.timeouts.idle, events.next()).await {
-                Err(_) => return Err(broke(StreamBreak::Stalled, &text)),
-                Ok(None) => return Err(broke(StreamBreak::Cut, &text)),
-                Ok(Some(Err(EventStreamError::Transport(_)))) => {
-                    return Err(broke(StreamBreak::Cut, &text));
+                Err(_) => return Err(broke(StreamBreak::Stalled, &read.text)),
+                // The end without the closing event, but after the provider said why it
+                // stopped (`message_delta`, `finish_reason`): the answer is over, not cut.
+                Ok(None) if read.stop_reason.is_some() => {
+                    let pieces = vec![StreamPiece::Finished { stop_reason: None }];
+                    if let Some(done) = read.take(pieces, self.protocol.wire(), on_event)? {
+                        return Ok(done);
+                    }
+                    return Err(broke(StreamBreak::Cut, &read.text));
                 }
-                Ok(Some(Err(_))) => return Err(broke(StreamBreak::Garbled, &text)),
+                Ok(None) => return Err(broke(StreamBreak::Cut, &read.text)),
+                Ok(Some(Err(EventStreamError::Transport(_)))) => {
+                    return Err(broke(StreamBreak::Cut, &read.text));
+                }
+                Ok(Some(Err(_))) => return Err(broke(StreamBreak::Garbled, &read.text)),
                 Ok(Some(Ok(event))) => event,
             };
             let pieces = self
                 .protocol
                 .read_event(&next.event, &next.data, self.clock.now())
-                .map_err(|why| broke(why, &text))?;
-            for piece in pieces {
-                match piece {
-                    StreamPiece::Text(chunk) => {
-                        text.push_str(&chunk);
-                        on_event(ChatEvent::Text(chunk));
-                    }
-                    StreamPiece::StopReason(reason) => stop_reason = Some(reason),
-                    StreamPiece::Finished { stop_reason: last } => {
-                        return Ok((text, last.or(stop_reason)));
-                    }
-                    StreamPiece::Error(failure) => return Err((failure, text)),
-                }
+                .map_err(|why| broke(why, &read.text))?;
+            if let Some(done) = read.take(pieces, self.protocol.wire(), on_event)? {
+                return Ok(done);
+            }
+        }
+    }
+
+    /// Reads a whole answer's pieces; one that does not end is cut off.
+    // The error is the attempt's failure and its partial text, built once per attempt.
+    #[allow(clippy::result_large_err)]
+    fn finish(
+        &self,
+        pieces: Vec<StreamPiece>,
+        on_event: &mut (dyn FnMut(ChatEvent) + Send),
+        status: u16,
+    ) -> Result<Finished, (Failure, String)> {
+        let mut read = StreamRead::default();
+        match read.take(pieces, self.protocol.wire(), on_event)? {
+            Some(done) => Ok(done),
+            None => {
+                let mut failure = Failure::new(FailureClass::StreamBroken(StreamBreak::Cut));
+                failure.http_status = Some(status);
+                Err((failure, read.text))
             }
         }
     }
 
     /// Reads an answer's body up to [`ERROR_BODY_LIMIT`], within the idle timeout per chunk.
     async fn read_capped(&self, response: reqwest::Response) -> Vec<u8> {
+        self.read_body(response).await.0
+    }
+
+    /// The body up to [`ERROR_BODY_LIMIT`], and whether that was all of it.
+    async fn read_body(&self, response: reqwest::Response) -> (Vec<u8>, bool) {
         let mut body = Vec::new();
         let mut chunks = response.bytes_stream();
-        while body.len() < ERROR_BODY_LIMIT {
+        let mut whole = false;
+        while body.len() <= ERROR_BODY_LIMIT {
             match tokio::time::timeout(self.timeouts.idle, chunks.next()).await {
                 Ok(Some(Ok(chunk))) => body.extend_from_slice(&chunk),
+                Ok(None) => {
+                    whole = true;
+                    break;
+                }
                 _ => break,
             }
         }
+        whole &= body.len() <= ERROR_BODY_LIMIT;
         body.truncate(ERROR_BODY_LIMIT);
-        body
+        (body, whole)
     }
+}
+
+/// A stream that ends at the end of a line but without the blank line that dispatches its last
+/// event (seen in Gemini's and SDK-recorded streams: the final `data:` line, then EOF) gets
+/// that blank line, so the last event is read. One that ends mid-line is left cut.
+fn with_final_line_ended<E>(
+    bytes: impl futures_util::Stream<Item = Result<bytes::Bytes, E>>,
+) -> impl futures_util::Stream<Item = Result<bytes::Bytes, E>> {
+    let at_line_end = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let seen = at_line_end.clone();
+    bytes
+        .inspect(move |chunk| {
+            if let Ok(chunk) = chunk
+                && let Some(&last) = chunk.last()
+            {
+                seen.store(
+                    last == b'\n' || last == b'\r',
+                    std::sync::atomic::Ordering::Relaxed,
+                );
+            }
+        })
+        .chain(futures_util::stream::once(futures_util::future::lazy(
+            move |_| {
+                Ok(if at_line_end.load(std::sync::atomic::Ordering::Relaxed) {
+                    bytes::Bytes::from_static(b"\n")
+                } else {
+                    bytes::Bytes::new()
+                })
+            },
+        )))
+}
+
+/// What a stream has said so far.
+#[derive(Default)]
+struct StreamRead {
+    text: String,
+    stop_reason: Option<String>,
+    refused: bool,
+}
+
+impl StreamRead {
+    /// Takes pieces in order; the answer when one of them ends it.
+    #[allow(clippy::result_large_err)]
+    fn take(
+        &mut self,
+        pieces: Vec<StreamPiece>,
+        wire: crate::catalog::WireFormat,
+        on_event: &mut (dyn FnMut(ChatEvent) + Send),
+    ) -> Result<Option<Finished>, (Failure, String)> {
+        for piece in pieces {
+            match piece {
+                StreamPiece::Text(chunk) => {
+                    self.text.push_str(&chunk);
+                    on_event(ChatEvent::Text(chunk));
+                }
+                StreamPiece::Refusal(chunk) => {
+                    self.refused = true;
+                    self.text.push_str(&chunk);
+                    on_event(ChatEvent::Text(chunk));
+                }
+                StreamPiece::StopReason(reason) => self.stop_reason = Some(reason),
+                StreamPiece::Finished { stop_reason: last } => {
+                    let stop_reason = last.or(self.stop_reason.take());
+                    return Ok(Some(Finished {
+                        ending: Ending::from_stop_reason(
+                            wire,
+                            stop_reason.as_deref(),
+                            self.refused,
+                        ),
+                        text: std::mem::take(&mut self.text),
+                        stop_reason,
+                    }));
+                }
+                StreamPiece::Blocked(category) => {
+                    return Ok(Some(Finished {
+                        text: std::mem::take(&mut self.text),
+                        stop_reason: Some(category.clone()),
+                        ending: Ending::PromptBlocked { category },
+                    }));
+                }
+                StreamPiece::Error(failure) => return Err((failure, self.text.clone())),
+            }
+        }
+        Ok(None)
+    }
+}
+
+fn garbled(status: u16) -> Failure {
+    let mut failure = Failure::new(FailureClass::StreamBroken(StreamBreak::Garbled));
+    failure.http_status = Some(status);
+    failure
 }
 
 /// Which kind of "no answer" a request error is.

@@ -15,7 +15,7 @@ pub mod retry;
 
 pub use client::{ChatEvent, Completion, ProviderClient, SendError, Timeouts};
 
-use crate::catalog::ModelRef;
+use crate::catalog::{ModelRef, WireFormat};
 use crate::providers::classify::Failure;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -52,6 +52,80 @@ pub struct ChatRequest {
     pub max_tokens: u32,
 }
 
+/// How an answer the provider finished ended, read from its stop reason. None of these says
+/// anything against the model's availability: the service answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Ending {
+    /// The model finished its answer.
+    Complete,
+    /// Stopped at the length limit asked for (`max_tokens`, `length`, `MAX_TOKENS`).
+    LengthLimit,
+    /// The provider's safety filter stopped it; `category` is the provider's word
+    /// (`content_filter`, `SAFETY`, `RECITATION`, `PROHIBITED_CONTENT`).
+    Filtered { category: String },
+    /// The model declined to answer (Anthropic's `refusal`, OpenAI's `delta.refusal`).
+    Refused,
+    /// The provider blocked the prompt before any answer began (Gemini's
+    /// `promptFeedback.blockReason`), with its category.
+    PromptBlocked { category: String },
+    /// A stop reason this app does not know, as the provider wrote it.
+    Other { reason: String },
+}
+
+impl Ending {
+    /// How the answer ended by `wire`'s stop reason; `refused` when the stream carried a
+    /// refusal (OpenAI sends it beside the text and then finishes with `stop`).
+    pub fn from_stop_reason(wire: WireFormat, stop_reason: Option<&str>, refused: bool) -> Self {
+        if refused {
+            return Ending::Refused;
+        }
+        let Some(reason) = stop_reason else {
+            // The closing event came without a reason: the provider says it is done.
+            return Ending::Complete;
+        };
+        let other = || Ending::Other {
+            reason: reason.to_string(),
+        };
+        match wire {
+            WireFormat::Anthropic => match reason {
+                "end_turn" | "stop_sequence" | "tool_use" | "pause_turn" => Ending::Complete,
+                "max_tokens" | "model_context_window_exceeded" => Ending::LengthLimit,
+                "refusal" => Ending::Refused,
+                _ => other(),
+            },
+            WireFormat::Openai | WireFormat::OpenaiCompatible => match reason {
+                "stop" | "tool_calls" | "function_call" | "eos" => Ending::Complete,
+                "length" => Ending::LengthLimit,
+                "content_filter" => Ending::Filtered {
+                    category: reason.to_string(),
+                },
+                _ => other(),
+            },
+            WireFormat::Gemini => match reason {
+                "STOP" => Ending::Complete,
+                "MAX_TOKENS" => Ending::LengthLimit,
+                "SAFETY"
+                | "RECITATION"
+                | "LANGUAGE"
+                | "BLOCKLIST"
+                | "PROHIBITED_CONTENT"
+                | "SPII"
+                | "IMAGE_SAFETY"
+                | "IMAGE_PROHIBITED_CONTENT"
+                | "IMAGE_RECITATION" => Ending::Filtered {
+                    category: reason.to_string(),
+                },
+                _ => other(),
+            },
+        }
+    }
+
+    pub fn is_complete(&self) -> bool {
+        *self == Ending::Complete
+    }
+}
+
 /// What one attempt came to, as the health engine hears it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AttemptOutcome {
@@ -79,4 +153,65 @@ pub struct Unobserved;
 
 impl AttemptObserver for Unobserved {
     fn record(&self, _attempt: AttemptRecord) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_documented_stop_reason_reads_as_its_ending() {
+        use Ending::*;
+        use WireFormat::*;
+        let filtered = |c: &str| Filtered { category: c.into() };
+        let table: &[(WireFormat, Option<&str>, bool, Ending)] = &[
+            (Anthropic, Some("end_turn"), false, Complete),
+            (Anthropic, Some("stop_sequence"), false, Complete),
+            (Anthropic, Some("tool_use"), false, Complete),
+            (Anthropic, Some("max_tokens"), false, LengthLimit),
+            (
+                Anthropic,
+                Some("model_context_window_exceeded"),
+                false,
+                LengthLimit,
+            ),
+            (Anthropic, Some("refusal"), false, Refused),
+            (Anthropic, None, false, Complete),
+            (Openai, Some("stop"), false, Complete),
+            (Openai, Some("length"), false, LengthLimit),
+            (
+                Openai,
+                Some("content_filter"),
+                false,
+                filtered("content_filter"),
+            ),
+            (Openai, Some("stop"), true, Refused),
+            (OpenaiCompatible, Some("length"), false, LengthLimit),
+            (Gemini, Some("STOP"), false, Complete),
+            (Gemini, Some("MAX_TOKENS"), false, LengthLimit),
+            (Gemini, Some("SAFETY"), false, filtered("SAFETY")),
+            (Gemini, Some("RECITATION"), false, filtered("RECITATION")),
+            (
+                Gemini,
+                Some("PROHIBITED_CONTENT"),
+                false,
+                filtered("PROHIBITED_CONTENT"),
+            ),
+            (
+                Gemini,
+                Some("MALFORMED_FUNCTION_CALL"),
+                false,
+                Other {
+                    reason: "MALFORMED_FUNCTION_CALL".into(),
+                },
+            ),
+        ];
+        for (wire, reason, refused, ending) in table {
+            assert_eq!(
+                &Ending::from_stop_reason(*wire, *reason, *refused),
+                ending,
+                "{wire:?} {reason:?} refused={refused}"
+            );
+        }
+    }
 }

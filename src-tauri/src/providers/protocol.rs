@@ -21,6 +21,12 @@ pub enum StreamPiece {
     },
     /// The provider reported an error inside the stream.
     Error(Failure),
+    /// Text of a refusal (OpenAI's `delta.refusal`): shown like answer text, and the answer
+    /// ends as refused.
+    Refusal(String),
+    /// The provider blocked the prompt before answering (Gemini's `promptFeedback`), with
+    /// its category; the answer ends here.
+    Blocked(String),
 }
 
 pub trait WireProtocol: Send + Sync {
@@ -42,6 +48,11 @@ pub trait WireProtocol: Send + Sync {
         data: &str,
         now: DateTime<Utc>,
     ) -> Result<Vec<StreamPiece>, StreamBreak>;
+
+    /// Reads a whole answer that came as one JSON document although a stream was asked for
+    /// (a proxy that buffers, a server that ignores `stream`): the same pieces, ending with
+    /// [`StreamPiece::Finished`]. `None` when the document is not this wire's answer.
+    fn read_whole(&self, json: &Value, now: DateTime<Utc>) -> Option<Vec<StreamPiece>>;
 }
 
 pub fn protocol_for(wire: WireFormat) -> Box<dyn WireProtocol> {
@@ -130,6 +141,22 @@ impl WireProtocol for AnthropicMessages {
             _ => Vec::new(),
         })
     }
+
+    fn read_whole(&self, json: &Value, _now: DateTime<Utc>) -> Option<Vec<StreamPiece>> {
+        // `{"type":"message","content":[{"type":"text","text":"…"}],"stop_reason":"end_turn"}`
+        let content = json.get("content")?.as_array()?;
+        let mut pieces: Vec<StreamPiece> = content
+            .iter()
+            .filter(|block| block["type"] == "text")
+            .filter_map(|block| block["text"].as_str())
+            .filter(|t| !t.is_empty())
+            .map(|t| StreamPiece::Text(t.to_string()))
+            .collect();
+        pieces.push(StreamPiece::Finished {
+            stop_reason: json["stop_reason"].as_str().map(str::to_string),
+        });
+        Some(pieces)
+    }
 }
 
 /// OpenAI Chat Completions, and the OpenAI-compatible servers (Ollama, LM Studio, vLLM,
@@ -156,7 +183,14 @@ impl WireProtocol for OpenAiChat {
     ) -> RequestBuilder {
         let mut messages: Vec<Value> = Vec::new();
         if let Some(system) = &request.system {
-            messages.push(json!({"role": "system", "content": system}));
+            // OpenAI's current contract: "developer messages replace the previous system
+            // messages" (o1 and newer). Compatible servers still know only `system`.
+            let role = if self.compatible {
+                "system"
+            } else {
+                "developer"
+            };
+            messages.push(json!({"role": role, "content": system}));
         }
         messages.extend(
             request
@@ -203,11 +237,7 @@ impl WireProtocol for OpenAiChat {
         }
         let mut pieces = Vec::new();
         if let Some(choice) = value["choices"].get(0) {
-            if let Some(text) = choice["delta"]["content"].as_str()
-                && !text.is_empty()
-            {
-                pieces.push(StreamPiece::Text(text.to_string()));
-            }
+            pieces.extend(openai_text(&choice["delta"]));
             // The stop reason arrives before [DONE], which is what ends the stream.
             if let Some(reason) = choice["finish_reason"].as_str() {
                 pieces.push(StreamPiece::StopReason(reason.to_string()));
@@ -215,6 +245,33 @@ impl WireProtocol for OpenAiChat {
         }
         Ok(pieces)
     }
+
+    fn read_whole(&self, json: &Value, _now: DateTime<Utc>) -> Option<Vec<StreamPiece>> {
+        // `{"object":"chat.completion","choices":[{"message":{…},"finish_reason":"stop"}]}`
+        let choice = json.get("choices")?.get(0)?;
+        let mut pieces = openai_text(&choice["message"]);
+        pieces.push(StreamPiece::Finished {
+            stop_reason: choice["finish_reason"].as_str().map(str::to_string),
+        });
+        Some(pieces)
+    }
+}
+
+/// A delta's (or a whole message's) `content`, and its `refusal` — which structured outputs
+/// send instead of content when the model declines.
+fn openai_text(message: &Value) -> Vec<StreamPiece> {
+    let mut pieces = Vec::new();
+    if let Some(text) = message["content"].as_str()
+        && !text.is_empty()
+    {
+        pieces.push(StreamPiece::Text(text.to_string()));
+    }
+    if let Some(refusal) = message["refusal"].as_str()
+        && !refusal.is_empty()
+    {
+        pieces.push(StreamPiece::Refusal(refusal.to_string()));
+    }
+    pieces
 }
 
 /// Google Gemini: `POST /v1beta/models/{model}:streamGenerateContent?alt=sse`.
@@ -272,7 +329,42 @@ impl WireProtocol for GeminiGenerate {
                 now,
             ))]);
         }
-        let mut pieces = Vec::new();
+        Ok(gemini_pieces(&value))
+    }
+
+    fn read_whole(&self, json: &Value, _now: DateTime<Utc>) -> Option<Vec<StreamPiece>> {
+        // `streamGenerateContent` without `alt=sse` answers a JSON array of the same chunks.
+        let chunks: Vec<&Value> = match json {
+            Value::Array(items) => items.iter().collect(),
+            Value::Object(_) => vec![json],
+            _ => return None,
+        };
+        if !chunks
+            .iter()
+            .all(|c| c.get("candidates").is_some() || c.get("promptFeedback").is_some())
+        {
+            return None;
+        }
+        let mut pieces: Vec<StreamPiece> = chunks.into_iter().flat_map(gemini_pieces).collect();
+        if !pieces
+            .iter()
+            .any(|p| matches!(p, StreamPiece::Finished { .. } | StreamPiece::Blocked(_)))
+        {
+            pieces.push(StreamPiece::Finished { stop_reason: None });
+        }
+        Some(pieces)
+    }
+}
+
+/// One `GenerateContentResponse` chunk: its text, its finish reason, or a blocked prompt.
+fn gemini_pieces(value: &Value) -> Vec<StreamPiece> {
+    let mut pieces = Vec::new();
+    'chunk: {
+        // A prompt blocked before any answer: `promptFeedback.blockReason`, no candidates.
+        if let Some(block) = value["promptFeedback"]["blockReason"].as_str() {
+            pieces.push(StreamPiece::Blocked(block.to_string()));
+            break 'chunk;
+        }
         if let Some(candidate) = value["candidates"].get(0) {
             for part in candidate["content"]["parts"]
                 .as_array()
@@ -295,8 +387,8 @@ impl WireProtocol for GeminiGenerate {
                 });
             }
         }
-        Ok(pieces)
     }
+    pieces
 }
 
 #[cfg(test)]

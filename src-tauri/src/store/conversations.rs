@@ -4,8 +4,8 @@
 
 use super::{Store, StoreError};
 use crate::catalog::ModelRef;
-use crate::providers::Role;
 use crate::providers::classify::Failure;
+use crate::providers::{Ending, Role};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -73,8 +73,18 @@ pub struct Message {
     /// The preferred model a fallback answer stood in for.
     pub stood_in_for: Option<ModelRef>,
     pub failure: Option<Failure>,
+    /// How an answer the provider finished ended (complete, length limit, filtered, …).
+    pub ending: Option<Ending>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+fn ending_json(message: &Message) -> Result<Option<String>, StoreError> {
+    Ok(message
+        .ending
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()?)
 }
 
 /// Time-ordered ids, so rows sort by creation without another column.
@@ -98,6 +108,7 @@ fn conversation_from(row: &SqliteRow) -> Result<Conversation, StoreError> {
 fn message_from(row: &SqliteRow) -> Result<Message, StoreError> {
     let role: String = row.try_get("role")?;
     let failure: Option<String> = row.try_get("failure")?;
+    let ending: Option<String> = row.try_get("ending")?;
     Ok(Message {
         id: row.try_get("id")?,
         conversation_id: row.try_get("conversation_id")?,
@@ -117,6 +128,8 @@ fn message_from(row: &SqliteRow) -> Result<Message, StoreError> {
             .map(|f| serde_json::from_str(&f))
             .transpose()
             .unwrap_or(None),
+        // An ending this version does not know reads as unknown, not as an error.
+        ending: ending.and_then(|e| serde_json::from_str(&e).ok()),
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
     })
@@ -183,8 +196,8 @@ impl Store {
             .transpose()?;
         sqlx::query(
             "INSERT INTO messages (id, conversation_id, role, text, status, provider, model, \
-             stood_in_for_provider, stood_in_for_model, failure, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             stood_in_for_provider, stood_in_for_model, failure, ending, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&message.id)
         .bind(&message.conversation_id)
@@ -196,6 +209,7 @@ impl Store {
         .bind(message.stood_in_for.as_ref().map(|m| &m.provider))
         .bind(message.stood_in_for.as_ref().map(|m| &m.model))
         .bind(failure)
+        .bind(ending_json(message)?)
         .bind(message.created_at)
         .bind(message.updated_at)
         .execute(self.pool())
@@ -208,7 +222,7 @@ impl Store {
         Ok(())
     }
 
-    /// Writes a message's text, status and failure as they are now.
+    /// Writes a message's text, status, failure and ending as they are now.
     pub async fn update_message(&self, message: &Message) -> Result<(), StoreError> {
         let failure = message
             .failure
@@ -216,11 +230,13 @@ impl Store {
             .map(serde_json::to_string)
             .transpose()?;
         sqlx::query(
-            "UPDATE messages SET text = ?, status = ?, failure = ?, updated_at = ? WHERE id = ?",
+            "UPDATE messages SET text = ?, status = ?, failure = ?, ending = ?, updated_at = ? \
+             WHERE id = ?",
         )
         .bind(&message.text)
         .bind(message.status.as_str())
         .bind(failure)
+        .bind(ending_json(message)?)
         .bind(message.updated_at)
         .bind(&message.id)
         .execute(self.pool())
@@ -291,6 +307,7 @@ mod tests {
             model: Some(ModelRef::new("anthropic", "claude-opus-4-7")),
             stood_in_for: None,
             failure: None,
+            ending: None,
             created_at: now,
             updated_at: now,
         }

@@ -7,6 +7,8 @@ import type { Conversation, Message, ModelRef, Reason, SendEvent } from "./bindi
 
 const KEY = Symbol("switchboard-assistant-state");
 const DRAFT_SAVE_DELAY_MS = 300;
+/** What "Continue" sends after an answer stopped at the length limit. */
+export const CONTINUE_PROMPT = "Please continue exactly where your last answer stopped.";
 
 export class AssistantState {
   conversations = $state<Conversation[]>([]);
@@ -68,17 +70,28 @@ export class AssistantState {
     const text = this.compose;
     if (!model || !text.trim() || this.sending) return;
     if (this.#draftTimer) clearTimeout(this.#draftTimer);
+    this.compose = "";
+    await this.#sendText(text, model, true);
+  }
+
+  /** Asks the model to go on with an answer that stopped at the length limit; the compose
+   * box is left as it is. */
+  async continueAnswer(model: ModelRef | null): Promise<void> {
+    if (!model || this.sending) return;
+    await this.#sendText(CONTINUE_PROMPT, model, false);
+  }
+
+  async #sendText(text: string, model: ModelRef, fromBox: boolean): Promise<void> {
     const sendId = crypto.randomUUID();
     this.sendId = sendId;
     this.lastReason = null;
     this.retrying = null;
     this.error = null;
-    this.compose = "";
     try {
-      await this.#backend.sendMessage(sendId, this.conversation?.id ?? null, text, model, (e) => this.#on(e));
+      await this.#backend.sendMessage(sendId, this.conversation?.id ?? null, text, model, (e) => this.#on(e, fromBox));
     } catch (e) {
       // Refused before sending (no key, unknown model): the text goes straight back.
-      this.compose = text;
+      if (fromBox) this.compose = text;
       this.error = describe(e);
     } finally {
       this.sendId = null;
@@ -96,7 +109,7 @@ export class AssistantState {
     await this.send(model);
   }
 
-  #on(event: SendEvent): void {
+  #on(event: SendEvent, fromBox: boolean): void {
     switch (event.kind) {
       case "started":
         if (!this.conversation || this.conversation.id !== event.conversation.id) {
@@ -116,12 +129,14 @@ export class AssistantState {
         break;
       case "finished":
         this.#replace(event.answer);
+        // A filter stopped it, or the model declined: said, with whose side it is.
+        this.lastReason = event.reason;
         break;
       case "failed":
         this.#replace(event.question);
         this.#replace(event.answer);
         this.lastReason = event.reason;
-        if (!this.compose) this.compose = event.restore_text;
+        if (fromBox && !this.compose) this.compose = event.restore_text;
         break;
     }
   }

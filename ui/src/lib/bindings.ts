@@ -97,6 +97,30 @@ export type DetailSources = {
 	aliases: DetailSource,
 };
 
+/**
+ *  How an answer the provider finished ended, read from its stop reason. None of these says
+ *  anything against the model's availability: the service answered.
+ */
+export type Ending = 
+/**  The model finished its answer. */
+{ kind: "complete" } | 
+/**  Stopped at the length limit asked for (`max_tokens`, `length`, `MAX_TOKENS`). */
+{ kind: "length_limit" } | 
+/**
+ *  The provider's safety filter stopped it; `category` is the provider's word
+ *  (`content_filter`, `SAFETY`, `RECITATION`, `PROHIBITED_CONTENT`).
+ */
+{ kind: "filtered"; category: string } | 
+/**  The model declined to answer (Anthropic's `refusal`, OpenAI's `delta.refusal`). */
+{ kind: "refused" } | 
+/**
+ *  The provider blocked the prompt before any answer began (Gemini's
+ *  `promptFeedback.blockReason`), with its category.
+ */
+{ kind: "prompt_blocked"; category: string } | 
+/**  A stop reason this app does not know, as the provider wrote it. */
+{ kind: "other"; reason: string };
+
 export type ErrorKind = 
 /**  The request named something that does not exist (an unknown model). */
 "not_found" | 
@@ -151,6 +175,8 @@ export type Failure = {
 	retry_after: number | null,
 	/**  `x-should-retry`, which overrides the retry policy. */
 	should_retry: boolean | null,
+	/**  The address the request went to (no key is ever in it), for "check the base URL". */
+	url?: string | null,
 };
 
 /**  How an attempt failed, in the terms availability is decided in. */
@@ -216,6 +242,8 @@ export type Message = {
 	/**  The preferred model a fallback answer stood in for. */
 	stood_in_for: ModelRef | null,
 	failure: Failure | null,
+	/**  How an answer the provider finished ended (complete, length limit, filtered, …). */
+	ending: Ending | null,
 	created_at: string,
 	updated_at: string,
 };
@@ -379,7 +407,19 @@ export type Reason = {
 /**  Why — one kind from DESIGN.md's taxonomy. */
 export type ReasonKind = 
 /**  Nothing wrong: the model answered. */
-"healthy" | "provider_incident" | "elevated_errors" | "overloaded" | "maintenance" | "rate_limited" | "quota_exhausted" | "auth_failed" | "not_permitted" | "model_retired" | "offline" | "admin_disabled" | "not_configured" | "unknown";
+"healthy" | "provider_incident" | "elevated_errors" | "overloaded" | "maintenance" | "rate_limited" | "quota_exhausted" | "auth_failed" | "not_permitted" | "model_retired" | "offline" | "admin_disabled" | "not_configured" | 
+/**
+ *  The provider's safety filter stopped an answer, or the model declined: about this
+ *  message's content, never the model's availability.
+ */
+"content_filtered" | 
+/**  The provider blocked the prompt before answering: about the message's content. */
+"prompt_blocked" | 
+/**
+ *  The configured endpoint answered, but there is no provider API there (a 404 that is not
+ *  the provider saying the model is unknown: a web page, no body, another route).
+ */
+"wrong_endpoint" | "unknown";
 
 export type Role = "user" | "assistant";
 
@@ -389,8 +429,11 @@ export type SendEvent =
 { kind: "started"; conversation: Conversation; question: Message; answer: Message } | { kind: "text"; message_id: string; chunk: string } | 
 /**  An attempt failed and is being tried again. */
 { kind: "retrying"; message_id: string; after_seconds: number; reason: Reason } | 
-/**  The answer is complete. */
-{ kind: "finished"; answer: Message } | 
+/**
+ *  The provider finished the answer; `answer.ending` says how. `reason` explains an
+ *  answer its filter stopped or the model declined.
+ */
+{ kind: "finished"; answer: Message; reason: Reason | null } | 
 /**  The request failed or was stopped; `restore_text` goes back into the compose box. */
 { kind: "failed"; question: Message; answer: Message; reason: Reason | null; restore_text: string };
 
@@ -408,6 +451,8 @@ export type Side =
 "your_workspace" | 
 /**  Something the person has not set up yet. */
 "your_setup" | 
+/**  The content of this message or its answer: not the service, not the person's key. */
+"content" | 
 /**  No problem, or nothing known. */
 "nobody";
 

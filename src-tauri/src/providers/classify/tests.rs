@@ -87,6 +87,12 @@ fn rows() -> Vec<Row> {
         Row { name: "openrouter 503 no provider for routing", wire: OpenaiCompatible, status: 503, body: serde_json::json!({"error":{"message":"No allowed providers are available for the selected model.","code":503}}).to_string(), expect: r(ElevatedErrors) },
         Row { name: "ollama 404 model not pulled", wire: OpenaiCompatible, status: 404, body: serde_json::json!({"error":{"message":"model \"llama3.2\" not found, try pulling it first","type":"api_error","param":null,"code":null}}).to_string(), expect: r(ModelRetired) },
         Row { name: "ollama native error string", wire: OpenaiCompatible, status: 404, body: r#"{"error":"model 'qwen3:8b' not found"}"#.into(), expect: r(ModelRetired) },
+        // A 404 that is not the provider saying the model is unknown: the address is wrong.
+        Row { name: "anthropic 404 route", wire: Anthropic, status: 404, body: anthropic_body("not_found_error", "Not Found"), expect: r(WrongEndpoint) },
+        Row { name: "openai invalid url", wire: Openai, status: 404, body: openai_body("Invalid URL (POST /v1/chat/completions/chat/completions)", "invalid_request_error", None), expect: r(WrongEndpoint) },
+        Row { name: "gemini 404 entity", wire: Gemini, status: 404, body: gemini_body(404, "NOT_FOUND", "Requested entity was not found.", serde_json::json!([])), expect: r(WrongEndpoint) },
+        Row { name: "html 404", wire: Openai, status: 404, body: "<html><head><title>404 Not Found</title></head></html>".into(), expect: r(WrongEndpoint) },
+        Row { name: "bodiless 404", wire: Anthropic, status: 404, body: String::new(), expect: r(WrongEndpoint) },
         // ---- Bodies no table lists: the status code's side
         Row { name: "html 502 from a proxy", wire: Anthropic, status: 502, body: "<html><body>502 Bad Gateway</body></html>".into(), expect: r(ElevatedErrors) },
         Row { name: "empty 503", wire: Openai, status: 503, body: String::new(), expect: r(Overloaded) },

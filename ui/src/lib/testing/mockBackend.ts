@@ -5,6 +5,7 @@ import type {
   ConversationView,
   Message,
   DetailSources,
+  Ending,
   Model,
   ModelAvailability,
   ModelListSummary,
@@ -137,7 +138,7 @@ export function sampleOverview(): Overview {
 
 /** How the mock answers the next send. */
 export type Script =
-  | { answer: string[] }
+  | { answer: string[]; ending?: Ending; reason?: Reason }
   | { fail: Reason; partial?: string[] }
   | { refuse: UiError }
   | { hold: true };
@@ -256,7 +257,7 @@ export class MockBackend implements Backend {
       conversation = { id: `c${this.conversations.length + 1}`, title: text.slice(0, 60), created_at: now, updated_at: now };
       this.conversations.unshift(conversation);
     }
-    const base = { conversation_id: conversation.id, stood_in_for: null, failure: null, created_at: now, updated_at: now };
+    const base = { conversation_id: conversation.id, stood_in_for: null, failure: null, ending: null, created_at: now, updated_at: now };
     const question: Message = { ...base, id: `q${this.sent.length}`, role: "user", text, status: "sent", model: null };
     const answer: Message = { ...base, id: `a${this.sent.length}`, role: "assistant", text: "", status: "streaming", model };
     onEvent({ kind: "started", conversation, question, answer });
@@ -271,8 +272,8 @@ export class MockBackend implements Backend {
     for (const chunk of chunks) onEvent({ kind: "text", message_id: answer.id, chunk });
     const done = { ...answer, text: chunks.join("") };
     if ("answer" in script) {
-      const finished = { ...done, status: "complete" as const };
-      onEvent({ kind: "finished", answer: finished });
+      const finished = { ...done, status: "complete" as const, ending: script.ending ?? { kind: "complete" as const } };
+      onEvent({ kind: "finished", answer: finished, reason: script.reason ?? null });
       this.messages.set(conversation.id, [...(this.messages.get(conversation.id) ?? []), question, finished]);
       return finished;
     }

@@ -2,6 +2,7 @@ import { render, screen, waitFor } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import App from "../../../App.svelte";
+import { CONTINUE_PROMPT } from "../../assistant-state.svelte";
 import { MockBackend, sampleOverview } from "../../testing/mockBackend";
 
 function withPreferred(): MockBackend {
@@ -93,5 +94,44 @@ describe("the assistant", () => {
     render(App, { backend });
     await user.type(await box(), "Dear team");
     await waitFor(() => expect(backend.drafts.get("")).toBe("Dear team"), { timeout: 2000 });
+  });
+
+  it("says an answer stopped at the length limit and continues it on request, leaving the box alone", async () => {
+    const backend = withPreferred();
+    backend.script = { answer: ["Day 1: Alfama"], ending: { kind: "length_limit" } };
+    const user = userEvent.setup();
+    render(App, { backend });
+    await user.type(await box(), "Plan a week{Enter}");
+    expect((await screen.findByText(/Stopped at the length limit/)).closest("[data-ending]")?.getAttribute("data-ending")).toBe("length_limit");
+    await user.type(await box(), "half-typed");
+    backend.script = { answer: [" Day 2: Belém"] };
+    await user.click(screen.getByRole("button", { name: "Continue" }));
+    await waitFor(() => expect(backend.sent).toHaveLength(2));
+    expect(backend.sent[1].text).toBe(CONTINUE_PROMPT);
+    expect(backend.sent[1].conversationId).toBe("c1");
+    expect((await box()).value).toBe("half-typed");
+  });
+
+  it("says plainly when the provider's filter stopped an answer, keeping what arrived", async () => {
+    const backend = withPreferred();
+    backend.script = {
+      answer: ["No"],
+      ending: { kind: "filtered", category: "SAFETY" },
+      reason: {
+        kind: "content_filtered",
+        side: "content",
+        source: "own_requests",
+        headline: "Google Gemini's safety filter stopped the answer",
+        message: "This is about the content of this message, not an outage or a change in the model.",
+      },
+    };
+    const user = userEvent.setup();
+    render(App, { backend });
+    await user.type(await box(), "Tell me{Enter}");
+    expect(await screen.findByText(/Stopped by the provider's safety filter \(SAFETY\)/)).toBeTruthy();
+    const reason = await screen.findByTestId("send-reason");
+    expect(reason.getAttribute("data-reason")).toBe("content_filtered");
+    expect(reason.textContent).toContain("not an outage");
+    expect(screen.queryByRole("button", { name: "Continue" })).toBeNull();
   });
 });

@@ -21,6 +21,7 @@ describe("badgeLook", () => {
 
   it("calls a model its provider stopped listing retired, not down", () => {
     expect(badgeLook("unavailable", "model_retired").label).toBe("Retired");
+    expect(badgeLook("unavailable", "wrong_endpoint")).toEqual({ tone: "off", label: "Check address", icon: "key" });
     expect(badgeLook("unavailable", "overloaded").label).toBe("Unavailable");
   });
 });

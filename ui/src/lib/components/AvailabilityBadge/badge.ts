@@ -12,6 +12,8 @@ export interface BadgeLook {
 export function badgeLook(state: AvailabilityState, kind: ReasonKind): BadgeLook {
   // Not an outage: the provider stopped offering it.
   if (kind === "model_retired" && state !== "available") return { tone: "off", label: "Retired", icon: "cross" };
+  // Not an outage either: the configured address has no provider API behind it.
+  if (kind === "wrong_endpoint" && state === "unavailable") return { tone: "off", label: "Check address", icon: "key" };
   switch (state) {
     case "available":
       return { tone: "ok", label: "Available", icon: "check" };
