@@ -46,6 +46,10 @@ pub enum Command {
         model: String,
         /// What to ask.
         prompt: String,
+        /// The longest answer to ask for, in tokens; a longer one stops there (exit code 6).
+        #[arg(long, default_value_t = crate::assistant::send::DEFAULT_MAX_TOKENS,
+              value_parser = clap::value_parser!(u32).range(1..))]
+        max_tokens: u32,
     },
     /// Print the model catalog: the shipped one merged with each provider's own model list,
     /// with where each detail came from.
@@ -436,6 +440,106 @@ fn thousands(n: u32) -> String {
 
 #[cfg(test)]
 mod tests {
+    use crate::assistant::send::SendOutcome;
+    use crate::providers::Ending;
+    use crate::store::{Message, MessageStatus};
+
+    fn outcome(
+        ending: Option<Ending>,
+        text: &str,
+        reason: Option<crate::health::ReasonKind>,
+    ) -> SendOutcome {
+        let now = chrono::Utc::now();
+        SendOutcome {
+            answer: Message {
+                id: "a".into(),
+                conversation_id: "c".into(),
+                role: crate::providers::Role::Assistant,
+                text: text.into(),
+                status: MessageStatus::Complete,
+                model: None,
+                stood_in_for: None,
+                failure: None,
+                ending,
+                created_at: now,
+                updated_at: now,
+            },
+            reason: reason.map(|kind| crate::health::Reason {
+                kind,
+                side: kind.side(),
+                source: crate::health::EvidenceSource::OwnRequests,
+                headline: String::new(),
+                message: String::new(),
+            }),
+        }
+    }
+
+    /// Each way an answer can end has its own exit code, so a script can tell them apart.
+    #[test]
+    fn each_ending_has_its_own_exit_code() {
+        use crate::health::ReasonKind;
+        let cases = [
+            (outcome(Some(Ending::Complete), "ok", None), exit::ANSWERED),
+            (
+                outcome(Some(Ending::LengthLimit), "Day 1", None),
+                exit::LENGTH_LIMIT,
+            ),
+            (
+                outcome(
+                    Some(Ending::Filtered {
+                        category: "SAFETY".into(),
+                    }),
+                    "No",
+                    Some(ReasonKind::ContentFiltered),
+                ),
+                exit::FILTERED,
+            ),
+            (
+                outcome(
+                    Some(Ending::Refused),
+                    "I can't",
+                    Some(ReasonKind::ContentFiltered),
+                ),
+                exit::FILTERED,
+            ),
+            (
+                outcome(
+                    Some(Ending::PromptBlocked {
+                        category: "SAFETY".into(),
+                    }),
+                    "",
+                    Some(ReasonKind::PromptBlocked),
+                ),
+                exit::BLOCKED,
+            ),
+            (
+                outcome(None, "Day 1: ", Some(ReasonKind::ElevatedErrors)),
+                exit::INCOMPLETE,
+            ),
+            (outcome(None, "", Some(ReasonKind::Offline)), exit::OFFLINE),
+            (
+                outcome(None, "", Some(ReasonKind::Overloaded)),
+                exit::UNAVAILABLE,
+            ),
+        ];
+        let mut seen = std::collections::BTreeSet::new();
+        for (outcome, code) in &cases {
+            assert_eq!(
+                exit::of(outcome),
+                *code,
+                "{:?} {:?}",
+                outcome.answer.ending,
+                outcome.reason
+            );
+            seen.insert(*code);
+        }
+        assert_eq!(
+            seen.len(),
+            7,
+            "each case its own code (1 is for Switchboard itself failing)"
+        );
+    }
+
     use super::*;
     use crate::health::engine::{HealthEngine, HealthSettings};
 

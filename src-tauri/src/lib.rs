@@ -35,9 +35,13 @@ pub fn main() -> ExitCode {
             let _guard = logging::init(&paths.data_dir, "warn");
             run_status(paths, json)
         }
-        Some(Command::Ask { model, prompt }) => {
+        Some(Command::Ask {
+            model,
+            prompt,
+            max_tokens,
+        }) => {
             let _guard = logging::init(&paths.data_dir, "warn");
-            run_ask(paths, &model, &prompt)
+            run_ask(paths, &model, &prompt, max_tokens)
         }
         Some(Command::Models { json, refresh }) => {
             let _guard = logging::init(&paths.data_dir, "warn");
@@ -73,7 +77,7 @@ fn cli_start(paths: Paths) -> Result<(tokio::runtime::Runtime, startup::Startup)
     Ok((runtime, started))
 }
 
-fn run_ask(paths: Paths, model: &str, prompt: &str) -> ExitCode {
+fn run_ask(paths: Paths, model: &str, prompt: &str, max_tokens: u32) -> ExitCode {
     use assistant::send::{SendContext, SendEvent, send};
     use std::io::Write;
     let (runtime, started) = match cli_start(paths) {
@@ -126,6 +130,7 @@ fn run_ask(paths: Paths, model: &str, prompt: &str) -> ExitCode {
             clock: std::sync::Arc::new(clock::SystemClock),
             timeouts,
             retry: providers::retry::RetryPolicy::default(),
+            max_tokens,
         };
         let cancel = tokio_util::sync::CancellationToken::new();
         let on_ctrl_c = cancel.clone();

@@ -67,6 +67,7 @@ impl World {
             clock: Arc::new(self.clock.clone()),
             timeouts: Timeouts::default(),
             retry: RetryPolicy::default(),
+            max_tokens: switchboard_lib::assistant::send::DEFAULT_MAX_TOKENS,
         }
     }
 }

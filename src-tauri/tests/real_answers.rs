@@ -26,21 +26,26 @@ fn fixture(path: &str) -> Vec<u8> {
 }
 
 /// A server on 127.0.0.1 that answers every request with `status`, `content_type` and
-/// `body`, and keeps each request's head (request line and headers) for the test to read.
+/// `body`, and keeps each request (its head — request line and headers — and its body) for
+/// the test to read.
 struct Canned {
     base_url: String,
     heads: Arc<Mutex<Vec<String>>>,
+    bodies: Arc<Mutex<Vec<Vec<u8>>>>,
 }
 
 async fn serve(status: u16, content_type: &'static str, body: Vec<u8>) -> Canned {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base_url = format!("http://{}", listener.local_addr().unwrap());
     let heads = Arc::new(Mutex::new(Vec::new()));
+    let bodies = Arc::new(Mutex::new(Vec::new()));
     let kept = heads.clone();
+    let kept_bodies = bodies.clone();
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
             let body = body.clone();
             let kept = kept.clone();
+            let kept_bodies = kept_bodies.clone();
             tokio::spawn(async move {
                 // The head, then as much body as it says.
                 let mut read = Vec::new();
@@ -72,6 +77,7 @@ async fn serve(status: u16, content_type: &'static str, body: Vec<u8>) -> Canned
                     read.extend_from_slice(&buf[..n]);
                 }
                 kept.lock().unwrap().push(head);
+                kept_bodies.lock().unwrap().push(read[head_end..].to_vec());
                 let reply = format!(
                     "HTTP/1.1 {status} Canned\r\ncontent-type: {content_type}\r\n\
                      content-length: {}\r\nconnection: close\r\n\r\n",
@@ -83,7 +89,11 @@ async fn serve(status: u16, content_type: &'static str, body: Vec<u8>) -> Canned
             });
         }
     });
-    Canned { base_url, heads }
+    Canned {
+        base_url,
+        heads,
+        bodies,
+    }
 }
 
 fn provider(id: &str, base_url: &str) -> Provider {
@@ -431,6 +441,58 @@ async fn a_404_is_a_retired_model_only_when_the_provider_says_so() {
                 reason.message
             );
             assert!(!reason.message.contains("no longer offers"), "{what}");
+        }
+    }
+}
+
+/// The requests follow each provider's current contract: the system prompt as Anthropic's
+/// `system`, OpenAI's `developer` message (which replaces `system` for current models), a
+/// compatible server's `system` message, Gemini's `systemInstruction`; and each asks for a
+/// stream.
+#[tokio::test]
+async fn each_request_follows_its_providers_contract() {
+    let ok = fixture("streams/openai_chat_stop.capture.sse");
+    for (provider, path) in [
+        ("anthropic", "/v1/messages"),
+        ("openai", "/v1/chat/completions"),
+        ("ollama", "/v1/chat/completions"),
+        (
+            "gemini",
+            "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse",
+        ),
+    ] {
+        let (_, _, canned) = ask(provider, 200, SSE, ok.clone()).await;
+        let head = canned.heads.lock().unwrap()[0].clone();
+        assert!(
+            head.starts_with(&format!("POST {path} ")),
+            "{provider}: {head}"
+        );
+        let body: serde_json::Value =
+            serde_json::from_slice(&canned.bodies.lock().unwrap()[0]).expect("a JSON body");
+        match provider {
+            "anthropic" => {
+                assert_eq!(body["system"], "Be brief.");
+                assert_eq!(body["stream"], true);
+                assert_eq!(body["max_tokens"], 64);
+                assert_eq!(body["messages"][0]["role"], "user");
+            }
+            "openai" => {
+                assert_eq!(body["messages"][0]["role"], "developer", "{body}");
+                assert_eq!(body["max_completion_tokens"], 64);
+                assert!(
+                    body.get("max_tokens").is_none(),
+                    "deprecated for OpenAI: {body}"
+                );
+            }
+            "ollama" => {
+                assert_eq!(body["messages"][0]["role"], "system", "{body}");
+                assert_eq!(body["max_tokens"], 64);
+            }
+            _ => {
+                assert_eq!(body["systemInstruction"]["parts"][0]["text"], "Be brief.");
+                assert_eq!(body["generationConfig"]["maxOutputTokens"], 64);
+                assert_eq!(body["contents"][0]["role"], "user");
+            }
         }
     }
 }

@@ -19,8 +19,8 @@ use specta::Type;
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
-/// The longest answer asked for.
-const MAX_TOKENS: u32 = 4096;
+/// The longest answer asked for, unless the caller says otherwise.
+pub const DEFAULT_MAX_TOKENS: u32 = 4096;
 
 /// What the window hears while a message is being answered.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
@@ -69,6 +69,8 @@ pub struct SendContext<'a> {
     pub clock: Arc<dyn Clock>,
     pub timeouts: Timeouts,
     pub retry: RetryPolicy,
+    /// The longest answer to ask for, in tokens ([`DEFAULT_MAX_TOKENS`]).
+    pub max_tokens: u32,
 }
 
 /// The end of a send: the answer as stored (its `ending` when the provider finished it), and
@@ -161,7 +163,7 @@ pub async fn send(
         model: model.model.clone(),
         system: None,
         messages: context_of(&history, text),
-        max_tokens: MAX_TOKENS,
+        max_tokens: ctx.max_tokens,
     };
 
     // The provider's events arrive through a channel so the database can be written (which

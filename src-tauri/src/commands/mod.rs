@@ -186,6 +186,7 @@ pub async fn send_message(
         clock: Arc::new(SystemClock),
         timeouts: http.1,
         retry: RetryPolicy::default(),
+        max_tokens: assistant::send::DEFAULT_MAX_TOKENS,
     };
     let mut forward = |event: SendEvent| {
         if let Err(error) = events.send(event) {

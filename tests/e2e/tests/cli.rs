@@ -359,3 +359,39 @@ async fn ask_with_no_answer_while_others_answer_says_the_providers_side() {
         sim.requests()
     );
 }
+
+/// An answer that stops at the length limit is printed as far as it went, says so, and exits
+/// with its own code — it is not "answered", and not a failure of the model.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ask_says_when_the_answer_stopped_at_the_length_limit() {
+    let sim = simulator("").await;
+    let profile = Arc::new(Profile::with_keys());
+    profile.write_config(&sim.config_toml());
+    let out = run(
+        &profile,
+        &[
+            "ask",
+            "--model",
+            "openai/gpt-5",
+            "--max-tokens",
+            "3",
+            "Name a river",
+        ],
+    )
+    .await;
+    let err = text(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(6),
+        "the length-limit exit code: {err}"
+    );
+    let printed = text(&out.stdout);
+    let whole = stubs::answer_text("gpt-5", "Name a river");
+    assert!(
+        !printed.trim().is_empty()
+            && whole.starts_with(printed.trim_end())
+            && printed.trim_end() != whole,
+        "the start of the answer is printed: {printed:?}"
+    );
+    assert!(err.contains("stopped at the length limit"), "{err}");
+}

@@ -135,6 +135,10 @@ pub(crate) struct Chat {
     pub include_usage: bool,
     /// Gemini `:streamGenerateContent` without `alt=sse`: a JSON array.
     pub json_array: bool,
+    /// The answer's length limit as the request set it (`max_tokens`,
+    /// `max_completion_tokens`, `generationConfig.maxOutputTokens`): a longer answer stops
+    /// there, with the wire's length stop reason, as the real providers do.
+    pub max_tokens: Option<u64>,
 }
 
 /// Everything an answer's body is made of.
@@ -149,6 +153,8 @@ pub(crate) struct Answer {
     pub request_id: String,
     pub now: DateTime<Utc>,
     pub include_usage: bool,
+    /// Stopped at the request's length limit.
+    pub at_length_limit: bool,
 }
 
 impl Answer {
@@ -186,11 +192,24 @@ pub(crate) async fn chat(call: Call, chat: Chat) -> Response {
         return call.fail(ErrorKind::NotFound, Some(&chat.model), None);
     };
     let plan = call.app.engine.decide(provider, Some(&served.id));
-    let text = answer_text(&chat.model, &chat.prompt);
+    let full = answer_text(&chat.model, &chat.prompt);
+    let mut tokens = answer_tokens(&full);
+    let at_length_limit = chat
+        .max_tokens
+        .is_some_and(|limit| (tokens.len() as u64) > limit);
+    if let Some(limit) = chat.max_tokens.filter(|_| at_length_limit) {
+        tokens.truncate(limit as usize);
+    }
+    let text = if at_length_limit {
+        tokens.concat()
+    } else {
+        full
+    };
     let answer = Answer {
         model: chat.model.clone(),
         served,
-        tokens: answer_tokens(&text),
+        tokens,
+        at_length_limit,
         text,
         prompt_tokens: prompt_tokens(&chat.prompt),
         id_seed: call.seq,

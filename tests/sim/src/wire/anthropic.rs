@@ -56,6 +56,7 @@ async fn messages(
         stream: body["stream"].as_bool().unwrap_or(false),
         include_usage: false,
         json_array: false,
+        max_tokens: body["max_tokens"].as_u64(),
     };
     respond::chat(call, chat).await
 }
@@ -170,7 +171,7 @@ pub(crate) fn json(answer: &Answer) -> Value {
         "role": "assistant",
         "model": answer.model,
         "content": [{"type": "text", "text": answer.text}],
-        "stop_reason": "end_turn",
+        "stop_reason": stop_reason(answer),
         "stop_sequence": null,
         "usage": {
             "input_tokens": answer.prompt_tokens,
@@ -229,7 +230,7 @@ pub(crate) fn frames(answer: &Answer) -> Frames {
         sse(
             Some("message_delta"),
             &json!({"type": "message_delta",
-                "delta": {"stop_reason": "end_turn", "stop_sequence": null},
+                "delta": {"stop_reason": stop_reason(answer), "stop_sequence": null},
                 "usage": {"output_tokens": answer.output_tokens()}}),
         ),
         sse(Some("message_stop"), &json!({"type": "message_stop"})),
@@ -259,4 +260,13 @@ pub(crate) fn ok_headers(answer: &Answer, stream: bool) -> Vec<(String, String)>
     }
     headers.extend(stubs::anthropic_rate_headers(answer.now, 49, 1));
     headers
+}
+
+/// `max_tokens` at the request's length limit, else `end_turn`.
+fn stop_reason(answer: &Answer) -> &'static str {
+    if answer.at_length_limit {
+        "max_tokens"
+    } else {
+        "end_turn"
+    }
 }

@@ -83,6 +83,7 @@ async fn generate(
         stream: stream && sse,
         include_usage: false,
         json_array: stream && !sse,
+        max_tokens: body["generationConfig"]["maxOutputTokens"].as_u64(),
     };
     respond::chat(call, chat).await
 }
@@ -239,7 +240,11 @@ fn response(answer: &Answer, text: &str, last: bool) -> Value {
     let mut candidate =
         json!({"content": {"parts": [{"text": text}], "role": "model"}, "index": 0});
     if last {
-        candidate["finishReason"] = json!("STOP");
+        candidate["finishReason"] = json!(if answer.at_length_limit {
+            "MAX_TOKENS"
+        } else {
+            "STOP"
+        });
     }
     json!({
         "candidates": [candidate],

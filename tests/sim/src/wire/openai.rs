@@ -84,6 +84,9 @@ async fn chat(call: Call, body: &[u8]) -> Response {
             .as_bool()
             .unwrap_or(false),
         json_array: false,
+        max_tokens: body["max_completion_tokens"]
+            .as_u64()
+            .or_else(|| body["max_tokens"].as_u64()),
     };
     respond::chat(call, chat).await
 }
@@ -268,7 +271,8 @@ pub(crate) fn json(answer: &Answer, ollama: bool) -> Value {
         message["annotations"] = json!([]);
         value["service_tier"] = json!("default");
     }
-    let mut choice = json!({"index": 0, "message": message, "finish_reason": "stop"});
+    let mut choice =
+        json!({"index": 0, "message": message, "finish_reason": finish_reason(answer)});
     if !ollama {
         choice["logprobs"] = Value::Null;
     }
@@ -321,9 +325,12 @@ pub(crate) fn frames(answer: &Answer, ollama: bool) -> Frames {
         })
         .collect();
     let mut tail = vec![if ollama {
-        chunk(json!({"role": "assistant", "content": ""}), Some("stop"))
+        chunk(
+            json!({"role": "assistant", "content": ""}),
+            Some(finish_reason(answer)),
+        )
     } else {
-        chunk(json!({}), Some("stop"))
+        chunk(json!({}), Some(finish_reason(answer)))
     }];
     if answer.include_usage {
         let mut value = json!({
@@ -359,4 +366,13 @@ pub(crate) fn ok_headers(answer: &Answer, stream: bool, ollama: bool) -> Vec<(St
         headers.extend(stubs::openai_rate_headers(499, 0.12));
     }
     headers
+}
+
+/// `length` at the request's length limit, else `stop`.
+fn finish_reason(answer: &Answer) -> &'static str {
+    if answer.at_length_limit {
+        "length"
+    } else {
+        "stop"
+    }
 }

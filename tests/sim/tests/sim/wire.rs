@@ -593,3 +593,73 @@ async fn openai_and_ollama_list_models() {
     assert_eq!(tags["models"][0]["name"], catalog::OLLAMA[0].id);
     assert_eq!(tags["models"][0]["details"]["format"], "gguf");
 }
+
+/// The real providers stop at the request's length limit with their own length reason; so
+/// does the simulator.
+#[tokio::test]
+async fn every_wire_stops_at_the_requested_length_limit() {
+    let sim = builtin("healthy").await;
+    let base = |p: &str| sim.provider_url(p);
+    let http = reqwest::Client::new();
+    let anthropic: Value = http
+        .post(format!("{}/v1/messages", base("anthropic")))
+        .header("x-api-key", "sk-sim")
+        .header("anthropic-version", "2023-06-01")
+        .json(&json!({"model": "claude-opus-4-7", "max_tokens": 2,
+                      "messages": [{"role": "user", "content": PROMPT}]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(anthropic["stop_reason"], "max_tokens");
+    assert_eq!(anthropic["usage"]["output_tokens"], 2);
+    let tokens = answer_tokens(&answer_text("claude-opus-4-7", PROMPT));
+    assert_eq!(anthropic["content"][0]["text"], tokens[..2].concat());
+
+    let openai: Value = http
+        .post(format!("{}/v1/chat/completions", base("openai")))
+        .bearer_auth("sk-sim")
+        .json(&json!({"model": "gpt-5", "max_completion_tokens": 3,
+                      "messages": [{"role": "user", "content": PROMPT}]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(openai["choices"][0]["finish_reason"], "length");
+
+    let gemini: Value = http
+        .post(format!(
+            "{}/v1beta/models/gemini-2.5-flash:generateContent",
+            base("gemini")
+        ))
+        .header("x-goog-api-key", "sk-sim")
+        .json(
+            &json!({"contents": [{"role": "user", "parts": [{"text": PROMPT}]}],
+                      "generationConfig": {"maxOutputTokens": 1}}),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(gemini["candidates"][0]["finishReason"], "MAX_TOKENS");
+
+    // A limit the answer fits in changes nothing.
+    let whole: Value = http
+        .post(format!("{}/v1/chat/completions", base("openai")))
+        .bearer_auth("sk-sim")
+        .json(&json!({"model": "gpt-5", "max_completion_tokens": 4096,
+                      "messages": [{"role": "user", "content": PROMPT}]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(whole["choices"][0]["finish_reason"], "stop");
+}
