@@ -614,6 +614,7 @@ mod tests {
             created: None,
             input: Vec::new(),
             can_chat: true,
+            retires_on: None,
         };
         vec![ModelListState {
             provider: "anthropic".into(),

@@ -98,6 +98,7 @@ mod tests {
                     created: None,
                     input: Vec::new(),
                     can_chat: true,
+                    retires_on: None,
                 })
                 .collect(),
         };

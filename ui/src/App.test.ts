@@ -118,6 +118,19 @@ describe("the live catalog", () => {
     expect(within(shipped).queryByText("Details unknown")).toBeNull();
   });
 
+  it("says when the provider has announced it stops serving a model", async () => {
+    const overview = sampleOverview();
+    const gpt = overview.models.find((m) => m.provider === "openai")!;
+    gpt.retires_on = "2027-02-01";
+    render(App, { backend: new MockBackend(overview) });
+    await screen.findByRole("listbox");
+    const row = option(gpt.display_name)!;
+    const tag = row.querySelector('[data-tag="retires"]');
+    expect(tag?.textContent).toMatch(/Retires\s+(1 Feb 2027|Feb 1, 2027)/);
+    const other = option("Claude Opus 4.8")!;
+    expect(other.querySelector('[data-tag="retires"]')).toBeNull();
+  });
+
   it("refreshes the lists on request: busy meanwhile, then the new overview and when it was read", async () => {
     const backend = new MockBackend();
     backend.holdRefresh = true;

@@ -160,6 +160,8 @@ fn strip_snapshot_date(id: &str) -> Option<&str> {
 fn fill_from_list(model: &mut Model, listed: &ListedModel, at: DateTime<Utc>) {
     model.listed_at = Some(at);
     model.released = listed.created.or(model.released);
+    // The provider's announcement is the latest word on when it goes.
+    model.retires_on = listed.retires_on.or(model.retires_on);
     if model.context_window.is_none() && listed.context_window.is_some() {
         model.context_window = listed.context_window;
         model.sources.context_window = DetailSource::Provider;
@@ -200,6 +202,7 @@ fn learned_model(
         tier: None,
         released: listed.created,
         listed_at: None,
+        retires_on: listed.retires_on,
         sources: Default::default(),
     };
     model.attribute_to(DetailSource::Provider);
@@ -301,6 +304,7 @@ mod tests {
             created: None,
             input: Vec::new(),
             can_chat: true,
+            retires_on: None,
         }
     }
 

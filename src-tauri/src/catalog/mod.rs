@@ -139,6 +139,10 @@ pub struct Model {
     /// (no key, never reached) or does not list it. Only a list read sets it: a file cannot.
     #[serde(default)]
     pub listed_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The day the provider has announced it stops serving the model (OpenAI's
+    /// `shutdown_date`), where it has.
+    #[serde(default)]
+    pub retires_on: Option<chrono::NaiveDate>,
     /// Where each detail came from; set when the catalog is assembled (a file's is replaced).
     #[serde(default)]
     pub sources: DetailSources,

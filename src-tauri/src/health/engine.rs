@@ -647,7 +647,13 @@ impl HealthEngine {
         let verdict = |state, reason: Reason, since, next_check| ModelAvailability {
             model: key.clone(),
             state,
-            reason,
+            reason: match model.retires_on {
+                // A retirement announced ahead is said whatever else is.
+                Some(day) if reason.kind != ReasonKind::ModelRetired => {
+                    message::with_retirement(reason, provider, model, day, now)
+                }
+                _ => reason,
+            },
             since: Some(since),
             next_check,
             stale: false,

@@ -77,6 +77,31 @@ pub fn retired_from_list(
     }
 }
 
+/// Adds what the provider has announced about the model's end: "OpenAI retires GPT-4o on 23
+/// October 2026", before that day; "OpenAI said it would retire GPT-4o on …" after it.
+pub fn with_retirement(
+    mut reason: Reason,
+    provider: &Provider,
+    model: &Model,
+    day: chrono::NaiveDate,
+    now: DateTime<Utc>,
+) -> Reason {
+    let date = day.format("%-d %B %Y");
+    let words = if now.date_naive() < day {
+        format!(
+            " {} retires {} on {date} (its own model list says so); pick another model before then.",
+            provider.name, model.display_name
+        )
+    } else {
+        format!(
+            " {} said it would retire {} on {date}; if it stops answering, that is why.",
+            provider.name, model.display_name
+        )
+    };
+    reason.message.push_str(&words);
+    reason
+}
+
 /// Nothing heard about this model yet.
 pub fn unknown(provider: &Provider, model: &Model) -> Reason {
     let checked = if provider.needs_key() {

@@ -80,6 +80,10 @@ pub struct ListedModel {
     pub input: Vec<Modality>,
     /// Whether Switchboard's text chat can use it (see the module documentation).
     pub can_chat: bool,
+    /// The day the provider stops serving it, where the list announces one (OpenAI's
+    /// `shutdown_date`, `"2026-10-23"`).
+    #[serde(default)]
+    pub retires_on: Option<chrono::NaiveDate>,
 }
 
 /// The limits of one listing. [`list_models`] uses the defaults with its own timeout.
@@ -312,6 +316,7 @@ fn anthropic_item(item: &Value) -> Option<ListedModel> {
             .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
             .map(|t| t.with_timezone(&Utc)),
         can_chat: true,
+        retires_on: None,
         id,
     })
 }
@@ -354,6 +359,11 @@ fn openai_item(item: &Value) -> Option<ListedModel> {
             .filter(|s| *s > 0)
             .and_then(|s| DateTime::from_timestamp(s, 0)),
         can_chat,
+        // `"2026-10-23"` or null: the day OpenAI stops serving it, where announced.
+        retires_on: item
+            .get("shutdown_date")
+            .and_then(Value::as_str)
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok()),
         id,
     })
 }
@@ -380,6 +390,7 @@ fn gemini_item(item: &Value) -> Option<ListedModel> {
         created: None,
         input: Vec::new(),
         can_chat,
+        retires_on: None,
     })
 }
 
@@ -483,6 +494,62 @@ async fn fetch_page(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = format!(
+            "{}/../tests/fixtures/lists/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// The lists as the providers document or really sent them (`tests/fixtures/lists/`).
+    #[test]
+    fn real_and_documented_lists_read_as_they_are() {
+        // OpenAI's Model object as its OpenAPI file gives it, with `shutdown_date`.
+        let object: Value =
+            serde_json::from_slice(&fixture("openai_model_object.spec_example.json")).unwrap();
+        let body =
+            serde_json::to_vec(&serde_json::json!({"object": "list", "data": [object]})).unwrap();
+        let page = parse_page(WireFormat::Openai, &body).unwrap();
+        assert_eq!(
+            page.models[0].retires_on,
+            chrono::NaiveDate::from_ymd_opt(2026, 10, 23),
+            "the announced shutdown day is kept"
+        );
+        // Gemini's real first page: 50 models, a next page token, only some can chat.
+        let page = parse_page(
+            WireFormat::Gemini,
+            &fixture("gemini_models_list.capture.json"),
+        )
+        .unwrap();
+        assert_eq!(page.models.len(), 50);
+        assert_eq!(
+            page.next.as_deref(),
+            Some("Ch9tb2RlbHMvdmVvLTMuMS1nZW5lcmF0ZS1wcmV2aWV3")
+        );
+        assert!(page.models.iter().any(|m| m.can_chat));
+        assert!(
+            page.models.iter().any(|m| !m.can_chat),
+            "embedding and video models cannot chat"
+        );
+        assert!(
+            page.models
+                .iter()
+                .all(|m| m.retires_on.is_none() && !m.id.starts_with("models/"))
+        );
+        // Anthropic's documented example.
+        let page = parse_page(
+            WireFormat::Anthropic,
+            &fixture("anthropic_models_list.docs_example.json"),
+        )
+        .unwrap();
+        assert_eq!(page.models[0].id, "claude-sonnet-4-20250514");
+        assert_eq!(
+            page.models[0].display_name.as_deref(),
+            Some("Claude Sonnet 4")
+        );
+    }
 
     fn page(wire: WireFormat, body: &str) -> ListPage {
         parse_page(wire, body.as_bytes())

@@ -120,6 +120,7 @@ mod tests {
                     created: Some(at("2026-11-20T00:00:00Z")),
                     input: Vec::new(),
                     can_chat: true,
+                    retires_on: None,
                 })
                 .collect(),
         }

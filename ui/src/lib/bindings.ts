@@ -292,6 +292,11 @@ export type Model = {
 	 *  (no key, never reached) or does not list it. Only a list read sets it: a file cannot.
 	 */
 	listed_at?: string | null,
+	/**
+	 *  The day the provider has announced it stops serving the model (OpenAI's
+	 *  `shutdown_date`), where it has.
+	 */
+	retires_on?: string | null,
 	/**  Where each detail came from; set when the catalog is assembled (a file's is replaced). */
 	sources?: DetailSources,
 };

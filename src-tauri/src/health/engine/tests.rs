@@ -588,6 +588,7 @@ fn anthropic_list(ids: &[&str], at: DateTime<Utc>) -> ProviderListing {
                 created: None,
                 input: Vec::new(),
                 can_chat: true,
+                retires_on: None,
             })
             .collect(),
     }
@@ -699,4 +700,52 @@ fn a_new_catalog_adds_models_and_keeps_what_is_known_of_the_rest() {
             .any(|t| t.model == gone && t.to.reason.kind == ReasonKind::ModelRetired)
     );
     assert_eq!(e.get(&gone).unwrap().next_check, Some(secs(3600)));
+}
+
+/// A retirement the provider announced ahead is said before the day, and after it.
+#[test]
+fn an_announced_retirement_is_said_before_the_day() {
+    let mut catalog = Catalog::shipped().unwrap();
+    let day = (t0() + Duration::days(30)).date_naive();
+    let words = day.format("%-d %B %Y").to_string();
+    catalog
+        .models
+        .iter_mut()
+        .find(|m| m.id == "gpt-5")
+        .unwrap()
+        .retires_on = Some(day);
+    let mut e = HealthEngine::new(
+        catalog,
+        HealthSettings::default(),
+        |_| true,
+        Vec::new(),
+        t0(),
+    );
+    e.record_attempt(&ok(&gpt5(), secs(0)));
+    let a = e.get(&gpt5()).unwrap();
+    assert_eq!(
+        a.state,
+        AvailabilityState::Available,
+        "still serving: usable"
+    );
+    assert!(
+        a.reason
+            .message
+            .contains(&format!("OpenAI retires GPT-5 on {words}")),
+        "{}",
+        a.reason.message
+    );
+    let after = t0() + Duration::days(31);
+    e.record_attempt(&ok(&gpt5(), after));
+    assert!(
+        e.get(&gpt5())
+            .unwrap()
+            .reason
+            .message
+            .contains(&format!("OpenAI said it would retire GPT-5 on {words}")),
+    );
+    assert!(
+        !e.get(&opus()).unwrap().reason.message.contains("retire"),
+        "only the model it was announced for"
+    );
 }

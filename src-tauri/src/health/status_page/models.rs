@@ -900,6 +900,7 @@ mod tests {
             aliases: aliases.iter().map(|a| a.to_string()).collect(),
             released: None,
             listed_at: None,
+            retires_on: None,
             sources: Default::default(),
         }
     }
