@@ -144,6 +144,7 @@ fn openai_list(n: usize) -> ProviderListing {
         created: Some(Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap()),
         input: Vec::new(),
         can_chat: true,
+        retires_on: None,
     };
     let mut models: Vec<ListedModel> = ["gpt-5", "gpt-5-2025-08-07", "gpt-5-mini", "gpt-4.1"]
         .into_iter()
