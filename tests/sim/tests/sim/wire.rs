@@ -618,18 +618,15 @@ async fn every_wire_stops_at_the_requested_length_limit() {
     let tokens = answer_tokens(&answer_text("claude-opus-4-7", PROMPT));
     assert_eq!(anthropic["content"][0]["text"], tokens[..2].concat());
 
-    let openai: Value = http
-        .post(format!("{}/v1/chat/completions", base("openai")))
-        .bearer_auth("sk-sim")
-        .json(&json!({"model": "gpt-5", "max_completion_tokens": 3,
-                      "messages": [{"role": "user", "content": PROMPT}]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(openai["choices"][0]["finish_reason"], "length");
+    let openai = |limit: u64| {
+        let request = http
+            .post(format!("{}/v1/chat/completions", base("openai")))
+            .bearer_auth("sk-sim")
+            .json(&json!({"model": "gpt-5", "max_completion_tokens": limit,
+                          "messages": [{"role": "user", "content": PROMPT}]}));
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    assert_eq!(openai(3).await["choices"][0]["finish_reason"], "length");
 
     let gemini: Value = http
         .post(format!(
@@ -650,16 +647,5 @@ async fn every_wire_stops_at_the_requested_length_limit() {
     assert_eq!(gemini["candidates"][0]["finishReason"], "MAX_TOKENS");
 
     // A limit the answer fits in changes nothing.
-    let whole: Value = http
-        .post(format!("{}/v1/chat/completions", base("openai")))
-        .bearer_auth("sk-sim")
-        .json(&json!({"model": "gpt-5", "max_completion_tokens": 4096,
-                      "messages": [{"role": "user", "content": PROMPT}]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(whole["choices"][0]["finish_reason"], "stop");
+    assert_eq!(openai(4096).await["choices"][0]["finish_reason"], "stop");
 }
