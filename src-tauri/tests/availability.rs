@@ -1013,3 +1013,79 @@ async fn recovered_status_pages_no_longer_count_as_wrong() {
     );
     w.sim.stop().await;
 }
+
+/// September 2026 replayed (the `multiple-models` scenario, built from Anthropic's real page):
+/// a vague title, an update naming Claude Mythos 5.1, Fable 5.1 and Opus 5, the Claude API at
+/// partial outage. Only the two listed models it names go unavailable; every other Claude
+/// model is degraded, keeps answering, and says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vague_multiple_models_incident_switches_off_only_what_it_names() {
+    const FABLE_51: (&str, &str) = ("anthropic", "claude-fable-5-1");
+    const OPUS_5: (&str, &str) = ("anthropic", "claude-opus-5");
+    const HAIKU_45: (&str, &str) = ("anthropic", "claude-haiku-4-5");
+    let mut w = World::start("multiple-models").await;
+    let mut poller = w.poller();
+    w.at(130.0);
+    poller.poll_once().await;
+    let unavailable: Vec<String> = w
+        .service
+        .availability()
+        .into_iter()
+        .filter(|a| a.state == AvailabilityState::Unavailable)
+        .map(|a| a.model.to_string())
+        .collect();
+    assert_eq!(
+        unavailable,
+        vec!["anthropic/claude-fable-5-1", "anthropic/claude-opus-5"],
+        "only the listed models the update names"
+    );
+    for named in [FABLE_51, OPUS_5] {
+        assert_eq!(w.of(named).reason.kind, ReasonKind::ProviderIncident);
+    }
+    let haiku = w.of(HAIKU_45);
+    assert_eq!(
+        state_kind(&haiku),
+        (AvailabilityState::Degraded, ReasonKind::ProviderIncident)
+    );
+    assert!(
+        haiku
+            .reason
+            .message
+            .contains("its posts name Claude Fable 5.1 and Claude Opus 5, not Claude Haiku 4.5")
+            && haiku
+                .reason
+                .message
+                .contains("Claude Mythos 5.1, which Switchboard does not list"),
+        "{}",
+        haiku.reason.message
+    );
+    // The person uses Haiku anyway: it answers, and its words say so.
+    w.ask(HAIKU_45).await.expect("Haiku 4.5 is not affected");
+    let haiku = w.of(HAIKU_45);
+    assert_ne!(haiku.state, AvailabilityState::Unavailable);
+    assert!(
+        haiku.reason.message.contains("are working"),
+        "{}",
+        haiku.reason.message
+    );
+    assert!(
+        w.service
+            .availability()
+            .iter()
+            .filter(|a| a.model.provider == "openai")
+            .all(|a| a.reason.kind != ReasonKind::ProviderIncident),
+        "OpenAI is untouched"
+    );
+    // Resolved: nothing is left degraded by the page.
+    w.at(1810.0);
+    poller.poll_once().await;
+    assert!(
+        w.service
+            .availability()
+            .iter()
+            .all(|a| a.reason.kind != ReasonKind::ProviderIncident),
+        "the resolved incident covers nothing"
+    );
+    w.drain();
+    w.sim.stop().await;
+}

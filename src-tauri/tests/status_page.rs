@@ -131,7 +131,7 @@ async fn june_2026_replayed_on_anthropics_status_page() {
     let api = reading
         .components
         .iter()
-        .find(|c| c.name == "Claude API")
+        .find(|c| c.name.starts_with("Claude API"))
         .unwrap();
     assert_eq!(api.status, ComponentStatus::DegradedPerformance);
     assert_eq!(reading.incidents.len(), 1, "{:?}", reading.incidents);

@@ -95,6 +95,10 @@ const BUILTINS: &[(&str, &str)] = &[
         "model-changes",
         include_str!("scenarios/model-changes.toml"),
     ),
+    (
+        "multiple-models",
+        include_str!("scenarios/multiple-models.toml"),
+    ),
 ];
 
 /// Why a scenario could not be loaded.

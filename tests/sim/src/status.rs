@@ -50,11 +50,14 @@ pub struct PageDef {
 }
 
 impl PageDef {
-    /// A component by name or id.
+    /// A component by id, name, or its name without the host in brackets ("Claude API" for
+    /// "Claude API (api.anthropic.com)"), so scenarios read as people say them.
     pub fn component(&self, name_or_id: &str) -> Option<usize> {
-        self.components
-            .iter()
-            .position(|c| c.name == name_or_id || c.id == name_or_id)
+        self.components.iter().position(|c| {
+            c.name == name_or_id
+                || c.id == name_or_id
+                || c.name.split(" (").next() == Some(name_or_id)
+        })
     }
 
     pub fn component_names(&self) -> Vec<&'static str> {
@@ -102,15 +105,15 @@ pub static ANTHROPIC_PAGE: PageDef = PageDef {
     name: "Claude",
     url: "https://status.claude.com",
     flavour: Flavour::Statuspage,
+    // As the real page named them in September 2026 (tests/fixtures/status/
+    // anthropic-summary-multiple-models-open.json): the host in the name, no description.
     components: &[
         c("rwppv331jlwc", "claude.ai", None),
-        c(
-            "0qbwn08sd68x",
-            "Claude Console",
-            Some("platform.claude.com"),
-        ),
-        c("k8w3r06qmzrp", "Claude API", Some("api.anthropic.com")),
+        c("0qbwn08sd68x", "Claude Console (platform.claude.com)", None),
+        c("k8w3r06qmzrp", "Claude API (api.anthropic.com)", None),
         c("yyzkbfz2thpt", "Claude Code", None),
+        c("bpp5gb3hpjcl", "Claude Cowork", None),
+        c("0scnb50nvy53", "Claude for Government", None),
     ],
     past_incident: "Elevated errors on claude.ai login",
 };
