@@ -204,7 +204,15 @@ pub fn provider_incident(
         kind: ReasonKind::ProviderIncident,
         side: ReasonKind::ProviderIncident.side(),
         source: EvidenceSource::StatusPage,
-        headline: format!("{} reports: {}", provider.name, incident.title),
+        headline: if incident.all_models || names_in(&incident.title, model) {
+            format!("{} reports: {}", provider.name, incident.title)
+        } else {
+            // A vague title ("multiple models"): say that its posts name this one.
+            format!(
+                "{} reports: {} — naming {}",
+                provider.name, incident.title, model.display_name
+            )
+        },
         message: format!(
             "{name} reports \"{title}\" since {since} ({status}); {covers}.{unlisted}{ours} \
              This is a temporary service problem at {name} — the model itself has not changed. \
@@ -237,7 +245,9 @@ pub fn provider_component(
         .map(|l| format!(" ({l})"))
         .unwrap_or_default();
     let what = match &report.component {
-        Some(c) if c.status.is_problem() => format!("{} of the {}", c.status.words(), c.name),
+        Some(c) if c.status.is_problem() => {
+            format!("{} of the {}", c.status.words(), component_words(&c.name))
+        }
         _ => format!("\"{}\"", report.title),
     };
     let post = if report.id.starts_with("component:") {
@@ -287,7 +297,15 @@ pub fn provider_component(
             ),
         ),
         Coverage::ApiDegraded | Coverage::Named => (
-            format!("{name} reports {what}"),
+            // The picker's one line says the model is not named, so no one reads it as "all
+            // of them are down".
+            if report.recovered.contains(&model.id) {
+                format!("{name} reports {what}; this model has recovered")
+            } else if report.models.is_empty() && report.unlisted_names.is_empty() {
+                format!("{name} reports {what}; no model is named")
+            } else {
+                format!("{name} reports {what}; this model is not named")
+            },
             format!(
                 "{name} reports {what}{post}; {named}.{unlisted} {own} If it does affect {shown}, \
                  that is a temporary service problem at {name} — the model itself has not changed. \
@@ -314,7 +332,9 @@ pub fn add_page_context(
     report: &super::engine::IncidentEvidence,
 ) {
     let what = match &report.component {
-        Some(c) if c.status.is_problem() => format!("{} of the {}", c.status.words(), c.name),
+        Some(c) if c.status.is_problem() => {
+            format!("{} of the {}", c.status.words(), component_words(&c.name))
+        }
         _ => format!("\"{}\"", report.title),
     };
     let context = format!(
@@ -335,6 +355,19 @@ pub fn add_page_context(
             reason.message.push_str(context.trim_end());
         }
     }
+}
+
+/// "Claude API" for "Claude API (api.anthropic.com)": the host is for the page, not the words.
+fn component_words(name: &str) -> &str {
+    name.split(" (").next().unwrap_or(name).trim()
+}
+
+/// Whether `text` names `model` by one of its names (for a headline that need not repeat it).
+fn names_in(text: &str, model: &Model) -> bool {
+    let text = text.to_lowercase();
+    std::iter::once(&model.display_name)
+        .chain(model.aliases.iter())
+        .any(|name| text.contains(&name.to_lowercase()))
 }
 
 /// " Its posts also name Claude Mythos 5.1, which Switchboard does not list."
@@ -1052,7 +1085,13 @@ mod tests {
             ),
             maintenance(anthropic, opus, &incident),
             // A vague title, named models in its update, the Claude API at partial outage:
-            // Haiku 4.5 is not named.
+            // Opus 5 is named (by the update), Haiku 4.5 is not.
+            provider_incident(
+                anthropic,
+                catalog.model("anthropic", "claude-opus-5").unwrap(),
+                &partial,
+                false,
+            ),
             provider_component(anthropic, haiku, &partial, Coverage::ApiDegraded, None),
             provider_component(
                 anthropic,
