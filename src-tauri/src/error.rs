@@ -18,6 +18,8 @@ pub enum ErrorKind {
     Storage,
     /// The provider is not set up (no key): the message says what to do.
     NotConfigured,
+    /// The workspace policy turns the model off: the message is the admin's.
+    AdminDisabled,
 }
 
 /// The one error shape the UI receives.
@@ -51,6 +53,10 @@ impl From<AssistantError> for UiError {
             },
             AssistantError::NotConfigured(_) => Self {
                 kind: ErrorKind::NotConfigured,
+                message: error.to_string(),
+            },
+            AssistantError::TurnedOff(_) => Self {
+                kind: ErrorKind::AdminDisabled,
                 message: error.to_string(),
             },
             AssistantError::Store(e) => e.into(),

@@ -110,6 +110,13 @@ fn run_ask(paths: Paths, model: &str, prompt: &str, max_tokens: u32) -> ExitCode
                 return ExitCode::FAILURE;
             }
         };
+        // The workspace policy as it stands now: nothing goes to what it turns off. If it
+        // cannot be read, the last one read stays in force, and that is said.
+        if _poller.read_policy().await {
+            for notice in health.source_notices() {
+                eprintln!("switchboard: {} — {}", notice.title, notice.message);
+            }
+        }
         // What this request shows about the model is kept for the window and `status`.
         let history = tokio::spawn(health::service::deliver(
             changes,
@@ -127,6 +134,7 @@ fn run_ask(paths: Paths, model: &str, prompt: &str, max_tokens: u32) -> ExitCode
             key_for: &key_for,
             observer: &health,
             network: health.as_ref(),
+            policy: health.as_ref(),
             clock: std::sync::Arc::new(clock::SystemClock),
             timeouts,
             retry: providers::retry::RetryPolicy::default(),
@@ -189,7 +197,10 @@ fn run_ask(paths: Paths, model: &str, prompt: &str, max_tokens: u32) -> ExitCode
                 }
                 ExitCode::from(cli::exit::of(&outcome))
             }
-            Err(assistant::AssistantError::NotConfigured(reason)) => {
+            Err(
+                assistant::AssistantError::NotConfigured(reason)
+                | assistant::AssistantError::TurnedOff(reason),
+            ) => {
                 eprintln!("switchboard: {}\n{}", reason.headline, reason.message);
                 ExitCode::from(cli::exit::UNAVAILABLE)
             }

@@ -163,7 +163,10 @@ impl ModelListRefresher {
                     .ok()
                     .flatten()
             };
-            if provider.needs_key() && key.is_none() {
+            // Neither without a key, nor from a provider the workspace has turned off.
+            if (provider.needs_key() && key.is_none())
+                || self.health.provider_turned_off(&provider.id)
+            {
                 continue;
             }
             let now = self.clock.now();

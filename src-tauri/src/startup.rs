@@ -169,6 +169,16 @@ pub async fn health_service(
     }
     let keys = Keys::system();
     let key_for = move |p: &crate::catalog::Provider| keys.find(p).map(|(secret, _)| secret);
+    // The last good policy is in force from the first moment, before it is read again.
+    match started
+        .store
+        .setting::<Vec<crate::health::engine::PolicyRule>>(crate::health::poller::POLICY_SETTING)
+        .await
+    {
+        Ok(Some(rules)) if started.policy.is_some() => service.record_policy(rules),
+        Ok(_) => {}
+        Err(error) => tracing::warn!(%error, "the last workspace policy could not be read"),
+    }
     let poller = Poller::new(
         service.clone(),
         &started.catalog,
@@ -177,6 +187,7 @@ pub async fn health_service(
         (probes && started.health.probes).then_some(&key_for as &crate::providers::keys::KeyLookup),
         started.timeouts,
         clock,
-    );
+    )
+    .keeping_policy_in(started.store.clone());
     Ok((service, changes, poller))
 }

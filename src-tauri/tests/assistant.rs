@@ -11,6 +11,7 @@ use switchboard_lib::catalog::{Catalog, ModelRef, Provider};
 use switchboard_lib::clock::ManualClock;
 use switchboard_lib::health::ReasonKind;
 use switchboard_lib::health::connectivity::ConnectivityCheck;
+use switchboard_lib::health::engine::PolicyRule;
 use switchboard_lib::providers::keys::{KeyLookup, Secret};
 use switchboard_lib::providers::retry::RetryPolicy;
 use switchboard_lib::providers::{Role, Timeouts, Unobserved, client::http_client};
@@ -19,13 +20,15 @@ use switchboard_sim::{Scenario, Simulator, stubs};
 use tokio_util::sync::CancellationToken;
 
 struct World {
-    _sim: Simulator,
+    sim: Simulator,
     catalog: Catalog,
     store: Store,
     clock: ManualClock,
     http: reqwest::Client,
     /// The other providers of the simulator, asked when one gets no answer.
     network: ConnectivityCheck,
+    /// The workspace policy in force.
+    policy: Vec<PolicyRule>,
 }
 
 async fn world(models: &str) -> World {
@@ -33,7 +36,7 @@ async fn world(models: &str) -> World {
     let sim = common::simulator(Scenario::from_toml(&text).unwrap()).await;
     let catalog = common::catalog_at(&sim);
     World {
-        _sim: sim,
+        sim,
         store: Store::in_memory().await.unwrap(),
         clock: ManualClock::new(chrono::Utc::now()),
         network: ConnectivityCheck::new(
@@ -44,6 +47,7 @@ async fn world(models: &str) -> World {
         ),
         catalog,
         http: http_client(&Timeouts::default()),
+        policy: Vec::new(),
     }
 }
 
@@ -64,6 +68,7 @@ impl World {
             key_for,
             observer: &Unobserved,
             network: &self.network,
+            policy: &self.policy,
             clock: Arc::new(self.clock.clone()),
             timeouts: Timeouts::default(),
             retry: RetryPolicy::default(),
@@ -339,4 +344,58 @@ fn closed(catalog: &Catalog) -> Catalog {
         provider.status_url = None;
     }
     closed
+}
+
+/// The workspace policy holds at send: a model it turns off gets no request — not even one
+/// that would be answered — and the person reads the admin's words, their text untouched.
+#[tokio::test]
+async fn nothing_is_sent_to_a_model_the_workspace_turned_off() {
+    let mut w = world("").await;
+    w.policy = vec![PolicyRule {
+        provider: "anthropic".into(),
+        model: None,
+        message: "Anthropic is having an outage; we'll turn them back on once it's resolved."
+            .into(),
+        until: None,
+    }];
+    let error = send(
+        &w.ctx(&with_key),
+        None,
+        "Summarise the report",
+        &opus(),
+        CancellationToken::new(),
+        &mut |_| {},
+    )
+    .await
+    .expect_err("turned off");
+    let AssistantError::TurnedOff(reason) = error else {
+        panic!("the policy's refusal, not {error:?}");
+    };
+    assert_eq!(reason.kind, ReasonKind::AdminDisabled);
+    assert!(
+        reason.message.contains("we'll turn them back on"),
+        "{}",
+        reason.message
+    );
+    assert!(
+        w.sim.requests().is_empty(),
+        "no request left this machine for a turned-off model: {:?}",
+        w.sim.requests()
+    );
+    assert!(
+        w.store.conversations().await.unwrap().is_empty(),
+        "nothing half-sent is left behind"
+    );
+    // Another provider is untouched by a rule about Anthropic.
+    let outcome = send(
+        &w.ctx(&with_key),
+        None,
+        "Summarise the report",
+        &ModelRef::new("openai", "gpt-5"),
+        CancellationToken::new(),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    assert!(outcome.reason.is_none());
 }

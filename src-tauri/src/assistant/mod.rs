@@ -21,6 +21,10 @@ pub enum AssistantError {
     /// No key for the provider: the reason says what to do.
     #[error("{}", .0.message)]
     NotConfigured(Reason),
+    /// The workspace policy turns the model off: nothing was sent; the reason carries the
+    /// admin's words.
+    #[error("{}", .0.message)]
+    TurnedOff(Reason),
     #[error("the provider's address is not allowed: {0}")]
     Endpoint(#[from] EndpointError),
     #[error(transparent)]

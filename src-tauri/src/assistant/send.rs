@@ -7,6 +7,7 @@ use crate::clock::Clock;
 use crate::health::Reason;
 use crate::health::connectivity::NetworkCheck;
 use crate::health::message::{self, OwnRequest};
+use crate::health::policy::PolicyCheck;
 use crate::providers::classify::FailureClass;
 use crate::providers::keys::KeyLookup;
 use crate::providers::retry::RetryPolicy;
@@ -66,6 +67,8 @@ pub struct SendContext<'a> {
     pub observer: &'a dyn AttemptObserver,
     /// Says whose side a request that got no answer is on, before the reason is shown.
     pub network: &'a dyn NetworkCheck,
+    /// The workspace policy, asked before anything is sent.
+    pub policy: &'a dyn PolicyCheck,
     pub clock: Arc<dyn Clock>,
     pub timeouts: Timeouts,
     pub retry: RetryPolicy,
@@ -100,6 +103,10 @@ pub async fn send(
         (Some(p), Some(m)) => (p, m),
         _ => return Err(AssistantError::UnknownModel(model.clone())),
     };
+    // A policy is a promise to the admin: nothing goes to a model it turns off.
+    if let Some(reason) = ctx.policy.turned_off(provider, catalog_model) {
+        return Err(AssistantError::TurnedOff(reason));
+    }
     let key = (ctx.key_for)(provider);
     if provider.needs_key() && key.is_none() {
         return Err(AssistantError::NotConfigured(message::not_configured(

@@ -183,6 +183,7 @@ pub async fn send_message(
         key_for: &key_for,
         observer: &*health,
         network: health.as_ref(),
+        policy: health.as_ref(),
         clock: Arc::new(SystemClock),
         timeouts: http.1,
         retry: RetryPolicy::default(),

@@ -309,10 +309,28 @@ impl HealthEngine {
             .models
             .iter()
             .filter(|(_, h)| h.open_until.is_some_and(|until| now >= until))
+            // Not even a probe goes to what the workspace has turned off.
+            .filter(|(m, _)| self.turned_off(m, now).is_none())
             .map(|(m, _)| m.clone())
             .collect();
         due.sort_by_key(ModelRef::to_string);
         due
+    }
+
+    /// The workspace policy's rule turning `model` off at `now`, if any.
+    pub fn turned_off(&self, model: &ModelRef, now: DateTime<Utc>) -> Option<&PolicyRule> {
+        super::policy::rule_for(&self.policy, &model.provider, Some(&model.model), now)
+    }
+
+    /// Whether the workspace policy turns all of `provider` off at `now` (then not even its
+    /// model list is asked for).
+    pub fn provider_turned_off(&self, provider: &str, now: DateTime<Utc>) -> bool {
+        super::policy::rule_for(&self.policy, provider, None, now).is_some()
+    }
+
+    /// The workspace policy in force.
+    pub fn policy(&self) -> &[PolicyRule] {
+        &self.policy
     }
 
     /// When the next probe is due, for scheduling.
@@ -612,11 +630,7 @@ impl HealthEngine {
         };
         let unheard = ModelHealth::default();
         let health = self.models.get(key).unwrap_or(&unheard);
-        let rule = self.policy.iter().find(|r| {
-            r.provider == key.provider
-                && r.model.as_deref().is_none_or(|m| m == key.model)
-                && r.until.is_none_or(|until| now < until)
-        });
+        let rule = super::policy::rule_for(&self.policy, &key.provider, Some(&key.model), now);
         let status = self.providers.get(&key.provider);
         // The strongest coverage wins; between equals, a maintenance explains more.
         fn covering<'e>(

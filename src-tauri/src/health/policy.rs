@@ -19,6 +19,48 @@ use serde::Deserialize;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// The rule in force for `provider`'s `model` at `now` (one for the whole provider counts),
+/// if any. One reading for every door: the engine's state, the send, probes and lists.
+pub fn rule_for<'r>(
+    rules: &'r [PolicyRule],
+    provider: &str,
+    model: Option<&str>,
+    now: DateTime<Utc>,
+) -> Option<&'r PolicyRule> {
+    rules.iter().find(|r| {
+        r.provider == provider
+            && match (&r.model, model) {
+                (None, _) => true,
+                (Some(ruled), Some(model)) => ruled == model,
+                // Asking about the provider as a whole: only a provider-wide rule stops it.
+                (Some(_), None) => false,
+            }
+            && r.until.is_none_or(|until| now < until)
+    })
+}
+
+/// Whether the workspace policy lets a request go to a model, asked before anything is sent.
+pub trait PolicyCheck: Send + Sync {
+    /// The admin's words when the policy turns `model` of `provider` off right now.
+    fn turned_off(
+        &self,
+        provider: &crate::catalog::Provider,
+        model: &crate::catalog::Model,
+    ) -> Option<super::Reason>;
+}
+
+/// A fixed set of rules (as read once, or none).
+impl PolicyCheck for Vec<PolicyRule> {
+    fn turned_off(
+        &self,
+        provider: &crate::catalog::Provider,
+        model: &crate::catalog::Model,
+    ) -> Option<super::Reason> {
+        rule_for(self, &provider.id, Some(&model.id), Utc::now())
+            .map(|rule| super::message::admin_disabled(provider, model, rule))
+    }
+}
+
 /// The largest policy document read; anything bigger is refused unread.
 const POLICY_LIMIT: usize = 256 * 1024;
 

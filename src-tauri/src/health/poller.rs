@@ -165,6 +165,9 @@ pub fn status_evidence(
     }
 }
 
+/// The settings key under which the last good workspace policy is kept.
+pub const POLICY_SETTING: &str = "workspace_policy";
+
 struct Feed {
     provider: String,
     feed: StatusFeed,
@@ -182,6 +185,8 @@ pub struct Poller {
     /// Clients for probing, per provider with a key; empty when probes are off.
     probes: HashMap<String, ProviderClient>,
     clock: Arc<dyn Clock>,
+    /// Where the last good policy is kept, so it is in force from the next start on.
+    keep_policy: Option<crate::store::Store>,
 }
 
 impl Poller {
@@ -236,6 +241,43 @@ impl Poller {
             policy,
             probes,
             clock,
+            keep_policy: None,
+        }
+    }
+
+    /// Keeps every good reading of the policy in `store` (see [`POLICY_SETTING`]).
+    pub fn keeping_policy_in(mut self, store: crate::store::Store) -> Self {
+        self.keep_policy = Some(store);
+        self
+    }
+
+    /// Reads the workspace policy once and puts it in force; a policy that cannot be read
+    /// leaves the last good one in force. Whether it could not be read.
+    pub async fn read_policy(&self) -> bool {
+        let Some(source) = &self.policy else {
+            return false;
+        };
+        const POLICY: &str = "the workspace policy";
+        match policy::read(&self.http, source).await {
+            Ok(rules) => {
+                self.service.set_source_problem(POLICY, None);
+                if let Some(store) = &self.keep_policy
+                    && let Err(error) = store
+                        .set_setting(POLICY_SETTING, &rules, self.clock.now())
+                        .await
+                {
+                    tracing::error!(%error, "could not keep the workspace policy");
+                }
+                self.service.record_policy(rules);
+                false
+            }
+            // The last good policy stays in force.
+            Err(problem) => {
+                self.service
+                    .set_source_problem(POLICY, Some(problem.clone()));
+                tracing::warn!(%problem, "the workspace policy could not be read; keeping the last one");
+                true
+            }
         }
     }
 
@@ -287,22 +329,7 @@ impl Poller {
             }
             anything_wrong |= *reading_wrong || *unreadable;
         }
-        if let Some(source) = &self.policy {
-            const POLICY: &str = "the workspace policy";
-            match policy::read(&self.http, source).await {
-                Ok(rules) => {
-                    self.service.set_source_problem(POLICY, None);
-                    self.service.record_policy(rules);
-                }
-                // The last good policy stays in force.
-                Err(problem) => {
-                    anything_wrong = true;
-                    self.service
-                        .set_source_problem(POLICY, Some(problem.clone()));
-                    tracing::warn!(%problem, "the workspace policy could not be read; keeping the last one");
-                }
-            }
-        }
+        anything_wrong |= self.read_policy().await;
         self.service.tick();
         self.probe_due().await;
         anything_wrong || self.service.next_probe_at().is_some()

@@ -106,6 +106,17 @@ impl HealthService {
         self.publish(transitions);
     }
 
+    /// Whether the workspace policy turns all of `provider` off now.
+    pub fn provider_turned_off(&self, provider: &str) -> bool {
+        let now = self.clock.now();
+        self.engine().provider_turned_off(provider, now)
+    }
+
+    /// The workspace policy in force (to keep for the next start).
+    pub fn policy(&self) -> Vec<PolicyRule> {
+        self.engine().policy().to_vec()
+    }
+
     /// Notes that `source` ("Anthropic's status page", "the workspace policy") could not be
     /// read (`Some`) or was read again (`None`).
     pub fn set_source_problem(&self, source: &str, problem: Option<String>) {
@@ -182,6 +193,20 @@ impl HealthService {
         self.publish(transitions);
         *last = Some(check.clone());
         check
+    }
+}
+
+impl super::policy::PolicyCheck for HealthService {
+    fn turned_off(
+        &self,
+        provider: &Provider,
+        model: &crate::catalog::Model,
+    ) -> Option<super::Reason> {
+        let now = self.clock.now();
+        let engine = self.engine();
+        engine
+            .turned_off(&crate::catalog::ModelRef::new(&provider.id, &model.id), now)
+            .map(|rule| super::message::admin_disabled(provider, model, rule))
     }
 }
 

@@ -395,3 +395,63 @@ async fn ask_says_when_the_answer_stopped_at_the_length_limit() {
     );
     assert!(err.contains("stopped at the length limit"), "{err}");
 }
+
+/// A workspace policy holds in the terminal too: `ask` reads it before sending, sends nothing
+/// to what it turns off, and prints the admin's words; the rest still answers. When the policy
+/// then cannot be read, the last one read stays in force.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ask_never_sends_to_what_the_workspace_turned_off() {
+    let sim = simulator("").await;
+    let profile = Arc::new(Profile::with_keys());
+    let policy = profile.data_dir().with_file_name("policy.json");
+    std::fs::write(
+        &policy,
+        r#"{"disabled": [{"provider": "anthropic", "message": "Anthropic is off while we review it."}]}"#,
+    )
+    .unwrap();
+    profile.write_config(&format!(
+        "{}\n[workspace]\npolicy = \"{}\"\n",
+        sim.config_toml(),
+        policy.display()
+    ));
+    let to_anthropic = || {
+        sim.requests()
+            .iter()
+            .filter(|r| r.path.starts_with("/anthropic"))
+            .count()
+    };
+    let out = run(
+        &profile,
+        &["ask", "--model", "anthropic/claude-opus-4-7", "hi"],
+    )
+    .await;
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("Anthropic is off while we review it."),
+        "{err}"
+    );
+    assert!(err.contains("Your workspace has turned off"), "{err}");
+    assert_eq!(to_anthropic(), 0, "nothing was sent to Anthropic");
+    let out = run(&profile, &["ask", "--model", "openai/gpt-5", "hi"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+
+    // The policy file breaks: the last good one stays in force, and that is said.
+    std::fs::write(&policy, "{ not a policy").unwrap();
+    let out = run(
+        &profile,
+        &["ask", "--model", "anthropic/claude-opus-4-7", "hi"],
+    )
+    .await;
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("workspace policy"),
+        "the broken policy is said: {err}"
+    );
+    assert!(
+        err.contains("Anthropic is off while we review it."),
+        "{err}"
+    );
+    assert_eq!(to_anthropic(), 0, "still nothing to Anthropic");
+}

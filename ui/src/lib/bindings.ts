@@ -129,7 +129,9 @@ export type ErrorKind =
 /**  The database failed; what the person did may not have been saved. */
 "storage" | 
 /**  The provider is not set up (no key): the message says what to do. */
-"not_configured";
+"not_configured" | 
+/**  The workspace policy turns the model off: the message is the admin's. */
+"admin_disabled";
 
 /**  The evidence behind a model's availability, whatever the reason chosen. */
 export type Evidence = {

@@ -749,3 +749,43 @@ fn an_announced_retirement_is_said_before_the_day() {
         "only the model it was announced for"
     );
 }
+
+/// Not even a probe goes to what the workspace turned off; its lists are not asked for.
+#[test]
+fn the_policy_stops_probes_and_lists_too() {
+    let mut e = engine();
+    for i in 0..3 {
+        e.record_attempt(&server_error(&opus(), secs(i)));
+    }
+    assert_eq!(
+        e.due_probes(secs(60)),
+        vec![opus()],
+        "due before the policy"
+    );
+    e.record_policy(
+        vec![PolicyRule {
+            provider: "anthropic".into(),
+            model: None,
+            message: "Off for now.".into(),
+            until: Some(secs(120)),
+        }],
+        secs(10),
+    );
+    assert!(e.due_probes(secs(60)).is_empty(), "turned off: no probe");
+    assert!(e.provider_turned_off("anthropic", secs(60)));
+    assert!(!e.provider_turned_off("openai", secs(60)));
+    assert_eq!(e.due_probes(secs(121)), vec![opus()], "the rule has ended");
+    // A rule for one model stops that model, not the provider's list.
+    e.record_policy(
+        vec![PolicyRule {
+            provider: "anthropic".into(),
+            model: Some("claude-opus-4-7".into()),
+            message: "Not this one.".into(),
+            until: None,
+        }],
+        secs(130),
+    );
+    assert!(!e.provider_turned_off("anthropic", secs(130)));
+    assert!(e.turned_off(&opus(), secs(130)).is_some());
+    assert!(e.turned_off(&opus48(), secs(130)).is_none());
+}
