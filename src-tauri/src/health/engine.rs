@@ -259,6 +259,14 @@ impl HealthEngine {
                 (a.model.clone(), a)
             })
             .collect();
+        // What this app's own requests showed last time is still evidence: a status page read
+        // after a restart must not erase it (the page and the policy are simply read again).
+        for old in remembered.values() {
+            if engine.model_index.contains_key(&old.model) {
+                let health = engine.models.entry(old.model.clone()).or_default();
+                seed_from(health, old, &engine.settings, now);
+            }
+        }
         for key in engine
             .catalog
             .models
@@ -267,10 +275,15 @@ impl HealthEngine {
             .collect::<Vec<_>>()
         {
             let fresh = engine.decide(&key, now);
-            // Configuration is known now; anything else is the last known state until a
-            // signal refreshes it.
+            // Configuration is known now; anything else is the last known state, marked stale,
+            // until a signal refreshes it.
             let start = match remembered.remove(&key) {
-                Some(old) if fresh.reason.kind == ReasonKind::Unknown => old,
+                Some(old)
+                    if fresh.reason.kind == ReasonKind::Unknown
+                        || (fresh.reason.kind == old.reason.kind && fresh.state == old.state) =>
+                {
+                    old
+                }
                 _ => fresh,
             };
             engine.current.insert(key, start);
@@ -856,6 +869,42 @@ fn indexes(catalog: &Catalog) -> (HashMap<ModelRef, usize>, HashMap<String, usiz
         .map(|(i, p)| (p.id.clone(), i))
         .collect();
     (models, providers)
+}
+
+/// Own-request evidence from a remembered state: the last answer, the person's side (until it
+/// passes or a request succeeds), and an open breaker (probed when its time has come).
+fn seed_from(
+    health: &mut ModelHealth,
+    old: &ModelAvailability,
+    settings: &HealthSettings,
+    now: DateTime<Utc>,
+) {
+    health.last_success = old.evidence.last_success;
+    let Some(failure) = old.evidence.last_failure.as_ref() else {
+        return;
+    };
+    let since = old.since.unwrap_or(now);
+    match failure.class {
+        FailureClass::Reason(kind)
+            if kind.side() != super::Side::Provider && kind == old.reason.kind =>
+        {
+            let until = (kind == ReasonKind::RateLimited).then(|| old.next_check.unwrap_or(now));
+            health.your_side = Some((failure.clone(), since, until));
+        }
+        class if class.is_server_side() && old.evidence.own_failures > 0 => {
+            health.consecutive_server_failures = old.evidence.own_failures;
+            health.first_failure_at = Some(since);
+            health.last_server_failure = Some(failure.clone());
+            if old.evidence.own_failures >= settings.breaker_threshold
+                && old.state == AvailabilityState::Unavailable
+            {
+                health.times_tripped = 1;
+                // Checked again when it was due, or at once if that time has passed.
+                health.open_until = Some(old.next_check.unwrap_or(now).max(now));
+            }
+        }
+        _ => {}
+    }
 }
 
 fn count_server_failure(

@@ -84,6 +84,19 @@ async fn ask_says_why_on_stderr_with_a_distinct_exit_code() {
     assert!(err.contains("Anthropic rejected your API key"), "{err}");
     assert!(err.contains("service itself is working"), "{err}");
     assert!(text(&out.stdout).is_empty());
+    // The next `status` begins from what that request showed, and its reading of the status
+    // pages does not erase it.
+    for _ in 0..2 {
+        let status = run(&profile, &["status", "--json"]).await;
+        let lines: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+        let opus = lines
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["model_id"] == "claude-opus-4-7")
+            .unwrap();
+        assert_eq!(opus["reason_kind"], "auth_failed", "{opus}");
+    }
 
     let out = run(&profile, &["ask", "--model", "openai/gpt-5", "hi"]).await;
     assert_eq!(out.status.code(), Some(4), "broke off part-way");

@@ -789,3 +789,54 @@ fn the_policy_stops_probes_and_lists_too() {
     assert!(e.turned_off(&opus(), secs(130)).is_some());
     assert!(e.turned_off(&opus48(), secs(130)).is_none());
 }
+
+/// The last known state is where a restart begins: a reading of the status pages does not
+/// erase what this app's own requests showed (a rejected key, an answer, an open breaker).
+#[test]
+fn a_restart_keeps_own_request_evidence_through_a_status_reading() {
+    let mut before = engine();
+    before.record_attempt(&failed(
+        &gpt5(),
+        secs(0),
+        FailureClass::Reason(ReasonKind::AuthFailed),
+        Some(401),
+    ));
+    before.record_attempt(&ok(&opus48(), secs(1)));
+    for i in 0..3 {
+        before.record_attempt(&server_error(&opus(), secs(2 + i)));
+    }
+    let remembered = before.availability();
+
+    let mut after = HealthEngine::new(
+        Catalog::shipped().unwrap(),
+        HealthSettings::default(),
+        |_| true,
+        remembered,
+        secs(600),
+    );
+    assert!(
+        after.get(&gpt5()).unwrap().stale,
+        "marked stale until refreshed"
+    );
+    let transitions = after.record_status("anthropic", StatusEvidence::default(), secs(601));
+    let transitions_openai = after.record_status("openai", StatusEvidence::default(), secs(601));
+    assert!(
+        transitions.is_empty() && transitions_openai.is_empty(),
+        "a clear page changes nothing that own requests showed: {transitions:?} {transitions_openai:?}"
+    );
+    assert_eq!(
+        state(&after, &gpt5()).1,
+        ReasonKind::AuthFailed,
+        "the key is still rejected"
+    );
+    assert_eq!(state(&after, &opus48()).1, ReasonKind::Healthy);
+    assert_eq!(state(&after, &opus()).1, ReasonKind::ElevatedErrors);
+    assert_eq!(
+        after.due_probes(secs(601)),
+        vec![opus()],
+        "the breaker's time has passed: probed at once"
+    );
+    // And the evidence still moves on: a success clears the rejected key.
+    after.record_attempt(&ok(&gpt5(), secs(700)));
+    assert_eq!(state(&after, &gpt5()).1, ReasonKind::Healthy);
+}
