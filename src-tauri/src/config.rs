@@ -150,6 +150,10 @@ pub struct NetworkSettings {
     pub first_byte_timeout_secs: f64,
     /// Between two pieces of a streaming answer.
     pub idle_timeout_secs: f64,
+    /// One whole answer, from sending to its end.
+    pub max_request_secs: f64,
+    /// One answer's text, in bytes; past it the rest is not read.
+    pub max_answer_bytes: usize,
     /// Hosts asked besides the providers' own endpoints when a request gets no answer at all
     /// (`https://` only); an empty list asks only the providers' endpoints.
     pub connectivity_targets: Vec<String>,
@@ -164,6 +168,8 @@ impl Default for NetworkSettings {
             connect_timeout_secs: defaults.connect.as_secs_f64(),
             first_byte_timeout_secs: defaults.first_byte.as_secs_f64(),
             idle_timeout_secs: defaults.idle.as_secs_f64(),
+            max_request_secs: defaults.total.as_secs_f64(),
+            max_answer_bytes: defaults.max_answer_bytes,
             connectivity_targets: crate::health::connectivity::DEFAULT_TARGETS
                 .iter()
                 .map(|t| t.to_string())
@@ -189,6 +195,9 @@ impl NetworkSettings {
             connect: secs(self.connect_timeout_secs),
             first_byte: secs(self.first_byte_timeout_secs),
             idle: secs(self.idle_timeout_secs),
+            total: secs(self.max_request_secs),
+            // At least a kilobyte: a zero would stop every answer at once.
+            max_answer_bytes: self.max_answer_bytes.max(1024),
         }
     }
 }

@@ -29,6 +29,7 @@ fn timeouts() -> Timeouts {
         connect: Duration::from_secs(2),
         first_byte: Duration::from_secs(5),
         idle: Duration::from_secs(5),
+        ..Timeouts::default()
     }
 }
 

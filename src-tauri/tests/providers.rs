@@ -46,6 +46,7 @@ fn timeouts() -> Timeouts {
         connect: Duration::from_secs(2),
         first_byte: Duration::from_millis(1500),
         idle: Duration::from_millis(1500),
+        ..Timeouts::default()
     }
 }
 

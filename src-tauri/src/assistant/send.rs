@@ -151,7 +151,7 @@ pub async fn send(
         updated_at: now,
     };
     ctx.store.insert_message(&question).await?;
-    let mut answer = Message {
+    let answer = Message {
         id: new_id(),
         role: Role::Assistant,
         text: String::new(),
@@ -182,22 +182,27 @@ pub async fn send(
     let chat = client.chat(&request, ctx.observer, &mut forward);
     tokio::pin!(chat);
     let started = now;
+    let mut streaming = StreamingAnswer {
+        message: answer,
+        pieces: 0,
+    };
     let result = loop {
         tokio::select! {
             biased;
             _ = cancel.cancelled() => break None,
             Some(event) = rx.recv() => {
-                save_then_show(ctx, event, &mut answer, catalog_model, provider, started, on_event).await?;
+                save_then_show(ctx, event, &mut streaming, (provider, catalog_model, started), on_event).await?;
             }
             result = &mut chat => {
                 while let Ok(event) = rx.try_recv() {
-                    save_then_show(ctx, event, &mut answer, catalog_model, provider, started, on_event).await?;
+                    save_then_show(ctx, event, &mut streaming, (provider, catalog_model, started), on_event).await?;
                 }
                 break Some(result);
             }
         }
     };
 
+    let mut answer = streaming.message;
     let now = ctx.clock.now();
     answer.updated_at = now;
     let reason = match result {
@@ -272,23 +277,37 @@ pub async fn send(
     Ok(SendOutcome { answer, reason })
 }
 
+/// The answer as it streams, and how many pieces of it are stored.
+struct StreamingAnswer {
+    message: Message,
+    pieces: i64,
+}
+
 /// Every piece of text is in the database before it is on screen: a crash loses nothing
 /// the person has seen.
 async fn save_then_show(
     ctx: &SendContext<'_>,
     event: ChatEvent,
-    answer: &mut Message,
-    model: &crate::catalog::Model,
-    provider: &Provider,
-    since: chrono::DateTime<chrono::Utc>,
+    answer: &mut StreamingAnswer,
+    (provider, model, since): (
+        &Provider,
+        &crate::catalog::Model,
+        chrono::DateTime<chrono::Utc>,
+    ),
     on_event: &mut (dyn FnMut(SendEvent) + Send),
 ) -> Result<(), AssistantError> {
+    let StreamingAnswer {
+        message: answer,
+        pieces,
+    } = answer;
     match event {
         ChatEvent::Attempt(_) => {}
         ChatEvent::Text(chunk) => {
+            // Appended, not rewritten: a piece costs its own size, however long the answer.
+            ctx.store.append_chunk(&answer.id, *pieces, &chunk).await?;
+            *pieces += 1;
             answer.text.push_str(&chunk);
             answer.updated_at = ctx.clock.now();
-            ctx.store.update_message(answer).await?;
             on_event(SendEvent::Text {
                 message_id: answer.id.clone(),
                 chunk,

@@ -541,6 +541,14 @@ pub fn own_request_failed(provider: &Provider, model: &Model, req: &OwnRequest<'
                 StreamBreak::Cut => "was cut off",
                 StreamBreak::Stalled => "stalled",
                 StreamBreak::Garbled => "could not be read",
+                StreamBreak::TooLarge => {
+                    "grew past Switchboard's size limit for one answer ([network] \
+                     max_answer_bytes), so the rest was not read"
+                }
+                StreamBreak::TooLong => {
+                    "was still going when Switchboard's time limit for one answer passed \
+                     ([network] max_request_secs), so it was stopped"
+                }
             };
             service_problem(
                 format!(

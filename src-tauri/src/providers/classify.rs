@@ -75,6 +75,10 @@ pub enum StreamBreak {
     Stalled,
     /// The stream carried something that could not be read.
     Garbled,
+    /// The answer grew past the size limit for one answer; the rest was not read.
+    TooLarge,
+    /// The answer was still going when the time limit for one answer passed.
+    TooLong,
 }
 
 impl FailureClass {

@@ -19,6 +19,7 @@ use std::time::Duration;
 /// An error body is read up to this size; past it, the rest is not needed to classify.
 const ERROR_BODY_LIMIT: usize = 1 << 20;
 
+/// How long one request may take, and how large its answer may grow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeouts {
     pub connect: Duration,
@@ -26,6 +27,11 @@ pub struct Timeouts {
     pub first_byte: Duration,
     /// Between two chunks of a stream.
     pub idle: Duration,
+    /// The whole answer, from sending to its end: a stream that never ends (endless `ping`s,
+    /// endless text) stops here, with what arrived kept.
+    pub total: Duration,
+    /// The answer's text: past this many bytes the rest is not read.
+    pub max_answer_bytes: usize,
 }
 
 impl Default for Timeouts {
@@ -34,6 +40,8 @@ impl Default for Timeouts {
             connect: Duration::from_secs(10),
             first_byte: Duration::from_secs(60),
             idle: Duration::from_secs(60),
+            total: Duration::from_secs(15 * 60),
+            max_answer_bytes: 4 << 20,
         }
     }
 }
@@ -236,6 +244,7 @@ impl ProviderClient {
         request: &ChatRequest,
         on_event: &mut (dyn FnMut(ChatEvent) + Send),
     ) -> Result<Finished, (Failure, String)> {
+        let started = tokio::time::Instant::now();
         let no_text = |failure: Failure| (failure, String::new());
         let send = self
             .protocol
@@ -307,13 +316,22 @@ impl ProviderClient {
 
         let mut events = with_final_line_ended(response.bytes_stream()).eventsource();
         let mut read = StreamRead::default();
+        // Tokio's clock, so paused-time tests can move it.
+        let ends_at = started + self.timeouts.total;
         loop {
             let broke = |why: StreamBreak, text: &String| {
                 let mut failure = Failure::new(FailureClass::StreamBroken(why));
                 failure.http_status = Some(status);
                 (failure, text.clone())
             };
-            let next = match tokio::time::timeout(self.timeouts.idle, events.next()).await {
+            if read.text.len() > self.timeouts.max_answer_bytes {
+                return Err(broke(StreamBreak::TooLarge, &read.text));
+            }
+            let idle_until = tokio::time::Instant::now() + self.timeouts.idle;
+            let next = match tokio::time::timeout_at(idle_until.min(ends_at), events.next()).await {
+                Err(_) if tokio::time::Instant::now() >= ends_at => {
+                    return Err(broke(StreamBreak::TooLong, &read.text));
+                }
                 Err(_) => return Err(broke(StreamBreak::Stalled, &read.text)),
                 // The end without the closing event, but after the provider said why it
                 // stopped (`message_delta`, `finish_reason`): the answer is over, not cut.

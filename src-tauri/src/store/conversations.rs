@@ -178,14 +178,50 @@ impl Store {
         row.as_ref().map(conversation_from).transpose()
     }
 
-    /// Oldest first.
+    /// Oldest first; an answer still streaming has the pieces that have arrived.
     pub async fn messages(&self, conversation_id: &str) -> Result<Vec<Message>, StoreError> {
         let rows =
             sqlx::query("SELECT * FROM messages WHERE conversation_id = ? ORDER BY created_at, id")
                 .bind(conversation_id)
                 .fetch_all(self.pool())
                 .await?;
-        rows.iter().map(message_from).collect()
+        let mut messages = rows
+            .iter()
+            .map(message_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        for message in messages
+            .iter_mut()
+            .filter(|m| m.status == MessageStatus::Streaming)
+        {
+            message.text.push_str(&self.chunks_of(&message.id).await?);
+        }
+        Ok(messages)
+    }
+
+    /// Appends one piece of a streaming answer (`seq` counts from 0).
+    pub async fn append_chunk(
+        &self,
+        message_id: &str,
+        seq: i64,
+        text: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO message_chunks (message_id, seq, text) VALUES (?, ?, ?)")
+            .bind(message_id)
+            .bind(seq)
+            .bind(text)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The pieces of an answer so far, in order.
+    async fn chunks_of(&self, message_id: &str) -> Result<String, StoreError> {
+        let pieces: Vec<String> =
+            sqlx::query_scalar("SELECT text FROM message_chunks WHERE message_id = ? ORDER BY seq")
+                .bind(message_id)
+                .fetch_all(self.pool())
+                .await?;
+        Ok(pieces.concat())
     }
 
     pub async fn insert_message(&self, message: &Message) -> Result<(), StoreError> {
@@ -222,13 +258,15 @@ impl Store {
         Ok(())
     }
 
-    /// Writes a message's text, status, failure and ending as they are now.
+    /// Writes a message's text, status, failure and ending as they are now; once it is no
+    /// longer streaming, its pieces (now in the text) are dropped.
     pub async fn update_message(&self, message: &Message) -> Result<(), StoreError> {
         let failure = message
             .failure
             .as_ref()
             .map(serde_json::to_string)
             .transpose()?;
+        let mut tx = self.pool().begin().await?;
         sqlx::query(
             "UPDATE messages SET text = ?, status = ?, failure = ?, ending = ?, updated_at = ? \
              WHERE id = ?",
@@ -239,20 +277,44 @@ impl Store {
         .bind(ending_json(message)?)
         .bind(message.updated_at)
         .bind(&message.id)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
+        if message.status != MessageStatus::Streaming {
+            sqlx::query("DELETE FROM message_chunks WHERE message_id = ?")
+                .bind(&message.id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
-    /// Answers left streaming by a crash or a kill become incomplete, their text kept.
+    /// Answers left streaming by a crash or a kill become incomplete, their text (with every
+    /// piece that had arrived) kept.
     pub async fn recover_interrupted(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        let done = sqlx::query(
-            "UPDATE messages SET status = 'incomplete', updated_at = ? WHERE status = 'streaming'",
-        )
-        .bind(now)
-        .execute(self.pool())
-        .await?;
-        Ok(done.rows_affected())
+        let ids: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM messages WHERE status = 'streaming'")
+                .fetch_all(self.pool())
+                .await?;
+        for id in &ids {
+            let pieces = self.chunks_of(id).await?;
+            let mut tx = self.pool().begin().await?;
+            sqlx::query(
+                "UPDATE messages SET text = text || ?, status = 'incomplete', updated_at = ? \
+                 WHERE id = ?",
+            )
+            .bind(pieces)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM message_chunks WHERE message_id = ?")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        }
+        Ok(ids.len() as u64)
     }
 
     /// The unsent text of a conversation (`""` for one not started yet).

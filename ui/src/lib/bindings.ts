@@ -480,7 +480,11 @@ export type StreamBreak =
 /**  No chunk within the idle timeout. */
 "stalled" | 
 /**  The stream carried something that could not be read. */
-"garbled";
+"garbled" | 
+/**  The answer grew past the size limit for one answer; the rest was not read. */
+"too_large" | 
+/**  The answer was still going when the time limit for one answer passed. */
+"too_long";
 
 /**  Rough capability class, used to find the nearest alternative when a model is out. */
 export type Tier = "frontier" | "balanced" | "fast" | "local";

@@ -1,0 +1,190 @@
+//! Under faults and hostile input: a local server that never stops talking, an answer that
+//! never ends, a crash mid-answer. What arrived is kept, the limit that ended it is named, and
+//! nothing grows without bound.
+
+use std::sync::Arc;
+use std::time::Duration;
+use switchboard_lib::catalog::{Catalog, ModelRef, Provider};
+use switchboard_lib::clock::ManualClock;
+use switchboard_lib::providers::classify::{FailureClass, StreamBreak};
+use switchboard_lib::providers::keys::Secret;
+use switchboard_lib::providers::retry::RetryPolicy;
+use switchboard_lib::providers::{
+    ChatMessage, ChatRequest, ProviderClient, Role, Timeouts, Unobserved, client::http_client,
+};
+use switchboard_lib::store::{Message, MessageStatus, Store, new_id};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// A server on 127.0.0.1 that answers every request with a stream: `head` once, then `frame`
+/// again and again until the client hangs up.
+async fn endless(head: &'static str, frame: &'static str) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 64 * 1024];
+                let _ = socket.read(&mut buf).await;
+                let start = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\
+                             connection: close\r\n\r\n";
+                if socket.write_all(start.as_bytes()).await.is_err()
+                    || socket.write_all(head.as_bytes()).await.is_err()
+                {
+                    return;
+                }
+                while socket.write_all(frame.as_bytes()).await.is_ok() {
+                    // Let the reader breathe, as a real server's pacing would.
+                    tokio::task::yield_now().await;
+                }
+            });
+        }
+    });
+    url
+}
+
+fn anthropic_at(url: &str) -> Provider {
+    let mut provider = Catalog::shipped()
+        .unwrap()
+        .provider("anthropic")
+        .cloned()
+        .unwrap();
+    provider.base_url = url.to_string();
+    provider
+}
+
+fn client(provider: &Provider, timeouts: Timeouts) -> ProviderClient {
+    ProviderClient::new(
+        http_client(&timeouts),
+        provider,
+        Some(Secret::new("sk-test")),
+        timeouts,
+        RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        },
+        Arc::new(ManualClock::new(chrono::Utc::now())),
+    )
+    .unwrap()
+}
+
+fn hi() -> ChatRequest {
+    ChatRequest {
+        model: "claude-opus-4-7".into(),
+        system: None,
+        messages: vec![ChatMessage {
+            role: Role::User,
+            text: "hi".into(),
+        }],
+        max_tokens: 64,
+    }
+}
+
+const START: &str = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"claude-opus-4-7\"}}\n\n";
+const TEXT: &str = "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"all work and no play \"}}\n\n";
+const PING: &str = "event: ping\ndata: {\"type\": \"ping\"}\n\n";
+
+/// Endless text stops at the size limit, with what arrived kept and the limit named.
+#[tokio::test]
+async fn an_answer_that_never_ends_stops_at_the_size_limit() {
+    let url = endless(START, TEXT).await;
+    let limit = 64 * 1024;
+    let timeouts = Timeouts {
+        max_answer_bytes: limit,
+        ..Timeouts::default()
+    };
+    let error = client(&anthropic_at(&url), timeouts)
+        .chat(&hi(), &Unobserved, &mut |_| {})
+        .await
+        .expect_err("it never ends");
+    assert_eq!(
+        error.failure.class,
+        FailureClass::StreamBroken(StreamBreak::TooLarge)
+    );
+    assert!(
+        error.partial_text.len() > limit && error.partial_text.len() < limit + 1024,
+        "what arrived up to the limit is kept: {} bytes",
+        error.partial_text.len()
+    );
+    assert!(error.partial_text.starts_with("all work and no play"));
+}
+
+/// An endless `ping` stream keeps the idle timer happy; the time limit for one answer ends it.
+#[tokio::test]
+async fn an_endless_ping_stream_stops_at_the_time_limit() {
+    let url = endless(START, PING).await;
+    let timeouts = Timeouts {
+        idle: Duration::from_secs(30),
+        total: Duration::from_millis(400),
+        ..Timeouts::default()
+    };
+    let error = client(&anthropic_at(&url), timeouts)
+        .chat(&hi(), &Unobserved, &mut |_| {})
+        .await
+        .expect_err("only pings");
+    assert_eq!(
+        error.failure.class,
+        FailureClass::StreamBroken(StreamBreak::TooLong)
+    );
+    let catalog = Catalog::shipped().unwrap();
+    let reason = switchboard_lib::health::message::own_request_failed(
+        catalog.provider("anthropic").unwrap(),
+        catalog.model("anthropic", "claude-opus-4-7").unwrap(),
+        &switchboard_lib::health::message::OwnRequest {
+            failure: &error.failure,
+            attempts: 1,
+            since: chrono::Utc::now(),
+            next_check: None,
+            network: None,
+        },
+    );
+    assert!(
+        reason.message.contains("time limit for one answer"),
+        "the words name the limit: {}",
+        reason.message
+    );
+}
+
+/// A streaming answer is stored piece by piece (each piece costs its own size, not the whole
+/// answer's), reads back whole while it streams, and a crash mid-answer loses no piece.
+#[tokio::test]
+async fn pieces_are_appended_and_survive_a_crash() {
+    let store = Store::in_memory().await.unwrap();
+    let now = chrono::Utc::now();
+    let conversation = store.create_conversation("t", now).await.unwrap();
+    let answer = Message {
+        id: new_id(),
+        conversation_id: conversation.id.clone(),
+        role: Role::Assistant,
+        text: String::new(),
+        status: MessageStatus::Streaming,
+        model: Some(ModelRef::new("anthropic", "claude-opus-4-7")),
+        stood_in_for: None,
+        failure: None,
+        ending: None,
+        created_at: now,
+        updated_at: now,
+    };
+    store.insert_message(&answer).await.unwrap();
+    let mut shown = String::new();
+    for seq in 0..500 {
+        let piece = format!("piece {seq}; ");
+        store.append_chunk(&answer.id, seq, &piece).await.unwrap();
+        shown.push_str(&piece);
+        if seq % 100 == 0 {
+            let stored = &store.messages(&conversation.id).await.unwrap()[0];
+            assert_eq!(stored.text, shown, "saved before shown, at piece {seq}");
+        }
+    }
+    // The process dies here; the next start folds the pieces into the answer.
+    assert_eq!(store.recover_interrupted(now).await.unwrap(), 1);
+    let recovered = &store.messages(&conversation.id).await.unwrap()[0];
+    assert_eq!(recovered.status, MessageStatus::Incomplete);
+    assert_eq!(recovered.text, shown, "every piece that arrived is kept");
+    assert_eq!(
+        store.recover_interrupted(now).await.unwrap(),
+        0,
+        "nothing is left streaming"
+    );
+    let again = &store.messages(&conversation.id).await.unwrap()[0];
+    assert_eq!(again.text, shown, "folded once, not twice");
+}
