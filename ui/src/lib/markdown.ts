@@ -26,9 +26,22 @@ const ALLOWED_TAGS = [
   "h1", "h2", "h3", "h4", "h5", "h6", "a", "table", "thead", "tbody", "tr", "th", "td", "hr",
 ];
 
+// Links open nowhere inside the app window: `rel` and `target` are set on the element by a
+// hook while sanitising, never pasted into the sanitised string (which a crafted title could
+// turn into new attributes).
+const purify = DOMPurify();
+purify.addHook("afterSanitizeAttributes", (node) => {
+  if (node.tagName === "A") {
+    node.setAttribute("rel", "noreferrer noopener");
+    node.setAttribute("target", "_blank");
+  }
+});
+
 export function renderMarkdown(text: string): string {
   const html = marked.parse(text, { async: false }) as string;
-  const clean = DOMPurify.sanitize(html, { ALLOWED_TAGS, ALLOWED_ATTR: ["href", "title"] });
-  // Links open nowhere inside the app window.
-  return clean.replace(/<a /g, '<a rel="noreferrer noopener" target="_blank" ');
+  // Sanitising is the last step: nothing touches the HTML after it.
+  return purify.sanitize(html, {
+    ALLOWED_TAGS,
+    ALLOWED_ATTR: ["href", "title", "rel", "target"],
+  });
 }
