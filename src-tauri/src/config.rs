@@ -214,38 +214,159 @@ pub struct DemoSettings {
 pub struct LoadedConfig {
     pub config: Config,
     pub notices: Vec<Notice>,
+    /// Providers whose section could not be read, with why: they are not used at all (see
+    /// [`apply`]) — never their shipped endpoints in place of the person's.
+    pub unreadable_providers: BTreeMap<String, String>,
 }
 
-/// Reads the config file; a missing file is the defaults, a broken one is the defaults plus a
-/// notice.
+/// The most of a config file that is read; a larger one is refused.
+const CONFIG_LIMIT: u64 = 1 << 20;
+
+/// Reads the config file. A missing file is the defaults. A file that cannot be parsed is
+/// read section by section: what can be read applies, each section that cannot is left out
+/// with a notice naming its line — and a provider whose section is left out is not used at all.
 pub fn load(path: &Path) -> LoadedConfig {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return LoadedConfig::default(),
-        Err(e) => {
+    let text = match read_bounded(path) {
+        Ok(Some(text)) => text,
+        Ok(None) => return LoadedConfig::default(),
+        Err(why) => {
             return LoadedConfig {
-                config: Config::default(),
                 notices: vec![Notice::config_invalid(
                     path,
                     None,
-                    &format!("it could not be read ({e})"),
+                    &format!("{why}; Switchboard is using its defaults"),
                 )],
+                ..LoadedConfig::default()
             };
         }
     };
-    match toml::from_str::<Config>(&text) {
-        Ok(config) => LoadedConfig {
+    if let Ok(config) = toml::from_str::<Config>(&text) {
+        return LoadedConfig {
             config,
-            notices: Vec::new(),
-        },
-        Err(e) => {
-            let line = e.span().map(|span| line_of(&text, span.start));
-            LoadedConfig {
-                config: Config::default(),
-                notices: vec![Notice::config_invalid(path, line, e.message())],
+            ..LoadedConfig::default()
+        };
+    }
+    salvage(path, &text)
+}
+
+/// The file's text: `None` when there is none; an error, in words, for one that is not a
+/// regular file (a FIFO, a device), is too large, or is not UTF-8.
+fn read_bounded(path: &Path) -> Result<Option<String>, String> {
+    use std::io::Read;
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(format!("it could not be read ({e})")),
+    };
+    if !meta.is_file() {
+        return Err("it is not a regular file, so it was not read".into());
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("it could not be read ({e})"))?;
+    let mut bytes = Vec::new();
+    file.take(CONFIG_LIMIT + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("it could not be read ({e})"))?;
+    if bytes.len() as u64 > CONFIG_LIMIT {
+        return Err(format!(
+            "it is larger than {} KB, so it was not read",
+            CONFIG_LIMIT >> 10
+        ));
+    }
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| "it is not UTF-8 text".into())
+}
+
+/// One `[table]` or `[[array]]` of the file, or what comes before the first.
+struct Section {
+    /// 1-based line of its header (or 1).
+    line: usize,
+    /// `providers.anthropic`, `models`; `None` before the first header.
+    header: Option<String>,
+    text: String,
+}
+
+fn sections(text: &str) -> Vec<Section> {
+    let mut out = vec![Section {
+        line: 1,
+        header: None,
+        text: String::new(),
+    }];
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            let name = trimmed
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .split('.')
+                .map(|part| part.trim().trim_matches('"').trim_matches('\''))
+                .collect::<Vec<_>>()
+                .join(".");
+            out.push(Section {
+                line: i + 1,
+                header: Some(name),
+                text: String::new(),
+            });
+        }
+        let current = out.last_mut().expect("at least one section");
+        current.text.push_str(line);
+        current.text.push('\n');
+    }
+    out
+}
+
+/// Keeps each section that reads (on top of those before it); says which could not.
+fn salvage(path: &Path, text: &str) -> LoadedConfig {
+    let mut kept = String::new();
+    let mut loaded = LoadedConfig::default();
+    for section in sections(text) {
+        if section.text.trim().is_empty() {
+            continue;
+        }
+        let candidate = format!("{kept}{}", section.text);
+        match toml::from_str::<Config>(&candidate) {
+            Ok(_) => kept = candidate,
+            Err(e) => {
+                let line = e.span().map_or(section.line, |span| {
+                    section.line
+                        + line_of(&candidate, span.start)
+                            .saturating_sub(line_of(&candidate, kept.len()))
+                });
+                let provider = section
+                    .header
+                    .as_deref()
+                    .and_then(|h| h.strip_prefix("providers."))
+                    .map(str::to_string);
+                let what = match &provider {
+                    Some(id) => format!(
+                        "{} — so Switchboard will not use `{id}` at all until it is fixed, and \
+                         never its public address in place of the one you set",
+                        e.message().trim_end_matches('\n')
+                    ),
+                    None => format!(
+                        "{} — this section was left out; the rest of the file applies",
+                        e.message().trim_end_matches('\n')
+                    ),
+                };
+                if let Some(id) = provider {
+                    loaded.unreadable_providers.insert(
+                        id,
+                        format!(
+                            "its settings in {} (line {line}) could not be read",
+                            path.display()
+                        ),
+                    );
+                }
+                loaded
+                    .notices
+                    .push(Notice::config_invalid(path, Some(line), &what));
             }
         }
     }
+    loaded.config = toml::from_str(&kept).unwrap_or_default();
+    loaded
 }
 
 /// 1-based line number of a byte offset.
@@ -259,22 +380,48 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 /// Applies the config's providers and models to the shipped catalog. An entry that does not
-/// hold up is left out, with a notice; the rest still applies.
-pub fn apply(catalog: &mut Catalog, config: &Config, config_file: &Path) -> Vec<Notice> {
+/// hold up is left out, with a notice; the rest still applies. A shipped provider whose
+/// settings were refused (or could not be read: `unreadable`) is marked unusable: nothing is
+/// sent to it, and above all not to its shipped endpoint in place of the one the person set.
+pub fn apply(
+    catalog: &mut Catalog,
+    config: &Config,
+    unreadable: &BTreeMap<String, String>,
+    config_file: &Path,
+) -> Vec<Notice> {
     let mut notices = Vec::new();
     let mut refuse = |what: String| notices.push(Notice::config_invalid(config_file, None, &what));
 
+    for (id, why) in unreadable {
+        if let Some(provider) = catalog.providers.iter_mut().find(|p| p.id == *id) {
+            provider.unusable = Some(why.clone());
+        }
+    }
     for (id, settings) in &config.providers {
         let existing = catalog.provider(id).cloned();
         let Some(provider) = merged_provider(id, existing.as_ref(), settings) else {
             refuse(format!(
-                "provider `{id}` is new, so it needs both `wire` and `base_url`"
+                "provider `{id}` is new, so it needs both `wire` and `base_url` — left out"
             ));
             continue;
         };
         let problems = provider_problems(&provider);
         if !problems.is_empty() {
-            refuse(format!("{} — left unchanged", problems.join("; ")));
+            let problems = problems.join("; ");
+            match catalog.providers.iter_mut().find(|p| p.id == *id) {
+                Some(slot) => {
+                    refuse(format!(
+                        "{problems} — so Switchboard will not use {} until it is fixed, and \
+                         never its public address in place of the one you set",
+                        slot.name
+                    ));
+                    slot.unusable = Some(format!(
+                        "its settings in {} were refused: {problems}",
+                        config_file.display()
+                    ));
+                }
+                None => refuse(format!("{problems} — provider `{id}` left out")),
+            }
             continue;
         }
         match catalog.providers.iter_mut().find(|p| p.id == *id) {
@@ -334,6 +481,7 @@ fn merged_provider(
             status_format: StatusFormat::None,
             api_key_env: String::new(),
             console_url: None,
+            unusable: None,
         },
     };
     let status_url = settings.status_url.clone().or(base.status_url);
@@ -354,6 +502,7 @@ fn merged_provider(
         status_format,
         api_key_env: settings.api_key_env.clone().unwrap_or(base.api_key_env),
         console_url: settings.console_url.clone().or(base.console_url),
+        unusable: None,
     })
 }
 
@@ -429,6 +578,120 @@ mod tests {
         assert!(Config::default().health.probes, "probes are on by default");
     }
 
+    /// A file that does not parse is read section by section: the sections that read apply,
+    /// and a provider whose section does not is not used at all — never its shipped endpoint
+    /// in place of the one the person set.
+    #[test]
+    fn a_broken_section_is_left_out_and_its_provider_is_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            &dir,
+            "[network]\nidle_timeout_secs = 7\n\n\
+             [providers.anthropic]\nbase_url = \"https://gateway.corp.example/anthropic\n\n\
+             [providers.openai]\nbase_url = \"https://gateway.corp.example/openai\"\n\n\
+             [health]\nbreaker_threshold = \"three\"\n",
+        );
+        let loaded = load(&path);
+        assert_eq!(
+            loaded.config.network.idle_timeout_secs, 7.0,
+            "a section before the broken one applies"
+        );
+        assert_eq!(
+            loaded.config.providers["openai"].base_url.as_deref(),
+            Some("https://gateway.corp.example/openai"),
+            "a section after it applies too"
+        );
+        assert_eq!(
+            loaded.config.health.breaker_threshold, 3,
+            "a section of the wrong type is left out: its defaults apply"
+        );
+        assert!(loaded.unreadable_providers.contains_key("anthropic"));
+        assert_eq!(loaded.notices.len(), 2, "{:#?}", loaded.notices);
+        assert!(
+            loaded.notices[0].message.contains("line 5")
+                && loaded.notices[0]
+                    .message
+                    .contains("will not use `anthropic`"),
+            "{}",
+            loaded.notices[0].message
+        );
+        let mut catalog = Catalog::shipped().unwrap();
+        apply(
+            &mut catalog,
+            &loaded.config,
+            &loaded.unreadable_providers,
+            &path,
+        );
+        let anthropic = catalog.provider("anthropic").unwrap();
+        assert!(
+            anthropic.unusable.is_some(),
+            "not used, not the shipped endpoint"
+        );
+        assert_eq!(
+            catalog.provider("openai").unwrap().base_url,
+            "https://gateway.corp.example/openai"
+        );
+        assert!(catalog.provider("openai").unwrap().unusable.is_none());
+    }
+
+    #[test]
+    fn a_refused_endpoint_never_falls_back_to_the_shipped_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            &dir,
+            "[providers.anthropic]\nbase_url = \"http://gateway.corp.example/anthropic\"\n",
+        );
+        let loaded = load(&path);
+        let mut catalog = Catalog::shipped().unwrap();
+        let notices = apply(
+            &mut catalog,
+            &loaded.config,
+            &loaded.unreadable_providers,
+            &path,
+        );
+        let anthropic = catalog.provider("anthropic").unwrap();
+        assert!(
+            anthropic
+                .unusable
+                .as_deref()
+                .is_some_and(|w| w.contains("https://")),
+            "{anthropic:?}"
+        );
+        assert!(
+            notices[0].message.contains("never its public address"),
+            "{}",
+            notices[0].message
+        );
+        let client = crate::providers::ProviderClient::new(
+            reqwest::Client::new(),
+            anthropic,
+            None,
+            crate::providers::Timeouts::default(),
+            crate::providers::retry::RetryPolicy::default(),
+            std::sync::Arc::new(crate::clock::SystemClock),
+        );
+        assert!(
+            matches!(client, Err(crate::catalog::EndpointError::Unusable(_))),
+            "no client is made for it, so no request of any kind goes out"
+        );
+    }
+
+    #[test]
+    fn a_config_that_is_not_a_file_or_too_large_is_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let loaded = load(dir.path());
+        assert!(
+            loaded.notices[0].message.contains("not a regular file"),
+            "{}",
+            loaded.notices[0].message
+        );
+        let path = dir.path().join("huge.toml");
+        std::fs::write(&path, vec![b'#'; (CONFIG_LIMIT + 10) as usize]).unwrap();
+        let loaded = load(&path);
+        assert!(loaded.notices[0].message.contains("larger than"));
+        assert_eq!(loaded.config, Config::default());
+    }
+
     #[test]
     fn missing_file_is_defaults_without_notice() {
         let dir = tempfile::tempdir().unwrap();
@@ -499,7 +762,12 @@ aliases = ["Qwen3 32B"]
         let loaded = load(&path);
         assert!(loaded.notices.is_empty(), "{:?}", loaded.notices);
         let mut catalog = Catalog::shipped().unwrap();
-        let notices = apply(&mut catalog, &loaded.config, &path);
+        let notices = apply(
+            &mut catalog,
+            &loaded.config,
+            &loaded.unreadable_providers,
+            &path,
+        );
         assert!(notices.is_empty(), "{notices:?}");
         let anthropic = catalog.provider("anthropic").unwrap();
         assert_eq!(anthropic.base_url, "http://127.0.0.1:4010/anthropic");
@@ -529,7 +797,12 @@ base_url = "http://127.0.0.1:4010/gemini"
         )
         .unwrap();
         let mut catalog = Catalog::shipped().unwrap();
-        let notices = apply(&mut catalog, &config, Path::new("/c/config.toml"));
+        let notices = apply(
+            &mut catalog,
+            &config,
+            &BTreeMap::new(),
+            Path::new("/c/config.toml"),
+        );
         assert_eq!(notices.len(), 2, "{notices:?}");
         assert!(notices.iter().any(|n| n.message.contains("https")));
         assert!(notices.iter().any(|n| n.message.contains("mystery")));

@@ -84,6 +84,14 @@ fn run_ask(paths: Paths, model: &str, prompt: &str, max_tokens: u32) -> ExitCode
         Ok(parts) => parts,
         Err(code) => return code,
     };
+    // What is wrong with the config (or the data) is said before anything is sent.
+    for notice in started
+        .notices
+        .iter()
+        .filter(|n| n.kind != notice::NoticeKind::SourceUnreadable)
+    {
+        eprintln!("switchboard: {} — {}", notice.title, notice.message);
+    }
     runtime.block_on(async {
         let model = match cli::resolve_model(&started.catalog, model) {
             Ok(model) => model,
@@ -222,7 +230,12 @@ fn run_key(paths: Paths, command: cli::KeyCommand) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    config::apply(&mut catalog, &loaded.config, &paths.config_file);
+    config::apply(
+        &mut catalog,
+        &loaded.config,
+        &loaded.unreadable_providers,
+        &paths.config_file,
+    );
     let known = |id: &str| match catalog.provider(id) {
         Some(p) if p.needs_key() => Ok(p.clone()),
         Some(_) => Err(format!("{id} needs no key")),

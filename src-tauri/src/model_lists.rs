@@ -163,8 +163,10 @@ impl ModelListRefresher {
                     .ok()
                     .flatten()
             };
-            // Neither without a key, nor from a provider the workspace has turned off.
+            // Neither without a key, nor from a provider whose settings were refused, nor from
+            // one the workspace has turned off.
             if (provider.needs_key() && key.is_none())
+                || provider.unusable.is_some()
                 || self.health.provider_turned_off(&provider.id)
             {
                 continue;

@@ -9,7 +9,7 @@ use std::path::Path;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
 pub enum NoticeKind {
-    /// The config file (or part of it) could not be used; defaults apply.
+    /// The config file (or part of it) could not be used; the message says what applies.
     ConfigInvalid,
     /// The database file was unreadable and a fresh one was started.
     DatabaseReset,
@@ -36,10 +36,8 @@ impl Notice {
         Self {
             kind: NoticeKind::ConfigInvalid,
             title: "Your config file has a problem".into(),
-            message: format!(
-                "In {place}: {what}. Switchboard is using its defaults for this part; \
-                 fix the file and restart to apply it."
-            ),
+            // `what` says what was wrong and what Switchboard does instead.
+            message: format!("In {place}: {what}. Fix the file and restart to apply it."),
         }
     }
 

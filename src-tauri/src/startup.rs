@@ -49,6 +49,7 @@ pub async fn start(paths: Paths, now: DateTime<Utc>) -> Result<Startup, StartupE
     notices.extend(config::apply(
         &mut catalog,
         &loaded.config,
+        &loaded.unreadable_providers,
         &paths.config_file,
     ));
     let policy = match loaded
@@ -63,7 +64,7 @@ pub async fn start(paths: Paths, now: DateTime<Utc>) -> Result<Startup, StartupE
             notices.push(Notice::config_invalid(
                 &paths.config_file,
                 None,
-                &format!("the workspace policy source {problem}"),
+                &format!("the workspace policy source {problem}; no workspace policy is read"),
             ));
             None
         }

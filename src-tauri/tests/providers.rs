@@ -494,8 +494,12 @@ async fn the_simulators_config_is_a_valid_switchboard_config_marked_as_a_demo() 
         Some("june-2026")
     );
     let mut catalog = Catalog::shipped().unwrap();
-    let notices =
-        switchboard_lib::config::apply(&mut catalog, &config, std::path::Path::new("sim.toml"));
+    let notices = switchboard_lib::config::apply(
+        &mut catalog,
+        &config,
+        &Default::default(),
+        std::path::Path::new("sim.toml"),
+    );
     assert!(notices.is_empty(), "{notices:?}");
     assert_eq!(
         catalog.provider("anthropic").unwrap().base_url,

@@ -107,6 +107,13 @@ pub async fn send(
     if let Some(reason) = ctx.policy.turned_off(provider, catalog_model) {
         return Err(AssistantError::TurnedOff(reason));
     }
+    if let Some(why) = &provider.unusable {
+        return Err(AssistantError::NotConfigured(message::config_refused(
+            provider,
+            catalog_model,
+            why,
+        )));
+    }
     let key = (ctx.key_for)(provider);
     if provider.needs_key() && key.is_none() {
         return Err(AssistantError::NotConfigured(message::not_configured(

@@ -12,6 +12,9 @@ pub enum EndpointError {
         "`{0}` must use https:// (plain http:// is allowed only for this machine, such as 127.0.0.1 or localhost)"
     )]
     NotHttps(String),
+    /// The person's settings for the provider were refused: nothing goes to it.
+    #[error("{0}")]
+    Unusable(String),
 }
 
 /// Accepts `https://` anywhere and `http://` on loopback; refuses everything else.

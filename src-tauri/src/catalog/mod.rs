@@ -93,6 +93,11 @@ pub struct Provider {
     /// Where the person gets a key.
     #[serde(default)]
     pub console_url: Option<String>,
+    /// Why Switchboard will not use this provider as configured: the person's settings for
+    /// it could not be read or were refused. Then no request of any kind goes to it — never to
+    /// the shipped endpoint instead of the one the person set.
+    #[serde(default)]
+    pub unusable: Option<String>,
 }
 
 impl Provider {

@@ -83,7 +83,7 @@ impl ConnectivityCheck {
         let provider_urls = catalog
             .providers
             .iter()
-            .filter(|p| p.needs_key())
+            .filter(|p| p.needs_key() && p.unusable.is_none())
             .flat_map(|p| {
                 [Some(p.base_url.clone()), p.status_url.clone()]
                     .into_iter()

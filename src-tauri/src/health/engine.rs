@@ -696,7 +696,15 @@ impl HealthEngine {
                 rule.until,
             );
         }
-        // 2. No key.
+        // 2. Settings refused (never the shipped endpoint instead), or no key.
+        if let Some(why) = &provider.unusable {
+            return verdict(
+                AvailabilityState::Disabled,
+                message::config_refused(provider, model, why),
+                now,
+                None,
+            );
+        }
         if !self.has_key.get(&key.provider).copied().unwrap_or(false) {
             return verdict(
                 AvailabilityState::Disabled,

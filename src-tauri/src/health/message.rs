@@ -41,6 +41,26 @@ pub fn not_configured(provider: &Provider, model: &Model) -> Reason {
     }
 }
 
+/// The person's settings for the provider were refused or could not be read: it is not used,
+/// and never its shipped address in place of theirs.
+pub fn config_refused(provider: &Provider, model: &Model, why: &str) -> Reason {
+    Reason {
+        kind: ReasonKind::NotConfigured,
+        side: ReasonKind::NotConfigured.side(),
+        source: EvidenceSource::Configuration,
+        headline: format!("{}'s settings in your config need fixing", provider.name),
+        message: format!(
+            "Switchboard will not use {model} because {name}'s settings could not be used: {why}. \
+             It does not fall back to {name}'s public address, so nothing you send goes anywhere \
+             you did not set. This is a setup step on your side; nothing is wrong with {name}'s \
+             service. Fix the file and restart Switchboard. Source: your configuration, read at \
+             start-up; it is read again when Switchboard starts.",
+            name = provider.name,
+            model = model.display_name,
+        ),
+    }
+}
+
 /// The provider's own model list, read in full, no longer has the model.
 pub fn retired_from_list(
     provider: &Provider,

@@ -153,6 +153,13 @@ impl ProviderClient {
         retry: RetryPolicy,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, EndpointError> {
+        // The person's settings for it were refused: nothing at all goes to this provider.
+        if let Some(why) = &provider.unusable {
+            return Err(EndpointError::Unusable(format!(
+                "Switchboard does not use {}: {why}",
+                provider.name
+            )));
+        }
         check_endpoint(&provider.base_url)?;
         Ok(Self {
             http,

@@ -842,6 +842,7 @@ mod tests {
             status_format: Default::default(),
             api_key_env: String::new(),
             console_url: None,
+            unusable: None,
         };
         let failure = list_models(
             &reqwest::Client::new(),

@@ -468,3 +468,48 @@ async fn ask_never_sends_to_what_the_workspace_turned_off() {
     );
     assert_eq!(to_anthropic(), 0, "still nothing to Anthropic");
 }
+
+/// A config that points a provider at the company's gateway but cannot be used never sends
+/// the prompt (or the key) to the provider's public address instead: the provider is not
+/// used, and `ask` says why before anything else.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_or_broken_endpoint_never_falls_back_to_the_public_one() {
+    let sim = simulator("").await;
+    let profile = Arc::new(Profile::with_keys());
+    for broken in [
+        // Refused: plain http to another machine.
+        "[providers.anthropic]\nbase_url = \"http://gateway.corp.example/anthropic\"\n".to_string(),
+        // Unreadable: the section does not parse.
+        "[providers.anthropic]\nbase_url = \"https://gateway.corp.example/anthropic\n".to_string(),
+    ] {
+        // OpenAI stays pointed at the simulator: the rest of the file applies.
+        let openai = format!(
+            "[providers.openai]\nbase_url = \"{}\"\n",
+            sim.provider_url("openai")
+        );
+        profile.write_config(&format!("{broken}\n{openai}"));
+        let out = run(
+            &profile,
+            &["ask", "--model", "anthropic/claude-opus-4-7", "hi"],
+        )
+        .await;
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{err}");
+        assert!(
+            err.contains("Your config file has a problem")
+                && err.contains("never its public address"),
+            "the config's problem is said first: {err}"
+        );
+        assert!(
+            err.contains("settings in your config need fixing")
+                && err.contains("does not fall back"),
+            "{err}"
+        );
+        assert!(
+            !err.contains("offline") && !err.contains("No answer"),
+            "no request was tried at all (a try would have met the closed proxy): {err}"
+        );
+        let out = run(&profile, &["ask", "--model", "openai/gpt-5", "hi"]).await;
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    }
+}

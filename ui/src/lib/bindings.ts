@@ -340,7 +340,7 @@ export type Notice = {
 };
 
 export type NoticeKind = 
-/**  The config file (or part of it) could not be used; defaults apply. */
+/**  The config file (or part of it) could not be used; the message says what applies. */
 "config_invalid" | 
 /**  The database file was unreadable and a fresh one was started. */
 "database_reset" | 
@@ -396,6 +396,12 @@ export type Provider = {
 	api_key_env?: string,
 	/**  Where the person gets a key. */
 	console_url?: string | null,
+	/**
+	 *  Why Switchboard will not use this provider as configured: the person's settings for
+	 *  it could not be read or were refused. Then no request of any kind goes to it — never to
+	 *  the shipped endpoint instead of the one the person set.
+	 */
+	unusable?: string | null,
 };
 
 export type Reason = {
