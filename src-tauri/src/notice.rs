@@ -80,14 +80,21 @@ impl Notice {
         }
     }
 
-    pub fn database_reset(set_aside_as: &Path, why: &str) -> Self {
+    /// `kept` says what was copied from the damaged file into the fresh one, if anything
+    /// ("3 conversations with 40 messages, and your settings").
+    pub fn database_reset(set_aside_as: &Path, why: &str, kept: Option<&str>) -> Self {
+        let after = match kept {
+            Some(kept) => format!(
+                "Everything that could still be read was copied into the fresh one: {kept}."
+            ),
+            None => "Your preferred model and settings are back to their defaults.".into(),
+        };
         Self {
             kind: NoticeKind::DatabaseReset,
             title: "Switchboard started a fresh database".into(),
             message: format!(
-                "The database file could not be read ({why}). It was kept as {} and a fresh \
-                 one was started, so your preferred model and settings are back to their \
-                 defaults.",
+                "The database file was damaged ({why}). It was kept as {} and a fresh one was \
+                 started. {after}",
                 set_aside_as.display()
             ),
         }

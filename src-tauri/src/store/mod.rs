@@ -72,31 +72,190 @@ impl Store {
             source,
         })?;
         let path = data_dir.join(DATABASE_FILE);
-        match Self::open_file(&path).await {
-            Ok(store) => Ok(Opened {
-                store,
-                notices: Vec::new(),
-            }),
-            Err(e) if is_unreadable_database(&e) => {
-                let aside =
-                    path.with_extension(format!("db.damaged-{}", now.format("%Y%m%dT%H%M%SZ")));
-                tracing::warn!(error = %e, aside = %aside.display(), "database unreadable; starting a fresh one");
-                for suffix in ["-wal", "-shm"] {
-                    let side = PathBuf::from(format!("{}{suffix}", path.display()));
-                    let _ = std::fs::remove_file(side);
+        let damage = match Self::open_file(&path).await {
+            // A file that opens can still be damaged further in: check before trusting it.
+            Ok(store) => match store.integrity_problem().await {
+                None => {
+                    return Ok(Opened {
+                        store,
+                        notices: Vec::new(),
+                    });
                 }
-                std::fs::rename(&path, &aside).map_err(|source| StoreError::DataDir {
-                    path: aside.clone(),
-                    source,
-                })?;
-                let store = Self::open_file(&path).await?;
-                Ok(Opened {
-                    store,
-                    notices: vec![Notice::database_reset(&aside, &cause(&e))],
-                })
-            }
-            Err(e) => Err(e),
+                Some(problem) => {
+                    store.close().await;
+                    problem
+                }
+            },
+            Err(e) if is_unreadable_database(&e) => cause(&e),
+            Err(e) => return Err(e),
+        };
+        let aside = path.with_extension(format!("db.damaged-{}", now.format("%Y%m%dT%H%M%SZ")));
+        tracing::warn!(problem = %damage, aside = %aside.display(), "database damaged; starting a fresh one");
+        // Fold the write-ahead log into the file being set aside, so what it held is kept.
+        for suffix in ["-wal", "-shm"] {
+            let side = PathBuf::from(format!("{}{suffix}", path.display()));
+            let _ = std::fs::rename(&side, format!("{}{suffix}", aside.display()));
         }
+        std::fs::rename(&path, &aside).map_err(|source| StoreError::DataDir {
+            path: aside.clone(),
+            source,
+        })?;
+        let store = Self::open_file(&path).await?;
+        let kept = match store.copy_readable_from(&aside).await {
+            Ok(kept) => kept,
+            Err(error) => {
+                tracing::warn!(%error, "nothing could be copied from the damaged database");
+                None
+            }
+        };
+        Ok(Opened {
+            store,
+            notices: vec![Notice::database_reset(&aside, &damage, kept.as_deref())],
+        })
+    }
+
+    /// What `PRAGMA quick_check` finds wrong (at most a few problems), or `None` when the file
+    /// is sound.
+    async fn integrity_problem(&self) -> Option<String> {
+        match sqlx::query_scalar::<_, String>("PRAGMA quick_check(5)")
+            .fetch_all(self.pool())
+            .await
+        {
+            Ok(lines) if lines.len() == 1 && lines[0] == "ok" => None,
+            Ok(lines) => Some(lines.join("; ")),
+            Err(e) => Some(cause(&StoreError::Query(e))),
+        }
+    }
+
+    /// Copies every row that can still be read from the damaged database at `damaged` into
+    /// this fresh one — conversations and their messages first, then settings and history —
+    /// skipping what cannot be read. Says what was kept, if anything.
+    async fn copy_readable_from(&self, damaged: &Path) -> Result<Option<String>, StoreError> {
+        /// In the order a person misses them.
+        const TABLES: &[&str] = &[
+            "conversations",
+            "messages",
+            "message_chunks",
+            "drafts",
+            "settings",
+            "model_state",
+            "availability_events",
+            "model_lists",
+            "attempts",
+        ];
+        let mut conn = self.pool().acquire().await?;
+        // Rows are copied as found; a message whose conversation was lost is still kept.
+        sqlx::query("PRAGMA foreign_keys = OFF")
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query("ATTACH DATABASE ? AS damaged")
+            .bind(damaged.to_string_lossy().to_string())
+            .execute(&mut *conn)
+            .await?;
+        let mut copied: Vec<(&str, u64)> = Vec::new();
+        for table in TABLES {
+            let ours: Vec<String> =
+                sqlx::query_scalar("SELECT name FROM pragma_table_info(?, 'main')")
+                    .bind(*table)
+                    .fetch_all(&mut *conn)
+                    .await?;
+            let theirs: Vec<String> =
+                sqlx::query_scalar("SELECT name FROM pragma_table_info(?, 'damaged')")
+                    .bind(*table)
+                    .fetch_all(&mut *conn)
+                    .await
+                    .unwrap_or_default();
+            let columns: Vec<&String> = ours.iter().filter(|c| theirs.contains(c)).collect();
+            if columns.is_empty() {
+                continue;
+            }
+            let list = columns
+                .iter()
+                .map(|c| format!("\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(", ");
+            // Table and column names come from the constant list and our own schema.
+            let last: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT max(rowid) FROM damaged.{table}"
+            )))
+            .fetch_one(&mut *conn)
+            .await
+            .ok()
+            .flatten();
+            let copy = format!(
+                "INSERT OR IGNORE INTO main.{table} ({list}) SELECT {list} FROM damaged.{table} \
+                 WHERE rowid BETWEEN ? AND ?"
+            );
+            let copy = || sqlx::query(sqlx::AssertSqlSafe(copy.clone()));
+            const BATCH: i64 = 256;
+            // Past this many damaged or empty batches in a row, the rest is not there to read.
+            const GIVE_UP: u32 = 4;
+            let (mut count, mut from, mut failing, mut empty) = (0u64, 1i64, 0u32, 0u32);
+            while last.is_none_or(|last| from <= last) {
+                let to = from + BATCH - 1;
+                match copy().bind(from).bind(to).execute(&mut *conn).await {
+                    Ok(done) => {
+                        count += done.rows_affected();
+                        failing = 0;
+                        empty = if done.rows_affected() == 0 {
+                            empty + 1
+                        } else {
+                            0
+                        };
+                        if last.is_none() && empty >= GIVE_UP {
+                            break;
+                        }
+                    }
+                    // A damaged page in this range: row by row, keeping what reads.
+                    Err(_) => {
+                        let mut got = 0;
+                        for rowid in from..=to {
+                            if let Ok(done) =
+                                copy().bind(rowid).bind(rowid).execute(&mut *conn).await
+                            {
+                                got += done.rows_affected();
+                            }
+                        }
+                        count += got;
+                        failing = if got == 0 { failing + 1 } else { 0 };
+                        if failing >= GIVE_UP {
+                            break;
+                        }
+                    }
+                }
+                from = to + 1;
+            }
+            if count > 0 {
+                copied.push((table, count));
+            }
+        }
+        let _ = sqlx::query("DETACH DATABASE damaged")
+            .execute(&mut *conn)
+            .await;
+        sqlx::query("PRAGMA foreign_keys = ON")
+            .execute(&mut *conn)
+            .await?;
+        let count = |name: &str| {
+            copied
+                .iter()
+                .find(|(t, _)| *t == name)
+                .map_or(0, |(_, n)| *n)
+        };
+        if copied.is_empty() {
+            return Ok(None);
+        }
+        let mut kept = vec![format!(
+            "{} conversations with {} messages",
+            count("conversations"),
+            count("messages")
+        )];
+        if count("settings") > 0 {
+            kept.push("your settings".into());
+        }
+        if count("attempts") + count("availability_events") > 0 {
+            kept.push("the availability history".into());
+        }
+        Ok(Some(kept.join(", ")))
     }
 
     async fn open_file(path: &Path) -> Result<Self, StoreError> {
@@ -219,6 +378,99 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(opened.store.preferred_model().await.unwrap(), Some(model));
+    }
+
+    /// A file that still opens but is damaged further in (its last pages overwritten, as a
+    /// failing disk or a killed copy leaves it): found at start, set aside, and what can
+    /// still be read — the conversations first — is kept in the fresh one.
+    #[tokio::test]
+    async fn a_database_damaged_inside_is_found_and_what_reads_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = Utc::now();
+        {
+            let opened = Store::open(dir.path(), now).await.unwrap();
+            let store = opened.store;
+            store
+                .set_preferred_model(&ModelRef::new("openai", "gpt-5"), now)
+                .await
+                .unwrap();
+            for i in 0..3 {
+                let c = store
+                    .create_conversation(&format!("trip {i}"), now)
+                    .await
+                    .unwrap();
+                store.set_draft(&c.id, "half a thought", now).await.unwrap();
+            }
+            // A long conversation last, so the file's last pages are its messages.
+            let long = store.create_conversation("notes", now).await.unwrap();
+            for i in 0..400 {
+                let message = Message {
+                    id: new_id(),
+                    conversation_id: long.id.clone(),
+                    role: crate::providers::Role::User,
+                    text: format!("note {i}: {}", "x".repeat(2000)),
+                    status: MessageStatus::Sent,
+                    model: None,
+                    stood_in_for: None,
+                    failure: None,
+                    ending: None,
+                    created_at: now,
+                    updated_at: now,
+                };
+                store.insert_message(&message).await.unwrap();
+            }
+            store.close().await;
+        }
+        let file = dir.path().join(DATABASE_FILE);
+        let mut bytes = std::fs::read(&file).unwrap();
+        let len = bytes.len();
+        assert!(len > 64 * 4096, "a file of many pages: {len}");
+        // Overwrite the last eight pages with noise.
+        for (i, b) in bytes[len - 8 * 4096..].iter_mut().enumerate() {
+            *b = (i.wrapping_mul(2_654_435_761) >> 13) as u8;
+        }
+        std::fs::write(&file, &bytes).unwrap();
+
+        let opened = Store::open(dir.path(), now).await.expect("opens, fresh");
+        assert_eq!(opened.notices.len(), 1, "said once");
+        assert_eq!(opened.notices[0].kind, NoticeKind::DatabaseReset);
+        let message = &opened.notices[0].message;
+        assert!(
+            message.contains("damaged") && message.contains("copied"),
+            "{message}"
+        );
+        assert!(
+            std::fs::read_dir(dir.path()).unwrap().any(|e| e
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains("damaged")),
+            "the damaged file is kept"
+        );
+        let store = opened.store;
+        let titles: Vec<String> = store
+            .conversations()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| c.title)
+            .collect();
+        for i in 0..3 {
+            assert!(titles.contains(&format!("trip {i}")), "kept: {titles:?}");
+        }
+        assert_eq!(
+            store.preferred_model().await.unwrap(),
+            Some(ModelRef::new("openai", "gpt-5")),
+            "settings kept"
+        );
+        assert!(
+            store.integrity_problem().await.is_none(),
+            "the fresh one is sound"
+        );
+        // And the next start is quiet.
+        store.close().await;
+        let again = Store::open(dir.path(), now).await.unwrap();
+        assert!(again.notices.is_empty());
     }
 
     #[tokio::test]

@@ -513,3 +513,40 @@ async fn a_refused_or_broken_endpoint_never_falls_back_to_the_public_one() {
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     }
 }
+
+/// A database damaged inside (its last pages overwritten) that still opens: the next run
+/// finds it, keeps it aside, starts fresh and says so once — it never stays unusable.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_damaged_database_is_recovered_on_the_next_run() {
+    let sim = simulator("").await;
+    let profile = Arc::new(Profile::with_keys());
+    profile.write_config(&sim.config_toml());
+    // Enough conversation for a file of many pages, its last ones holding messages.
+    for i in 0..12 {
+        let question = format!("question {i}: {}", "all work and no play ".repeat(200));
+        let out = run(&profile, &["ask", "--model", "openai/gpt-5", &question]).await;
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    }
+    let file = profile.data_dir().join("switchboard.db");
+    let mut bytes = std::fs::read(&file).unwrap();
+    let len = bytes.len();
+    let pages = (len / 4096).clamp(1, 3);
+    for (i, b) in bytes[len - pages * 4096..].iter_mut().enumerate() {
+        *b = (i.wrapping_mul(2_654_435_761) >> 11) as u8;
+    }
+    std::fs::write(&file, &bytes).unwrap();
+
+    let out = run(
+        &profile,
+        &["ask", "--model", "openai/gpt-5", "after the damage"],
+    )
+    .await;
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("fresh database"), "said: {err}");
+    let out = run(&profile, &["ask", "--model", "openai/gpt-5", "again"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(!text(&out.stderr).contains("fresh database"), "said once");
+    let out = run(&profile, &["status"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
