@@ -209,29 +209,90 @@ pub fn render_table(lines: &[StatusLine]) -> String {
             ]
         })
         .collect();
+    table(&header, &rows, false)
+}
+
+/// The longest a cell is shown in a table: a name of 70,000 characters (from a config or a
+/// provider's list) is cut, never allowed to break the table.
+const MAX_CELL: usize = 80;
+
+/// Columns padded to the widest cell, two spaces apart; `pad_last` pads the last column too.
+/// Every cell is made plain (see [`plain`]) and cut to [`MAX_CELL`].
+fn table<const N: usize>(header: &[&str; N], rows: &[[String; N]], pad_last: bool) -> String {
+    let cell = |text: &str| {
+        let text = plain(text).replace(['\n', '\t'], " ");
+        if text.chars().count() > MAX_CELL {
+            let cut: String = text.chars().take(MAX_CELL - 1).collect();
+            format!("{cut}…")
+        } else {
+            text
+        }
+    };
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| cell(c)).collect())
+        .collect();
     let mut widths = header.map(|h| h.chars().count());
     for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(c.chars().count());
         }
     }
-    let line = |cells: [&str; 5]| {
+    let line = |cells: Vec<&str>| {
         let mut out = String::new();
-        for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
-            if i == cells.len() - 1 {
-                out.push_str(cell);
+        for (i, (c, width)) in cells.iter().zip(widths).enumerate() {
+            if i + 1 == N && !pad_last {
+                out.push_str(c);
             } else {
-                out.push_str(&format!("{cell:<width$}  "));
+                // Padded by hand: `{:<width$}` panics on widths past 65,535.
+                out.push_str(c);
+                out.push_str(&" ".repeat(width.saturating_sub(c.chars().count())));
+                if i + 1 < N {
+                    out.push_str("  ");
+                }
             }
         }
         out.trim_end().to_string()
     };
-    let mut out = vec![line(header)];
+    let mut out = vec![line(header.to_vec())];
     out.extend(
         rows.iter()
-            .map(|r| line([&r[0], &r[1], &r[2], &r[3], &r[4]])),
+            .map(|r| line(r.iter().map(String::as_str).collect())),
     );
     out.join("\n") + "\n"
+}
+
+/// Text from outside (a status page's title, a provider's error words) made safe for a
+/// terminal: escape sequences and control characters are removed, line breaks and tabs kept.
+pub fn plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            // ESC, then a CSI/OSC sequence or one character: dropped whole.
+            '\u{1b}' => match chars.next() {
+                Some('[') => {
+                    while let Some(n) = chars.next() {
+                        if ('\u{40}'..='\u{7e}').contains(&n) {
+                            break;
+                        }
+                    }
+                }
+                Some(']') => {
+                    while let Some(n) = chars.next() {
+                        if n == '\u{7}' || (n == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
+                            break;
+                        }
+                    }
+                }
+                _ => {}
+            },
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Whether a provider's own list includes a model.
@@ -367,27 +428,7 @@ pub fn render_models_table(report: &ModelsReport<'_>) -> String {
             ]
         })
         .collect();
-    let mut widths = header.map(|h| h.chars().count());
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let line = |cells: Vec<&str>| {
-        cells
-            .iter()
-            .zip(widths)
-            .map(|(cell, width)| format!("{cell:<width$}"))
-            .collect::<Vec<_>>()
-            .join("  ")
-            .trim_end()
-            .to_string()
-    };
-    let mut out = vec![line(header.to_vec())];
-    out.extend(
-        rows.iter()
-            .map(|r| line(r.iter().map(String::as_str).collect())),
-    );
+    let mut out = vec![table(&header, &rows, true).trim_end().to_string()];
     out.push(String::new());
     out.push(
         "(S) shipped catalog · (C) your config · (P) the provider's own list · (D) derived from the name or a sibling model"
@@ -440,6 +481,40 @@ fn thousands(n: u32) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// A name of any length, or full of escape sequences, prints as a table — cut, plain —
+    /// and never panics (a 70,000-character name once broke every later `status`).
+    #[test]
+    fn a_hostile_name_makes_a_plain_table() {
+        let long = "Claude ".repeat(12_000);
+        let line = |display_name: String, headline: &str| StatusLine {
+            provider: "anthropic".into(),
+            model_id: "x".into(),
+            display_name,
+            state: crate::health::AvailabilityState::Unknown,
+            reason_kind: crate::health::ReasonKind::Unknown,
+            headline: headline.into(),
+            message: String::new(),
+            since: None,
+            preferred: false,
+        };
+        let table = render_table(&[
+            line(long.clone(), "Not checked yet"),
+            line(
+                "Opus".into(),
+                "\u{1b}]0;pwned\u{7}Anthropic reports: \u{1b}[31mred\u{1b}[0m\u{8}",
+            ),
+        ]);
+        assert!(
+            table.lines().all(|l| l.chars().count() < 300),
+            "cut: {}",
+            table.len()
+        );
+        assert!(table.contains('…'));
+        assert!(!table.contains('\u{1b}') && !table.contains('\u{7}') && !table.contains('\u{8}'));
+        assert!(table.contains("Anthropic reports: red"), "{table}");
+        assert_eq!(plain("a\u{1b}[2Jb\nc\td\u{0}"), "ab\nc\td");
+    }
+
     use crate::assistant::send::SendOutcome;
     use crate::providers::Ending;
     use crate::store::{Message, MessageStatus};

@@ -90,7 +90,11 @@ fn run_ask(paths: Paths, model: &str, prompt: &str, max_tokens: u32) -> ExitCode
         .iter()
         .filter(|n| n.kind != notice::NoticeKind::SourceUnreadable)
     {
-        eprintln!("switchboard: {} — {}", notice.title, notice.message);
+        eprintln!(
+            "switchboard: {} — {}",
+            cli::plain(&notice.title),
+            cli::plain(&notice.message)
+        );
     }
     runtime.block_on(async {
         let model = match cli::resolve_model(&started.catalog, model) {
@@ -122,7 +126,11 @@ fn run_ask(paths: Paths, model: &str, prompt: &str, max_tokens: u32) -> ExitCode
         // cannot be read, the last one read stays in force, and that is said.
         if _poller.read_policy().await {
             for notice in health.source_notices() {
-                eprintln!("switchboard: {} — {}", notice.title, notice.message);
+                eprintln!(
+                    "switchboard: {} — {}",
+                    cli::plain(&notice.title),
+                    cli::plain(&notice.message)
+                );
             }
         }
         // What this request shows about the model is kept for the window and `status`.
@@ -168,7 +176,7 @@ fn run_ask(paths: Paths, model: &str, prompt: &str, max_tokens: u32) -> ExitCode
             } => {
                 eprintln!(
                     "switchboard: {} — trying again in {after_seconds:.1} s",
-                    reason.headline
+                    cli::plain(&reason.headline)
                 );
             }
             _ => {}
@@ -196,10 +204,14 @@ fn run_ask(paths: Paths, model: &str, prompt: &str, max_tokens: u32) -> ExitCode
                         "— answered by {display}, stopped at the length limit; ask it to continue"
                     ),
                     (Some(Ending::Other { reason }), _) => {
-                        eprintln!("— {display} stopped early ({reason})")
+                        eprintln!("— {display} stopped early ({})", cli::plain(reason))
                     }
                     (_, Some(reason)) => {
-                        eprintln!("switchboard: {}\n{}", reason.headline, reason.message)
+                        eprintln!(
+                            "switchboard: {}\n{}",
+                            cli::plain(&reason.headline),
+                            cli::plain(&reason.message)
+                        )
                     }
                     (_, None) => eprintln!("switchboard: stopped"),
                 }
@@ -209,7 +221,11 @@ fn run_ask(paths: Paths, model: &str, prompt: &str, max_tokens: u32) -> ExitCode
                 assistant::AssistantError::NotConfigured(reason)
                 | assistant::AssistantError::TurnedOff(reason),
             ) => {
-                eprintln!("switchboard: {}\n{}", reason.headline, reason.message);
+                eprintln!(
+                    "switchboard: {}\n{}",
+                    cli::plain(&reason.headline),
+                    cli::plain(&reason.message)
+                );
                 ExitCode::from(cli::exit::UNAVAILABLE)
             }
             Err(e) => {
@@ -294,7 +310,7 @@ fn run_models(paths: Paths, json: bool, refresh: bool) -> ExitCode {
     };
     runtime.block_on(async {
         for notice in &started.notices {
-            eprintln!("switchboard: {}: {}", notice.title, notice.message);
+            eprintln!("switchboard: {}: {}", cli::plain(&notice.title), cli::plain(&notice.message));
         }
         let (catalog, lists) = if refresh {
             let http = providers::client::http_client(&started.timeouts);
@@ -315,7 +331,7 @@ fn run_models(paths: Paths, json: bool, refresh: bool) -> ExitCode {
                 eprintln!("switchboard: no provider could be asked: add a key with `switchboard key set <provider>`");
             }
             for notice in refresher.notices() {
-                eprintln!("switchboard: {}: {}", notice.title, notice.message);
+                eprintln!("switchboard: {}: {}", cli::plain(&notice.title), cli::plain(&notice.message));
             }
             let catalog = refresher.catalog();
             let lists = refresher.states();
@@ -346,7 +362,7 @@ fn run_status(paths: Paths, json: bool) -> ExitCode {
             eprintln!("switchboard: DEMO — the providers are simulated ({scenario}); nothing here is real status.");
         }
         for notice in &started.notices {
-            eprintln!("switchboard: {}: {}", notice.title, notice.message);
+            eprintln!("switchboard: {}: {}", cli::plain(&notice.title), cli::plain(&notice.message));
         }
         let preferred = assistant::preferred_model(&started.store, &started.catalog)
             .await
@@ -366,7 +382,7 @@ fn run_status(paths: Paths, json: bool) -> ExitCode {
         poller.poll_once().await;
         let availability = health.availability();
         for notice in health.source_notices() {
-            eprintln!("switchboard: {}", notice.message);
+            eprintln!("switchboard: {}", cli::plain(&notice.message));
         }
         drop(poller);
         drop(health);

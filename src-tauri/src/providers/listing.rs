@@ -292,7 +292,7 @@ pub fn chat_capable_id(id: &str) -> bool {
 }
 
 fn anthropic_item(item: &Value) -> Option<ListedModel> {
-    let id = text(item.get("id"))?;
+    let id = id_text(item.get("id"))?;
     // `capabilities` (newer API versions): text always, plus what it says is supported.
     let supported = |what: &str| {
         item.pointer(&format!("/capabilities/{what}/supported"))
@@ -322,7 +322,7 @@ fn anthropic_item(item: &Value) -> Option<ListedModel> {
 }
 
 fn openai_item(item: &Value) -> Option<ListedModel> {
-    let id = text(item.get("id"))?;
+    let id = id_text(item.get("id"))?;
     // OpenRouter says what a model outputs; where it does, that decides.
     let outputs = item
         .pointer("/architecture/output_modalities")
@@ -369,7 +369,7 @@ fn openai_item(item: &Value) -> Option<ListedModel> {
 }
 
 fn gemini_item(item: &Value) -> Option<ListedModel> {
-    let name = text(item.get("name"))?;
+    let name = id_text(item.get("name"))?;
     let id = name.strip_prefix("models/").unwrap_or(&name).to_string();
     if id.is_empty() {
         return None;
@@ -394,13 +394,25 @@ fn gemini_item(item: &Value) -> Option<ListedModel> {
     })
 }
 
-/// A non-empty string field.
+/// The longest id or name kept from a list: longer ones are no model's (and a name of
+/// 70,000 characters once broke every later `status`).
+const MAX_LISTED_TEXT: usize = 256;
+
+/// A non-empty string field, at most [`MAX_LISTED_TEXT`] characters (a longer one is cut).
 fn text(value: Option<&Value>) -> Option<String> {
     value
         .and_then(Value::as_str)
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(str::to_string)
+        .map(|s| s.chars().take(MAX_LISTED_TEXT).collect())
+}
+
+/// An id: like [`text`], but one too long is no id at all (cut, it would name another model).
+fn id_text(value: Option<&Value>) -> Option<String> {
+    value
+        .and_then(Value::as_str)
+        .filter(|s| s.chars().count() <= MAX_LISTED_TEXT)
+        .and_then(|s| text(Some(&Value::String(s.to_string()))))
 }
 
 /// A positive token count that fits in a `u32`.
@@ -501,6 +513,28 @@ mod tests {
             env!("CARGO_MANIFEST_DIR")
         );
         std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    #[test]
+    fn what_is_kept_from_a_list_is_bounded() {
+        let body = serde_json::json!({"object": "list", "data": [
+            {"id": "gpt-5", "object": "model", "name": "G".repeat(70_000)},
+            {"id": "x".repeat(300), "object": "model"},
+        ]})
+        .to_string();
+        let page = parse_page(WireFormat::OpenaiCompatible, body.as_bytes()).unwrap();
+        assert_eq!(
+            ids(&page),
+            ["gpt-5"],
+            "an id too long to be one is left out"
+        );
+        assert_eq!(
+            page.models[0]
+                .display_name
+                .as_ref()
+                .map(|n| n.chars().count()),
+            Some(MAX_LISTED_TEXT)
+        );
     }
 
     /// The lists as the providers document or really sent them (`tests/fixtures/lists/`).
