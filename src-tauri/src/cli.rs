@@ -272,7 +272,7 @@ pub fn plain(text: &str) -> String {
             // ESC, then a CSI/OSC sequence or one character: dropped whole.
             '\u{1b}' => match chars.next() {
                 Some('[') => {
-                    while let Some(n) = chars.next() {
+                    for n in chars.by_ref() {
                         if ('\u{40}'..='\u{7e}').contains(&n) {
                             break;
                         }
