@@ -293,6 +293,10 @@ fn describe(provider: &Provider, failure: &Failure) -> String {
         FailureClass::StreamBroken(_) => {
             format!("{name}'s answer was not a model list Switchboard can read{status}")
         }
+        FailureClass::NotTheApi => format!(
+            "a web page answered instead of {name}'s API{status} — a sign-in page, a proxy or a \
+             wrong base URL may be in the way"
+        ),
         FailureClass::RequestRejected => match &failure.provider_message {
             Some(why) => format!("the list was not asked for: {why}"),
             None => format!("{name} refused the request{status}"),

@@ -188,3 +188,97 @@ async fn pieces_are_appended_and_survive_a_crash() {
     let again = &store.messages(&conversation.id).await.unwrap()[0];
     assert_eq!(again.text, shown, "folded once, not twice");
 }
+
+/// A server on 127.0.0.1 that answers every request once with `status`, `content_type` and
+/// `body`.
+async fn answering(status: u16, content_type: &'static str, body: String) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let body = body.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 64 * 1024];
+                let _ = socket.read(&mut buf).await;
+                let head = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.write_all(body.as_bytes()).await;
+            });
+        }
+    });
+    url
+}
+
+/// A Wi-Fi sign-in page answering in the API's place is said as that — no one's side yet, not
+/// counted against the model — never "a service problem at Anthropic, what arrived is kept".
+#[tokio::test]
+async fn a_sign_in_page_is_not_the_providers_error() {
+    let page = "<!DOCTYPE html><html><head><title>Hotel Wi-Fi</title></head><body>Please sign in</body></html>";
+    let url = answering(200, "text/html; charset=utf-8", page.into()).await;
+    let provider = anthropic_at(&url);
+    let error = client(&provider, Timeouts::default())
+        .chat(&hi(), &Unobserved, &mut |_| {})
+        .await
+        .expect_err("not an answer");
+    assert_eq!(error.failure.class, FailureClass::NotTheApi);
+    assert!(
+        !error.failure.class.is_server_side(),
+        "not counted against the model"
+    );
+    assert!(error.partial_text.is_empty());
+    let catalog = Catalog::shipped().unwrap();
+    let reason = switchboard_lib::health::message::own_request_failed(
+        &provider,
+        catalog.model("anthropic", "claude-opus-4-7").unwrap(),
+        &switchboard_lib::health::message::OwnRequest {
+            failure: &error.failure,
+            attempts: 1,
+            since: chrono::Utc::now(),
+            next_check: None,
+            network: None,
+        },
+    );
+    assert_eq!(reason.side, switchboard_lib::health::Side::Nobody);
+    assert!(
+        reason.message.contains("web page") && !reason.message.contains("what arrived is kept"),
+        "{}",
+        reason.message
+    );
+}
+
+/// A key a provider echoes back in its error is never kept with the error.
+#[tokio::test]
+async fn a_key_echoed_in_an_error_is_redacted() {
+    let key = "sk-proj-echoed-0123456789abcdef";
+    let body = format!(
+        r#"{{"error":{{"message":"Incorrect API key provided: {key}. You can find your API key at https://platform.openai.com/account/api-keys.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}}}"#
+    );
+    let url = answering(401, "application/json", body).await;
+    let mut provider = Catalog::shipped()
+        .unwrap()
+        .provider("openai")
+        .cloned()
+        .unwrap();
+    provider.base_url = url;
+    let client = ProviderClient::new(
+        http_client(&Timeouts::default()),
+        &provider,
+        Some(Secret::new(key)),
+        Timeouts::default(),
+        RetryPolicy::default(),
+        Arc::new(ManualClock::new(chrono::Utc::now())),
+    )
+    .unwrap();
+    let mut request = hi();
+    request.model = "gpt-5".into();
+    let error = client
+        .chat(&request, &Unobserved, &mut |_| {})
+        .await
+        .expect_err("rejected");
+    let stored = serde_json::to_string(&error.failure).unwrap();
+    assert!(!stored.contains(key), "{stored}");
+    assert!(stored.contains("[your key]"), "{stored}");
+}

@@ -702,6 +702,24 @@ pub fn own_request_failed(provider: &Provider, model: &Model, req: &OwnRequest<'
                 },
             }
         }
+        FailureClass::NotTheApi => {
+            let url = req.failure.url.as_deref().unwrap_or(&provider.base_url);
+            Reason {
+                // Whose side, nothing says yet: a sign-in page is the network's, a wrong address
+                // the configuration's — neither is the model's.
+                kind: ReasonKind::Unknown,
+                side: ReasonKind::Unknown.side(),
+                source: EvidenceSource::OwnRequests,
+                headline: format!("A web page answered instead of {name}"),
+                message: format!(
+                    "Something other than {name}'s API answered at {url}: a web page, so nothing \
+                     was answered and nothing is blamed — {name}'s service and the model itself \
+                     may be fine. A Wi-Fi sign-in page, a company proxy or a wrong base URL may be \
+                     in the way: sign in to the network or check the base URL, then try again. \
+                     {source} {next}"
+                ),
+            }
+        }
         FailureClass::RequestRejected | FailureClass::Reason(_) => Reason {
             kind: ReasonKind::Healthy,
             side: ReasonKind::Healthy.side(),

@@ -39,6 +39,10 @@ pub enum FailureClass {
     NoAnswer(Transport),
     /// The answer began and then broke off: a provider-side failure, with the partial text kept.
     StreamBroken(StreamBreak),
+    /// Something other than the provider's API answered — a web page where a stream or JSON
+    /// was asked for (a Wi-Fi sign-in page, a company proxy, a wrong base URL). Nothing was
+    /// answered, and no one's side is known: it is not counted against the model.
+    NotTheApi,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -87,7 +91,9 @@ impl FailureClass {
         match self {
             FailureClass::Reason(kind) => Some(kind),
             FailureClass::StreamBroken(_) => Some(ReasonKind::ElevatedErrors),
-            FailureClass::RequestRejected | FailureClass::NoAnswer(_) => None,
+            FailureClass::RequestRejected | FailureClass::NoAnswer(_) | FailureClass::NotTheApi => {
+                None
+            }
         }
     }
 
@@ -122,6 +128,22 @@ pub struct Failure {
 }
 
 impl Failure {
+    /// Removes `key` wherever the provider echoed it back (its message, its code), so a key is
+    /// never stored or shown with an error. Keys shorter than 8 characters are not keys.
+    pub fn redact(&mut self, key: &str) {
+        if key.len() < 8 {
+            return;
+        }
+        for text in [&mut self.provider_message, &mut self.provider_code]
+            .into_iter()
+            .flatten()
+        {
+            if text.contains(key) {
+                *text = text.replace(key, "[your key]");
+            }
+        }
+    }
+
     pub fn new(class: FailureClass) -> Self {
         Self {
             class,

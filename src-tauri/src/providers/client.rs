@@ -188,7 +188,10 @@ impl ProviderClient {
             attempt += 1;
             on_event(ChatEvent::Attempt(attempt));
             let started = self.clock.now();
-            let result = self.attempt(request, on_event).await;
+            let mut result = self.attempt(request, on_event).await;
+            if let (Err((failure, _)), Some(key)) = (&mut result, &self.key) {
+                failure.redact(key.expose());
+            }
             observer.record(AttemptRecord {
                 model: model.clone(),
                 at: started,
@@ -280,10 +283,10 @@ impl ProviderClient {
 
         let status = response.status().as_u16();
         let headers = response.headers().clone();
+        // Where it went, without the query: "check the base URL" needs it.
+        let mut url = response.url().clone();
+        url.set_query(None);
         if status >= 400 {
-            // Where it went, without the query: "check the base URL" needs it.
-            let mut url = response.url().clone();
-            url.set_query(None);
             let body = self.read_capped(response).await;
             let mut failure = classify_http(
                 self.protocol.wire(),
@@ -316,6 +319,13 @@ impl ProviderClient {
                     Some(pieces) => return self.finish(pieces, on_event, status),
                     None => garbled(status),
                 },
+                // A web page: something else answered in the API's place.
+                None if looks_like_a_page(&headers, &body) => {
+                    let mut failure = Failure::new(FailureClass::NotTheApi);
+                    failure.http_status = Some(status);
+                    failure.url = Some(url.to_string());
+                    failure
+                }
                 None => garbled(status),
             };
             return Err(no_text(failure));
@@ -495,6 +505,21 @@ impl StreamRead {
         }
         Ok(None)
     }
+}
+
+/// An HTML page: by its type, or by its first bytes when the type says nothing useful.
+fn looks_like_a_page(headers: &reqwest::header::HeaderMap, body: &[u8]) -> bool {
+    let html_type = headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().contains("html"));
+    let start: String = String::from_utf8_lossy(&body[..body.len().min(512)])
+        .trim_start()
+        .chars()
+        .take(15)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    html_type || start.starts_with("<!doctype html") || start.starts_with("<html")
 }
 
 fn garbled(status: u16) -> Failure {

@@ -143,6 +143,24 @@ pub async fn list_models_with(
     options: &ListOptions,
     now: DateTime<Utc>,
 ) -> Result<Vec<ListedModel>, Failure> {
+    // A key the provider echoes back in its error is never kept or shown.
+    list_pages(http, provider, key, options, now)
+        .await
+        .map_err(|mut failure| {
+            if let Some(key) = key {
+                failure.redact(key.expose());
+            }
+            failure
+        })
+}
+
+async fn list_pages(
+    http: &reqwest::Client,
+    provider: &Provider,
+    key: Option<&Secret>,
+    options: &ListOptions,
+    now: DateTime<Utc>,
+) -> Result<Vec<ListedModel>, Failure> {
     if let Err(refused) = check_endpoint(&provider.base_url) {
         tracing::warn!(provider = %provider.id, %refused, "model list not asked");
         let mut failure = Failure::new(FailureClass::RequestRejected);

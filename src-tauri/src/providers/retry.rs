@@ -66,7 +66,9 @@ impl RetryPolicy {
                 Transport::Connect | Transport::Reset | Transport::Timeout
             ),
             // Text already shown is kept; the person chooses to retry.
-            FailureClass::StreamBroken(_) | FailureClass::RequestRejected => false,
+            FailureClass::StreamBroken(_)
+            | FailureClass::RequestRejected
+            | FailureClass::NotTheApi => false,
         });
         if !retryable {
             return Decision::GiveUp;

@@ -27,6 +27,7 @@ impl Store {
                     FailureClass::RequestRejected => "request_rejected",
                     FailureClass::NoAnswer(_) => "no_answer",
                     FailureClass::StreamBroken(_) => "stream_broken",
+                    FailureClass::NotTheApi => "not_the_api",
                 },
                 failure
                     .class

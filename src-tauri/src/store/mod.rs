@@ -43,6 +43,9 @@ pub enum StoreError {
     },
     #[error("the database could not be opened: {0}")]
     Open(#[source] sqlx::Error),
+    /// The data dir or the database file cannot be written: named, with the cause in words.
+    #[error("Switchboard cannot write its database at {}: {why}", path.display())]
+    Unwritable { path: PathBuf, why: String },
     #[error("the database could not be brought up to date: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("a database query failed: {0}")]
@@ -71,6 +74,9 @@ impl Store {
             path: data_dir.to_path_buf(),
             source,
         })?;
+        // One process at a time opens and migrates: two `status` on a fresh data dir would
+        // otherwise both create the tables. The lock goes when `_migrating` is dropped.
+        let _migrating = lock_data_dir(data_dir).await?;
         let path = data_dir.join(DATABASE_FILE);
         let damage = match Self::open_file(&path).await {
             // A file that opens can still be damaged further in: check before trusting it.
@@ -87,7 +93,15 @@ impl Store {
                 }
             },
             Err(e) if is_unreadable_database(&e) => cause(&e),
-            Err(e) => return Err(e),
+            Err(e) => {
+                return Err(match unwritable_words(&e) {
+                    Some(why) => StoreError::Unwritable {
+                        path: path.clone(),
+                        why: why.into(),
+                    },
+                    None => e,
+                });
+            }
         };
         let aside = path.with_extension(format!("db.damaged-{}", now.format("%Y%m%dT%H%M%SZ")));
         tracing::warn!(problem = %damage, aside = %aside.display(), "database damaged; starting a fresh one");
@@ -303,24 +317,65 @@ impl Store {
     }
 }
 
-/// SQLITE_NOTADB (26) and SQLITE_CORRUPT (11): the file is there but is not a usable database.
-fn is_unreadable_database(error: &StoreError) -> bool {
+/// Holds `switchboard.lock` in `data_dir` exclusively (waiting for another process to let
+/// go), released when the file is dropped.
+async fn lock_data_dir(data_dir: &Path) -> Result<std::fs::File, StoreError> {
+    let path = data_dir.join("switchboard.lock");
+    let failed = |source: std::io::Error| StoreError::DataDir {
+        path: path.clone(),
+        source,
+    };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(failed)?;
+    // Waiting for the lock blocks: off the async threads.
+    tokio::task::spawn_blocking(move || file.lock().map(|()| file))
+        .await
+        .map_err(|e| failed(std::io::Error::other(e)))?
+        .map_err(failed)
+}
+
+/// The primary SQLite result code of an error, where it has one.
+fn sqlite_code(error: &StoreError) -> Option<i32> {
     let sqlx_error = match error {
         StoreError::Open(e) | StoreError::Query(e) => e,
         StoreError::Migrate(sqlx::migrate::MigrateError::Execute(e)) => e,
-        _ => return false,
+        _ => return None,
     };
     match sqlx_error {
-        sqlx::Error::Database(db) => {
-            let code = db.code();
-            let primary = code
-                .as_deref()
-                .and_then(|c| c.parse::<i32>().ok())
-                .map(|c| c & 0xff);
-            matches!(primary, Some(26) | Some(11))
-        }
-        _ => false,
+        sqlx::Error::Database(db) => db
+            .code()
+            .as_deref()
+            .and_then(|c| c.parse::<i32>().ok())
+            .map(|c| c & 0xff),
+        _ => None,
     }
+}
+
+/// In words, why the database cannot be written, for the errors that mean that: read-only
+/// (8), an I/O error (10), a full disk (13), a file that cannot be opened (14).
+fn unwritable_words(error: &StoreError) -> Option<&'static str> {
+    Some(match sqlite_code(error)? {
+        8 => {
+            "the folder or the file is read-only — check its permissions, or set \
+             SWITCHBOARD_DATA_DIR to a folder you can write"
+        }
+        10 => "the disk reported an error while writing — check the disk",
+        13 => "the disk is full — free some space and start Switchboard again",
+        14 => {
+            "the file cannot be opened there — check that the folder exists and can be \
+             written, or set SWITCHBOARD_DATA_DIR"
+        }
+        _ => return None,
+    })
+}
+
+/// SQLITE_NOTADB (26) and SQLITE_CORRUPT (11): the file is there but is not a usable database.
+fn is_unreadable_database(error: &StoreError) -> bool {
+    matches!(sqlite_code(error), Some(26) | Some(11))
 }
 
 fn cause(error: &StoreError) -> String {
@@ -471,6 +526,43 @@ mod tests {
         store.close().await;
         let again = Store::open(dir.path(), now).await.unwrap();
         assert!(again.notices.is_empty());
+    }
+
+    /// Two processes starting at once on a fresh data dir (two `status` runs) do not both
+    /// create the tables: one waits for the other.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn two_opens_at_once_on_a_fresh_dir_both_succeed() {
+        for _ in 0..5 {
+            let dir = tempfile::tempdir().unwrap();
+            let (a, b) = tokio::join!(
+                Store::open(dir.path(), Utc::now()),
+                Store::open(dir.path(), Utc::now())
+            );
+            assert!(a.is_ok() && b.is_ok(), "{:?} / {:?}", a.err(), b.err());
+        }
+    }
+
+    /// A data dir that cannot be written is named, with the cause in words, not a raw code.
+    #[tokio::test]
+    async fn an_unwritable_data_dir_is_said_in_words() {
+        // /proc takes no new folders, even for root.
+        let error = Store::open(Path::new("/proc/switchboard-test"), Utc::now())
+            .await
+            .expect_err("cannot be created");
+        let words = error.to_string();
+        assert!(words.contains("/proc/switchboard-test"), "{words}");
+        // A database path that is a folder cannot be opened: SQLite's code 14, in words.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(DATABASE_FILE)).unwrap();
+        let error = Store::open(dir.path(), Utc::now())
+            .await
+            .expect_err("a folder");
+        let words = error.to_string();
+        assert!(
+            words.contains(DATABASE_FILE) && words.contains("cannot be opened there"),
+            "{words}"
+        );
+        assert!(!words.contains("code: 14"), "{words}");
     }
 
     #[tokio::test]

@@ -196,7 +196,13 @@ export type FailureClass =
  */
 { class: "no_answer"; detail: Transport } | 
 /**  The answer began and then broke off: a provider-side failure, with the partial text kept. */
-{ class: "stream_broken"; detail: StreamBreak };
+{ class: "stream_broken"; detail: StreamBreak } | 
+/**
+ *  Something other than the provider's API answered — a web page where a stream or JSON
+ *  was asked for (a Wi-Fi sign-in page, a company proxy, a wrong base URL). Nothing was
+ *  answered, and no one's side is known: it is not counted against the model.
+ */
+{ class: "not_the_api" };
 
 /**  An open incident on a status page, already mapped to the models it concerns. */
 export type IncidentEvidence = {
