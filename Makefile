@@ -31,7 +31,7 @@ define ensure_packages
 	fi
 endef
 
-.PHONY: run test demo bench deps test-deps ui bindings package dev icons clean
+.PHONY: run test demo bench fuzz deps test-deps ui bindings package dev icons clean
 
 ## make run: install what is missing, build the UI and the app, open the window.
 run: deps ui
@@ -78,6 +78,12 @@ ui: deps
 ## make bench: the benchmarks (criterion), each figure beside its baseline from the same run.
 bench: deps ui
 	$(CARGO) bench -p switchboard --bench health
+
+## make fuzz: every reader of untrusted bytes (status pages, Atom, SSE, error bodies, model
+## lists, policies) fed FUZZ_CASES arbitrary and near-valid inputs each; not part of make test.
+FUZZ_CASES ?= 100000
+fuzz: deps ui
+	FUZZ_CASES=$(FUZZ_CASES) $(CARGO) test -p switchboard --test fuzz -- --ignored --nocapture
 
 ## make bindings: regenerate ui/src/lib/bindings.ts from the Rust types.
 bindings: ui
