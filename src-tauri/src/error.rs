@@ -33,9 +33,17 @@ pub struct UiError {
 impl From<StoreError> for UiError {
     fn from(error: StoreError) -> Self {
         tracing::error!(%error, "storage error");
+        let message = if error.is_damaged() {
+            "Switchboard's database is damaged, so this could not be saved or read. Restart \
+             Switchboard: it keeps the damaged file aside and copies everything that can still \
+             be read into a fresh one."
+                .to_string()
+        } else {
+            format!("Switchboard could not save or read its data: {error}")
+        };
         Self {
             kind: ErrorKind::Storage,
-            message: format!("Switchboard could not save or read its data: {error}"),
+            message,
         }
     }
 }

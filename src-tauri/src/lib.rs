@@ -228,6 +228,14 @@ fn run_ask(paths: Paths, model: &str, prompt: &str, max_tokens: u32) -> ExitCode
                 );
                 ExitCode::from(cli::exit::UNAVAILABLE)
             }
+            Err(assistant::AssistantError::Store(e)) if e.is_damaged() => {
+                eprintln!(
+                    "switchboard: {e}\nThe database is damaged; run Switchboard again and it \
+                     keeps the damaged file aside and copies what can still be read into a \
+                     fresh one."
+                );
+                ExitCode::from(cli::exit::FAILED)
+            }
             Err(e) => {
                 eprintln!("switchboard: {e}");
                 ExitCode::from(cli::exit::FAILED)

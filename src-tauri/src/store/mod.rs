@@ -54,6 +54,14 @@ pub enum StoreError {
     Decode(#[from] serde_json::Error),
 }
 
+impl StoreError {
+    /// The database file is damaged (found during a query, after start): the next start sets
+    /// it aside and keeps what can be read.
+    pub fn is_damaged(&self) -> bool {
+        is_unreadable_database(self)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: SqlitePool,
