@@ -68,6 +68,10 @@ impl From<AssistantError> for UiError {
                 message: error.to_string(),
             },
             AssistantError::Store(e) => e.into(),
+            AssistantError::StoreRepaired(_) => Self {
+                kind: ErrorKind::Storage,
+                message: error.to_string(),
+            },
         }
     }
 }

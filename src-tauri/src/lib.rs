@@ -236,6 +236,10 @@ fn run_ask(paths: Paths, model: &str, prompt: &str, max_tokens: u32) -> ExitCode
                 );
                 ExitCode::from(cli::exit::FAILED)
             }
+            Err(e @ assistant::AssistantError::StoreRepaired(_)) => {
+                eprintln!("switchboard: {}", cli::plain(&e.to_string()));
+                ExitCode::from(cli::exit::FAILED)
+            }
             Err(e) => {
                 eprintln!("switchboard: {e}");
                 ExitCode::from(cli::exit::FAILED)

@@ -29,6 +29,10 @@ pub enum AssistantError {
     Endpoint(#[from] EndpointError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The database was found damaged while sending and has been repaired (set aside, what
+    /// reads kept): the message was not sent.
+    #[error("{} The message was not sent; send it again.", .0.message)]
+    StoreRepaired(crate::notice::Notice),
 }
 
 /// A conversation as the window opens it.

@@ -92,6 +92,24 @@ pub async fn send(
     cancel: CancellationToken,
     on_event: &mut (dyn FnMut(SendEvent) + Send),
 ) -> Result<SendOutcome, AssistantError> {
+    match send_saving(ctx, conversation_id, text, model, cancel, on_event).await {
+        // The database turned out damaged: repaired at once, so the next send works.
+        Err(AssistantError::Store(error)) => match ctx.store.repair_if_damaged(&error).await {
+            Some(notice) => Err(AssistantError::StoreRepaired(notice)),
+            None => Err(AssistantError::Store(error)),
+        },
+        other => other,
+    }
+}
+
+async fn send_saving(
+    ctx: &SendContext<'_>,
+    conversation_id: Option<&str>,
+    text: &str,
+    model: &ModelRef,
+    cancel: CancellationToken,
+    on_event: &mut (dyn FnMut(SendEvent) + Send),
+) -> Result<SendOutcome, AssistantError> {
     let text = text.trim_end();
     if text.trim().is_empty() {
         return Err(AssistantError::EmptyMessage);

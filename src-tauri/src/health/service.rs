@@ -252,6 +252,9 @@ pub async fn deliver(
     while let Some(transition) = changes.recv().await {
         if let Err(error) = store.record_transition(&transition).await {
             tracing::error!(%error, "could not record an availability change");
+            if let Some(notice) = store.repair_if_damaged(&error).await {
+                tracing::warn!(message = %notice.message, "the damaged database was repaired");
+            }
         }
         on_change(&transition);
     }
@@ -262,6 +265,9 @@ pub async fn keep_attempts(mut attempts: mpsc::UnboundedReceiver<AttemptRecord>,
     while let Some(attempt) = attempts.recv().await {
         if let Err(error) = store.record_attempt(&attempt).await {
             tracing::error!(%error, "could not record an attempt");
+            if let Some(notice) = store.repair_if_damaged(&error).await {
+                tracing::warn!(message = %notice.message, "the damaged database was repaired");
+            }
         }
     }
 }

@@ -48,7 +48,7 @@ impl Store {
         .bind(outcome)
         .bind(reason)
         .bind(status)
-        .execute(self.pool())
+        .execute(&self.pool())
         .await?;
         Ok(())
     }
@@ -71,7 +71,7 @@ impl Store {
         .bind(&model.provider)
         .bind(&model.model)
         .bind(since)
-        .fetch_all(self.pool())
+        .fetch_all(&self.pool())
         .await?;
         Ok(rows
             .into_iter()

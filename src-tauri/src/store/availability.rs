@@ -51,7 +51,7 @@ impl Store {
     /// The last known state of every model that has one; unreadable rows are skipped.
     pub async fn last_known(&self) -> Result<Vec<ModelAvailability>, StoreError> {
         let rows: Vec<String> = sqlx::query_scalar("SELECT availability FROM model_state")
-            .fetch_all(self.pool())
+            .fetch_all(&self.pool())
             .await?;
         Ok(rows
             .iter()
@@ -71,7 +71,7 @@ impl Store {
         .bind(&model.provider)
         .bind(&model.model)
         .bind(since)
-        .fetch_all(self.pool())
+        .fetch_all(&self.pool())
         .await?;
         Ok(rows
             .iter()

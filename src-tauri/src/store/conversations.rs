@@ -154,7 +154,7 @@ impl Store {
         .bind(&conversation.title)
         .bind(now)
         .bind(now)
-        .execute(self.pool())
+        .execute(&self.pool())
         .await?;
         Ok(conversation)
     }
@@ -164,7 +164,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT id, title, created_at, updated_at FROM conversations ORDER BY updated_at DESC, id DESC",
         )
-        .fetch_all(self.pool())
+        .fetch_all(&self.pool())
         .await?;
         rows.iter().map(conversation_from).collect()
     }
@@ -173,7 +173,7 @@ impl Store {
         let row =
             sqlx::query("SELECT id, title, created_at, updated_at FROM conversations WHERE id = ?")
                 .bind(id)
-                .fetch_optional(self.pool())
+                .fetch_optional(&self.pool())
                 .await?;
         row.as_ref().map(conversation_from).transpose()
     }
@@ -183,7 +183,7 @@ impl Store {
         let rows =
             sqlx::query("SELECT * FROM messages WHERE conversation_id = ? ORDER BY created_at, id")
                 .bind(conversation_id)
-                .fetch_all(self.pool())
+                .fetch_all(&self.pool())
                 .await?;
         let mut messages = rows
             .iter()
@@ -209,7 +209,7 @@ impl Store {
             .bind(message_id)
             .bind(seq)
             .bind(text)
-            .execute(self.pool())
+            .execute(&self.pool())
             .await?;
         Ok(())
     }
@@ -219,7 +219,7 @@ impl Store {
         let pieces: Vec<String> =
             sqlx::query_scalar("SELECT text FROM message_chunks WHERE message_id = ? ORDER BY seq")
                 .bind(message_id)
-                .fetch_all(self.pool())
+                .fetch_all(&self.pool())
                 .await?;
         Ok(pieces.concat())
     }
@@ -248,12 +248,12 @@ impl Store {
         .bind(ending_json(message)?)
         .bind(message.created_at)
         .bind(message.updated_at)
-        .execute(self.pool())
+        .execute(&self.pool())
         .await?;
         sqlx::query("UPDATE conversations SET updated_at = ? WHERE id = ?")
             .bind(message.updated_at)
             .bind(&message.conversation_id)
-            .execute(self.pool())
+            .execute(&self.pool())
             .await?;
         Ok(())
     }
@@ -294,7 +294,7 @@ impl Store {
     pub async fn recover_interrupted(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
         let ids: Vec<String> =
             sqlx::query_scalar("SELECT id FROM messages WHERE status = 'streaming'")
-                .fetch_all(self.pool())
+                .fetch_all(&self.pool())
                 .await?;
         for id in &ids {
             let pieces = self.chunks_of(id).await?;
@@ -322,7 +322,7 @@ impl Store {
         let text: Option<String> =
             sqlx::query_scalar("SELECT text FROM drafts WHERE conversation_id = ?")
                 .bind(conversation_id)
-                .fetch_optional(self.pool())
+                .fetch_optional(&self.pool())
                 .await?;
         Ok(text.unwrap_or_default())
     }
@@ -336,7 +336,7 @@ impl Store {
         if text.is_empty() {
             sqlx::query("DELETE FROM drafts WHERE conversation_id = ?")
                 .bind(conversation_id)
-                .execute(self.pool())
+                .execute(&self.pool())
                 .await?;
             return Ok(());
         }
@@ -347,7 +347,7 @@ impl Store {
         .bind(conversation_id)
         .bind(text)
         .bind(now)
-        .execute(self.pool())
+        .execute(&self.pool())
         .await?;
         Ok(())
     }

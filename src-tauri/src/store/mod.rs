@@ -28,6 +28,7 @@ use chrono::{DateTime, Utc};
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 pub const DATABASE_FILE: &str = "switchboard.db";
@@ -64,7 +65,12 @@ impl StoreError {
 
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    /// The pool in force: replaced when a file found damaged while running is repaired.
+    pool: Arc<std::sync::Mutex<SqlitePool>>,
+    /// Where the file lives; `None` in memory.
+    data_dir: Option<PathBuf>,
+    /// One repair at a time.
+    repairing: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// A store as opened, with what the person should be told (a damaged file set aside).
@@ -88,8 +94,9 @@ impl Store {
         let path = data_dir.join(DATABASE_FILE);
         let damage = match Self::open_file(&path).await {
             // A file that opens can still be damaged further in: check before trusting it.
-            Ok(store) => match store.integrity_problem().await {
+            Ok(mut store) => match store.integrity_problem().await {
                 None => {
+                    store.data_dir = Some(data_dir.to_path_buf());
                     return Ok(Opened {
                         store,
                         notices: Vec::new(),
@@ -111,6 +118,21 @@ impl Store {
                 });
             }
         };
+        let (mut store, notice) = Self::set_aside_and_start_fresh(&path, &damage, now).await?;
+        store.data_dir = Some(data_dir.to_path_buf());
+        Ok(Opened {
+            store,
+            notices: vec![notice],
+        })
+    }
+
+    /// Sets the damaged file at `path` aside (with its log), starts a fresh one there and
+    /// copies into it what can still be read.
+    async fn set_aside_and_start_fresh(
+        path: &Path,
+        damage: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(Self, Notice), StoreError> {
         let aside = path.with_extension(format!("db.damaged-{}", now.format("%Y%m%dT%H%M%SZ")));
         tracing::warn!(problem = %damage, aside = %aside.display(), "database damaged; starting a fresh one");
         // Fold the write-ahead log into the file being set aside, so what it held is kept.
@@ -118,11 +140,11 @@ impl Store {
             let side = PathBuf::from(format!("{}{suffix}", path.display()));
             let _ = std::fs::rename(&side, format!("{}{suffix}", aside.display()));
         }
-        std::fs::rename(&path, &aside).map_err(|source| StoreError::DataDir {
+        std::fs::rename(path, &aside).map_err(|source| StoreError::DataDir {
             path: aside.clone(),
             source,
         })?;
-        let store = Self::open_file(&path).await?;
+        let store = Self::open_file(path).await?;
         let kept = match store.copy_readable_from(&aside).await {
             Ok(kept) => kept,
             Err(error) => {
@@ -130,17 +152,51 @@ impl Store {
                 None
             }
         };
-        Ok(Opened {
+        Ok((
             store,
-            notices: vec![Notice::database_reset(&aside, &damage, kept.as_deref())],
-        })
+            Notice::database_reset(&aside, damage, kept.as_deref()),
+        ))
+    }
+
+    /// [`Self::repair`] when `error` says the file is damaged; what to tell the person, if
+    /// anything was repaired.
+    pub async fn repair_if_damaged(&self, error: &StoreError) -> Option<Notice> {
+        if !error.is_damaged() {
+            return None;
+        }
+        match self.repair(Utc::now()).await {
+            Ok(notice) => notice,
+            Err(failed) => {
+                tracing::error!(%failed, "the damaged database could not be repaired");
+                None
+            }
+        }
+    }
+
+    /// When a query finds the file damaged while Switchboard runs: set it aside, start fresh
+    /// and keep what can be read — as at start — and carry on with the fresh one. `None` when
+    /// there was nothing to repair (in memory, or the file checks out, or another caller just
+    /// repaired it).
+    pub async fn repair(&self, now: DateTime<Utc>) -> Result<Option<Notice>, StoreError> {
+        let Some(dir) = &self.data_dir else {
+            return Ok(None);
+        };
+        let _one_at_a_time = self.repairing.lock().await;
+        let Some(damage) = self.integrity_problem().await else {
+            return Ok(None);
+        };
+        self.pool().close().await;
+        let (fresh, notice) =
+            Self::set_aside_and_start_fresh(&dir.join(DATABASE_FILE), &damage, now).await?;
+        *self.pool.lock().expect("pool lock") = fresh.pool();
+        Ok(Some(notice))
     }
 
     /// What `PRAGMA quick_check` finds wrong (at most a few problems), or `None` when the file
     /// is sound.
     async fn integrity_problem(&self) -> Option<String> {
         match sqlx::query_scalar::<_, String>("PRAGMA quick_check(5)")
-            .fetch_all(self.pool())
+            .fetch_all(&self.pool())
             .await
         {
             Ok(lines) if lines.len() == 1 && lines[0] == "ok" => None,
@@ -313,15 +369,20 @@ impl Store {
 
     async fn migrated(pool: SqlitePool) -> Result<Self, StoreError> {
         MIGRATOR.run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool: Arc::new(std::sync::Mutex::new(pool)),
+            data_dir: None,
+            repairing: Arc::new(tokio::sync::Mutex::new(())),
+        })
     }
 
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+    /// The pool in force (a handle: cheap to clone).
+    pub fn pool(&self) -> SqlitePool {
+        self.pool.lock().expect("pool lock").clone()
     }
 
     pub async fn close(&self) {
-        self.pool.close().await;
+        self.pool().close().await;
     }
 }
 
@@ -408,7 +469,7 @@ mod tests {
         assert!(opened.notices.is_empty());
         assert!(data.join(DATABASE_FILE).exists());
         let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
-            .fetch_one(opened.store.pool())
+            .fetch_one(&opened.store.pool())
             .await
             .unwrap();
         assert_eq!(mode, "wal");
@@ -571,6 +632,68 @@ mod tests {
             "{words}"
         );
         assert!(!words.contains("code: 14"), "{words}");
+    }
+
+    /// Damage found while running is repaired in place: the file is set aside, what reads is
+    /// kept, and the same store carries on with the fresh file.
+    #[tokio::test]
+    async fn damage_found_while_running_is_repaired_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = Utc::now();
+        let store = Store::open(dir.path(), now).await.unwrap().store;
+        let kept = store.create_conversation("kept", now).await.unwrap();
+        let long = store.create_conversation("long", now).await.unwrap();
+        for i in 0..300 {
+            let message = Message {
+                id: new_id(),
+                conversation_id: long.id.clone(),
+                role: crate::providers::Role::User,
+                text: format!("note {i}: {}", "y".repeat(2000)),
+                status: MessageStatus::Sent,
+                model: None,
+                stood_in_for: None,
+                failure: None,
+                ending: None,
+                created_at: now,
+                updated_at: now,
+            };
+            store.insert_message(&message).await.unwrap();
+        }
+        // Everything into the main file, then its last pages overwritten under the running app.
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&store.pool())
+            .await
+            .unwrap();
+        let file = dir.path().join(DATABASE_FILE);
+        let mut bytes = std::fs::read(&file).unwrap();
+        let len = bytes.len();
+        for (i, b) in bytes[len - 16 * 4096..].iter_mut().enumerate() {
+            *b = (i.wrapping_mul(40_503) >> 7) as u8;
+        }
+        std::fs::write(&file, &bytes).unwrap();
+        let error = store
+            .messages(&long.id)
+            .await
+            .expect_err("the damage is met by a query");
+        assert!(error.is_damaged(), "{error}");
+
+        let notice = store.repair_if_damaged(&error).await.expect("repaired");
+        assert_eq!(notice.kind, NoticeKind::DatabaseReset);
+        let titles: Vec<String> = store
+            .conversations()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| c.title)
+            .collect();
+        assert!(titles.contains(&kept.title), "kept: {titles:?}");
+        // The same store writes to the fresh file.
+        store.create_conversation("after", now).await.unwrap();
+        assert!(store.integrity_problem().await.is_none());
+        assert!(
+            store.repair(now).await.unwrap().is_none(),
+            "nothing left to repair"
+        );
     }
 
     #[tokio::test]

@@ -39,7 +39,7 @@ impl Store {
         .bind(listing.listed_at)
         .bind(serde_json::to_string(&listing.models)?)
         .bind(listing.listed_at)
-        .execute(self.pool())
+        .execute(&self.pool())
         .await?;
         Ok(())
     }
@@ -58,7 +58,7 @@ impl Store {
         .bind(provider)
         .bind(at)
         .bind(problem)
-        .execute(self.pool())
+        .execute(&self.pool())
         .await?;
         Ok(())
     }
@@ -70,7 +70,7 @@ impl Store {
             sqlx::query_as(
                 "SELECT provider, listed_at, models, checked_at, problem FROM model_lists ORDER BY provider",
             )
-            .fetch_all(self.pool())
+            .fetch_all(&self.pool())
             .await?;
         Ok(rows
             .into_iter()
@@ -176,7 +176,7 @@ mod tests {
             .await
             .unwrap();
         sqlx::query("UPDATE model_lists SET models = '{not json'")
-            .execute(store.pool())
+            .execute(&store.pool())
             .await
             .unwrap();
         let states = store.model_lists().await.unwrap();

@@ -11,7 +11,7 @@ impl Store {
     pub async fn setting<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
         let value: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = ?")
             .bind(key)
-            .fetch_optional(self.pool())
+            .fetch_optional(&self.pool())
             .await?;
         Ok(value.map(|v| serde_json::from_str(&v)).transpose()?)
     }
@@ -29,7 +29,7 @@ impl Store {
         .bind(key)
         .bind(serde_json::to_string(value)?)
         .bind(now)
-        .execute(self.pool())
+        .execute(&self.pool())
         .await?;
         Ok(())
     }
