@@ -71,7 +71,13 @@ pub async fn start(paths: Paths, now: DateTime<Utc>) -> Result<Startup, StartupE
         None => None,
     };
     let opened = Store::open(&paths.data_dir, now).await?;
-    let interrupted = opened.store.recover_interrupted(now).await?;
+    // Answers left streaming are a crash's only when no other Switchboard is running (the
+    // window may be streaming while `status` starts).
+    let interrupted = if opened.store.alone_at_start() {
+        opened.store.recover_interrupted(now).await?
+    } else {
+        0
+    };
     if interrupted > 0 {
         tracing::info!(
             interrupted,

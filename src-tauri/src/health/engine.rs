@@ -127,7 +127,8 @@ impl IncidentEvidence {
         if self.all_models || self.models.iter().any(|m| m == model) {
             return Some(Coverage::Named);
         }
-        let nothing_named = self.models.is_empty() && self.recovered.is_empty();
+        let nothing_named =
+            self.models.is_empty() && self.recovered.is_empty() && self.unlisted_names.is_empty();
         if self.others_unaffected && !nothing_named {
             return None;
         }
@@ -262,9 +263,14 @@ impl HealthEngine {
         // What this app's own requests showed last time is still evidence: a status page read
         // after a restart must not erase it (the page and the policy are simply read again).
         for old in remembered.values() {
-            if engine.model_index.contains_key(&old.model) {
+            let base_url = engine
+                .provider_index
+                .get(&old.model.provider)
+                .map(|&i| engine.catalog.providers[i].base_url.clone());
+            if let (true, Some(base_url)) = (engine.model_index.contains_key(&old.model), base_url)
+            {
                 let health = engine.models.entry(old.model.clone()).or_default();
-                seed_from(health, old, &engine.settings, now);
+                seed_from(health, old, &base_url, &engine.settings, now);
             }
         }
         for key in engine
@@ -462,6 +468,15 @@ impl HealthEngine {
         now: DateTime<Utc>,
     ) -> Vec<Transition> {
         let entry = self.providers.entry(provider.to_string()).or_default();
+        let mut evidence = evidence;
+        // A component's word has no start of its own: it holds from when it was first seen.
+        for incident in evidence.incidents.iter_mut() {
+            if let Some(seen) = entry.status.incidents.iter().find(|i| i.id == incident.id)
+                && incident.id.starts_with("component:")
+            {
+                incident.since = seen.since;
+            }
+        }
         if evidence.unreadable.is_some() {
             // Keep the last good reading; note the page is unreadable.
             entry.status.unreadable = evidence.unreadable;
@@ -817,6 +832,10 @@ impl HealthEngine {
                 Coverage::Named if is_maintenance || report.severe => {
                     AvailabilityState::Unavailable
                 }
+                // This app's own answer since then outweighs a component's word.
+                Coverage::ApiOutage if health.last_success.is_some_and(|at| at >= report.since) => {
+                    AvailabilityState::Degraded
+                }
                 Coverage::ApiOutage => AvailabilityState::Unavailable,
                 Coverage::Named | Coverage::ApiDegraded => AvailabilityState::Degraded,
             };
@@ -830,6 +849,7 @@ impl HealthEngine {
                     report,
                     coverage,
                     health.last_success,
+                    health.consecutive_server_failures,
                 ),
             };
             return verdict(state, reason, report.since, None);
@@ -884,6 +904,7 @@ fn indexes(catalog: &Catalog) -> (HashMap<ModelRef, usize>, HashMap<String, usiz
 fn seed_from(
     health: &mut ModelHealth,
     old: &ModelAvailability,
+    base_url: &str,
     settings: &HealthSettings,
     now: DateTime<Utc>,
 ) {
@@ -893,6 +914,13 @@ fn seed_from(
     };
     let since = old.since.unwrap_or(now);
     match failure.class {
+        // A wrong address the person has since changed in the config is not held against
+        // the new one.
+        FailureClass::Reason(ReasonKind::WrongEndpoint)
+            if failure
+                .url
+                .as_deref()
+                .is_some_and(|url| !url.starts_with(base_url.trim_end_matches('/'))) => {}
         FailureClass::Reason(kind)
             if kind.side() != super::Side::Provider && kind == old.reason.kind =>
         {

@@ -255,6 +255,7 @@ pub fn provider_component(
     report: &super::engine::IncidentEvidence,
     coverage: super::engine::Coverage,
     last_success: Option<DateTime<Utc>>,
+    own_failures: u32,
 ) -> Reason {
     use super::engine::Coverage;
     let name = &provider.name;
@@ -300,11 +301,19 @@ pub fn provider_component(
     };
     let unlisted = unlisted_sentence(report);
     let own = match last_success {
+        _ if own_failures > 0 => format!(
+            "This app's last {} to {shown} failed too.",
+            if own_failures == 1 {
+                "request".to_string()
+            } else {
+                format!("{own_failures} requests")
+            }
+        ),
         Some(at) if at >= report.since => format!(
             "This app's own requests to {shown} are working (last answer at {}).",
             at.format("%H:%M UTC")
         ),
-        _ => format!("This app has not sent {shown} a request since then."),
+        _ => format!("This app has not sent {shown} a request since this was reported."),
     };
     let (headline, body) = match coverage {
         Coverage::ApiOutage => (
@@ -489,7 +498,7 @@ pub fn ending(provider: &Provider, model: &Model, ending: &Ending) -> Option<Rea
             ReasonKind::PromptBlocked,
             format!("{name} blocked this message"),
             format!("{name} blocked this message before {shown} answered ({category})."),
-            "Your text is back in the box: change it, or pick another model.",
+            "Your text is kept: change it, or pick another model.",
         )),
     }
 }
@@ -1138,13 +1147,14 @@ mod tests {
                 &partial,
                 false,
             ),
-            provider_component(anthropic, haiku, &partial, Coverage::ApiDegraded, None),
+            provider_component(anthropic, haiku, &partial, Coverage::ApiDegraded, None, 0),
             provider_component(
                 anthropic,
                 haiku,
                 &partial,
                 Coverage::ApiDegraded,
                 Some(at + chrono::Duration::minutes(3)),
+                0,
             ),
             provider_component(
                 anthropic,
@@ -1161,6 +1171,7 @@ mod tests {
                 },
                 Coverage::ApiOutage,
                 None,
+                0,
             ),
             {
                 let mut reason = own(

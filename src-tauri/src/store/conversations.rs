@@ -179,6 +179,9 @@ impl Store {
     }
 
     /// Oldest first; an answer still streaming has the pieces that have arrived.
+    ///
+    /// Only call [`Self::recover_interrupted`] when [`Store::alone_at_start`]: another
+    /// Switchboard may be streaming.
     pub async fn messages(&self, conversation_id: &str) -> Result<Vec<Message>, StoreError> {
         let rows =
             sqlx::query("SELECT * FROM messages WHERE conversation_id = ? ORDER BY created_at, id")
@@ -189,11 +192,19 @@ impl Store {
             .iter()
             .map(message_from)
             .collect::<Result<Vec<_>, _>>()?;
-        for message in messages
-            .iter_mut()
-            .filter(|m| m.status == MessageStatus::Streaming)
-        {
-            message.text.push_str(&self.chunks_of(&message.id).await?);
+        // Pieces are kept until the answer is written whole; whatever its status says
+        // meanwhile, they are part of it. One query for the whole conversation.
+        let pieces: Vec<(String, String)> = sqlx::query_as(
+            "SELECT c.message_id, c.text FROM message_chunks c JOIN messages m ON m.id = c.message_id \
+             WHERE m.conversation_id = ? ORDER BY c.message_id, c.seq",
+        )
+        .bind(conversation_id)
+        .fetch_all(&self.pool())
+        .await?;
+        for (id, piece) in pieces {
+            if let Some(message) = messages.iter_mut().find(|m| m.id == id) {
+                message.text.push_str(&piece);
+            }
         }
         Ok(messages)
     }

@@ -71,6 +71,12 @@ pub struct Store {
     data_dir: Option<PathBuf>,
     /// One repair at a time.
     repairing: Arc<tokio::sync::Mutex<()>>,
+    /// Held shared for as long as this process uses the data dir, so a later start can tell
+    /// whether any other Switchboard is running.
+    _alive: Option<Arc<std::fs::File>>,
+    /// No other Switchboard was using the data dir when this one opened it: answers left
+    /// streaming are a crash's, not another process's, and may be recovered.
+    alone: bool,
 }
 
 /// A store as opened, with what the person should be told (a damaged file set aside).
@@ -97,6 +103,7 @@ impl Store {
             Ok(mut store) => match store.integrity_problem().await {
                 None => {
                     store.data_dir = Some(data_dir.to_path_buf());
+                    (store._alive, store.alone) = mark_alive(data_dir)?;
                     return Ok(Opened {
                         store,
                         notices: Vec::new(),
@@ -120,6 +127,7 @@ impl Store {
         };
         let (mut store, notice) = Self::set_aside_and_start_fresh(&path, &damage, now).await?;
         store.data_dir = Some(data_dir.to_path_buf());
+        (store._alive, store.alone) = mark_alive(data_dir)?;
         Ok(Opened {
             store,
             notices: vec![notice],
@@ -373,7 +381,15 @@ impl Store {
             pool: Arc::new(std::sync::Mutex::new(pool)),
             data_dir: None,
             repairing: Arc::new(tokio::sync::Mutex::new(())),
+            _alive: None,
+            alone: true,
         })
+    }
+
+    /// Whether no other Switchboard was using the data dir when this one opened it (see
+    /// [`Self::recover_interrupted`]).
+    pub fn alone_at_start(&self) -> bool {
+        self.alone
     }
 
     /// The pool in force (a handle: cheap to clone).
@@ -384,6 +400,32 @@ impl Store {
     pub async fn close(&self) {
         self.pool().close().await;
     }
+}
+
+/// Takes a shared hold of `switchboard.alive` for this process's life, and says whether no
+/// other process held it (called under the data-dir lock, so no start races this one).
+fn mark_alive(data_dir: &Path) -> Result<(Option<Arc<std::fs::File>>, bool), StoreError> {
+    let path = data_dir.join("switchboard.alive");
+    let failed = |source: std::io::Error| StoreError::DataDir {
+        path: path.clone(),
+        source,
+    };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(failed)?;
+    let alone = match file.try_lock() {
+        Ok(()) => {
+            file.unlock().map_err(failed)?;
+            true
+        }
+        Err(std::fs::TryLockError::WouldBlock) => false,
+        Err(std::fs::TryLockError::Error(e)) => return Err(failed(e)),
+    };
+    file.lock_shared().map_err(failed)?;
+    Ok((Some(Arc::new(file)), alone))
 }
 
 /// Holds `switchboard.lock` in `data_dir` exclusively (waiting for another process to let
@@ -694,6 +736,21 @@ mod tests {
             store.repair(now).await.unwrap().is_none(),
             "nothing left to repair"
         );
+    }
+
+    /// A start can tell whether another Switchboard is using the data dir (then answers left
+    /// streaming are that one's, not a crash's).
+    #[tokio::test]
+    async fn a_start_knows_whether_another_is_running() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Store::open(dir.path(), Utc::now()).await.unwrap().store;
+        assert!(first.alone_at_start());
+        let second = Store::open(dir.path(), Utc::now()).await.unwrap().store;
+        assert!(!second.alone_at_start(), "the first is still running");
+        drop(first);
+        drop(second);
+        let third = Store::open(dir.path(), Utc::now()).await.unwrap().store;
+        assert!(third.alone_at_start(), "both have ended");
     }
 
     #[tokio::test]

@@ -165,11 +165,11 @@ async fn a_broken_config_file_shows_a_notice_and_the_app_still_works() {
     );
     assert!(text.contains("line 3"), "names the line: {text}");
     assert!(
-        text.contains("defaults"),
-        "says what happens instead: {text}"
+        text.contains("will not use `anthropic`") && text.contains("never its public address"),
+        "says what happens instead — never the shipped endpoint in place of the one set: {text}"
     );
 
-    // Defaults apply: every model is still listed and can be chosen.
+    // Every model is still listed and can be chosen; Anthropic's say their settings need fixing.
     let shown = app.attrs("[role=option]", "data-model").await;
     assert_eq!(shown, catalog_keys());
     app.close().await;

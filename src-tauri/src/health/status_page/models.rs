@@ -260,7 +260,9 @@ fn recovered_indices(text: &IncidentText<'_>, table: &AliasTable) -> BTreeSet<us
         for sentence in sentences(body) {
             let named = table.mentions(&sentence);
             if says_fine(&sentence) {
-                recovered.extend(named);
+                // Only what was named as affected can recover ("Opus 4.8 is not affected"
+                // is no recovery).
+                recovered.extend(named.intersection(&named_so_far).copied());
             } else {
                 if says_only(&sentence) && !named.is_empty() {
                     // "The only affected models right now are Opus 4.8 and Opus 5": the rest
@@ -278,15 +280,61 @@ fn recovered_indices(text: &IncidentText<'_>, table: &AliasTable) -> BTreeSet<us
 }
 
 /// "The only affected models are …", "now only affects …": the sentence gives the whole set.
+/// "only" must stand right before (or one word before) the verb, with no negation before it,
+/// and not about part of the traffic ("affecting only a subset of requests").
 fn says_only(sentence: &[char]) -> bool {
     let words = words(&sentence.iter().collect::<String>());
-    words.iter().any(|w| w == "only")
-        && words.iter().any(|w| {
-            matches!(
-                w.as_str(),
-                "affected" | "affects" | "affecting" | "impacted" | "impacts" | "impacting"
-            )
+    let verb = |w: &str| {
+        matches!(
+            w,
+            "affected" | "affects" | "affecting" | "impacted" | "impacts" | "impacting"
+        )
+    };
+    let partial = words.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "subset" | "requests" | "some" | "portion" | "percentage" | "users" | "customers"
+        )
+    });
+    !partial
+        && words.iter().enumerate().any(|(i, w)| {
+            w == "only"
+                && !words[..i]
+                    .iter()
+                    .rev()
+                    .take(3)
+                    .any(|w| matches!(w.as_str(), "not" | "isn" | "aren" | "t" | "never"))
+                && words[i + 1..].iter().take(2).any(|w| verb(w))
         })
+}
+
+/// A name as a status page writes one: every word capitalised or a version ("Claude Mythos
+/// 5.1", "GPT-7 mini" keeps its variant), and the number a version — not an HTTP code or a
+/// time ("Claude returned 500", "Gemini 503", "between 10.05 and 10.40").
+fn looks_like_a_name(cased: &[char]) -> bool {
+    let text: String = cased.iter().collect();
+    let words: Vec<&str> = text.split(' ').collect();
+    let Some(version) = words.iter().find(|w| w.chars().any(|c| c.is_ascii_digit())) else {
+        return false;
+    };
+    let number: String = version
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .collect();
+    let parts: Vec<&str> = number.split('.').collect();
+    let plausible = match parts.as_slice() {
+        [whole] => whole.len() <= 2,
+        [major, minor] => major.len() <= 2 && minor.len() <= 1,
+        _ => false,
+    };
+    // Words before the version are capitalised ("Mythos"); after it, variants may not be.
+    let before_version = words
+        .iter()
+        .take_while(|w| !w.chars().any(|c| c.is_ascii_digit()));
+    plausible
+        && before_version
+            .filter(|w| !w.is_empty())
+            .all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()) || w.contains('-'))
 }
 
 /// Whether an update says the models it does not name are fine: "Other models are not
@@ -294,11 +342,14 @@ fn says_only(sentence: &[char]) -> bool {
 /// does not reach them.
 pub fn others_unaffected(text: &IncidentText<'_>) -> bool {
     text.bodies.iter().flat_map(|b| sentences(b)).any(|s| {
+        // "Other models are not affected", "The rest of the models have recovered": the
+        // others are the subject — they open the sentence, before anything is said of them.
         let words = words(&s.iter().collect::<String>());
-        says_fine(&s)
-            && words
-                .iter()
-                .any(|w| matches!(w.as_str(), "other" | "others" | "remaining" | "rest"))
+        let subject = words
+            .iter()
+            .take(3)
+            .any(|w| matches!(w.as_str(), "other" | "others" | "remaining" | "rest"));
+        subject && says_fine(&s) && !words.iter().any(|w| w == "investigating" || w == "still")
     })
 }
 
@@ -324,7 +375,9 @@ pub fn unlisted_names<'m>(
     let mut names: Vec<String> = Vec::new();
     for (lower, cased) in &sentences {
         for (start, end) in table.name_like_spans(lower) {
-            if table.mentions(&lower[start..end]).is_empty() {
+            if table.mentions(&lower[start..end]).is_empty()
+                && looks_like_a_name(&cased[start..end])
+            {
                 let name: String = cased[start..end].iter().collect();
                 if !names.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
                     names.push(name);
@@ -458,15 +511,49 @@ fn says_fine(sentence: &[char]) -> bool {
     let phrase: Vec<Vec<char>> = FINE_PHRASES.iter().map(|p| p.chars().collect()).collect();
     phrase.iter().any(|p| {
         find_all(sentence, p).any(|i| {
-            word_start(sentence, i) && word_end(sentence, i + p.len()) && !hedged(&sentence[..i])
+            word_start(sentence, i)
+                && word_end(sentence, i + p.len())
+                && !hedged(&sentence[..i])
+                && !negated(&sentence[..i])
+                && (p.iter().collect::<String>() != "no longer"
+                    || no_longer_means_fine(&sentence[i + p.len()..]))
         })
+    })
+}
+
+/// "has not yet fully recovered", "is not resolved", "hasn't recovered": the phrase is denied.
+fn negated(before: &[char]) -> bool {
+    let before: String = before.iter().collect();
+    words(&before)
+        .iter()
+        .rev()
+        .take(3)
+        .any(|w| matches!(w.as_str(), "not" | "yet" | "t" | "never" | "nor"))
+}
+
+/// "no longer seeing errors" is fine; "no longer responding" is not.
+fn no_longer_means_fine(after: &[char]) -> bool {
+    let after: String = after.iter().collect();
+    words(&after).first().is_some_and(|w| {
+        matches!(
+            w.as_str(),
+            "seeing"
+                | "experiencing"
+                | "affected"
+                | "impacted"
+                | "failing"
+                | "returning"
+                | "elevated"
+                | "degraded"
+                | "observing"
+        )
     })
 }
 
 /// Words that make what follows a hope, not a report: "monitoring to ensure it has resolved
 /// the issue", "until error rates have returned to normal".
 const HEDGES: &[&str] = &[
-    "ensure", "confirm", "verify", "whether", "until", "once", "if", "expect", "expected",
+    "ensure", "verify", "whether", "until", "once", "if", "expect", "expected",
 ];
 
 /// Whether one of the last few words before a phrase hedges it.
@@ -512,7 +599,24 @@ fn words(text: &str) -> Vec<String> {
 const QUANTIFIERS: &[&str] = &["all", "every", "many", "most", "numerous"];
 /// Words that turn "all … models" into "some of the models" or "the others".
 const NOT_ALL: &[&str] = &[
-    "other", "others", "except", "but", "non", "no", "not", "some",
+    "other",
+    "others",
+    "except",
+    "but",
+    "non",
+    "no",
+    "not",
+    "some",
+    // "all affected models", "all impacted models", "all of the above models": the ones named.
+    "affected",
+    "impacted",
+    "named",
+    "listed",
+    "above",
+    "these",
+    "those",
+    "mentioned",
+    "such",
 ];
 
 /// "many Claude models", "all models", "all of our models", "every model".
@@ -1306,6 +1410,84 @@ mod tests {
 
     /// The covered set follows the latest updates: a model said to be back leaves it, one
     /// "now also" named joins it.
+    /// Ordinary status-page wording that once widened, shrank or invented what an incident
+    /// covers (found in review).
+    #[test]
+    fn common_wording_is_read_as_it_means() {
+        let claude = of("anthropic");
+        let covered = |title: &str, bodies: &[&str]| {
+            affected_models(
+                &IncidentText {
+                    title,
+                    bodies: bodies.to_vec(),
+                    components: vec!["Claude API"],
+                },
+                &claude,
+            )
+        };
+        let pair = ids(&["claude-opus-4-7", "claude-sonnet-4-6"]);
+        let title = "Elevated errors on Claude Opus 4.7 and Claude Sonnet 4.6";
+        for body in [
+            "We are deploying a fix to all affected models.",
+            "We continue to monitor all impacted models.",
+            "We are seeing errors affecting only a subset of requests to Claude Opus 4.7.",
+            "Claude Opus 4.7 is not the only model affected.",
+            "Claude Sonnet 4.6 has not yet fully recovered.",
+            "The issue is not yet resolved for Claude Sonnet 4.6.",
+            "Claude Sonnet 4.6 is no longer responding to some requests.",
+        ] {
+            assert_eq!(covered(title, &[body]), pair, "{body:?}");
+        }
+        assert_eq!(
+            covered(
+                title,
+                &["We are no longer seeing errors on Claude Sonnet 4.6."]
+            ),
+            ids(&["claude-opus-4-7"]),
+            "'no longer seeing errors' is a recovery"
+        );
+        assert_eq!(
+            covered(title, &["We can confirm Claude Sonnet 4.6 has recovered."]),
+            ids(&["claude-opus-4-7"]),
+            "a confirmed recovery is one"
+        );
+        let text = |bodies: &[&'static str]| IncidentText {
+            title,
+            bodies: bodies.to_vec(),
+            components: vec![],
+        };
+        assert!(!others_unaffected(&text(&[
+            "Opus 4.7 has recovered and we are still investigating errors on other models."
+        ])));
+        assert!(others_unaffected(&text(&[
+            "Other models are not affected."
+        ])));
+        assert!(
+            reported_recovered(&text(&["Claude Haiku 4.5 is not affected."]), &claude).is_empty(),
+            "never named as affected, so never 'recovered'"
+        );
+        let names = |title: &str| {
+            unlisted_names(
+                &IncidentText {
+                    title,
+                    ..Default::default()
+                },
+                &claude,
+            )
+        };
+        for plain in [
+            "Some requests to Claude returned 500 errors",
+            "Errors for Claude between 10.05 and 10.40 UTC",
+            "Claude 503 errors",
+        ] {
+            assert!(names(plain).is_empty(), "{plain:?}: {:?}", names(plain));
+        }
+        assert_eq!(
+            names("Errors on Claude Mythos 5.1"),
+            vec!["Claude Mythos 5.1"]
+        );
+    }
+
     #[test]
     fn a_hope_is_not_a_recovery() {
         let claude = of("anthropic");
