@@ -217,7 +217,14 @@ pub struct LoadedConfig {
     /// Providers whose section could not be read, with why: they are not used at all (see
     /// [`apply`]) — never their shipped endpoints in place of the person's.
     pub unreadable_providers: BTreeMap<String, String>,
+    /// The workspace settings could not be read (their section, or the whole file): the last
+    /// policy read stays in force rather than none.
+    pub workspace_unreadable: bool,
 }
+
+/// In [`LoadedConfig::unreadable_providers`]: which providers the broken part set is not
+/// known, so every cloud provider is held back.
+pub const EVERY_PROVIDER: &str = "*";
 
 /// The most of a config file that is read; a larger one is refused.
 const CONFIG_LIMIT: u64 = 1 << 20;
@@ -230,12 +237,22 @@ pub fn load(path: &Path) -> LoadedConfig {
         Ok(Some(text)) => text,
         Ok(None) => return LoadedConfig::default(),
         Err(why) => {
+            // What the file set is unknown: no cloud provider is used, so nothing goes to a
+            // shipped endpoint in place of one the person may have set.
             return LoadedConfig {
                 notices: vec![Notice::config_invalid(
                     path,
                     None,
-                    &format!("{why}; Switchboard is using its defaults"),
+                    &format!(
+                        "{why} — so Switchboard uses no cloud provider until it is fixed, and \
+                         never a public address in place of one you may have set"
+                    ),
                 )],
+                unreadable_providers: BTreeMap::from([(
+                    EVERY_PROVIDER.to_string(),
+                    format!("{} could not be read", path.display()),
+                )]),
+                workspace_unreadable: true,
                 ..LoadedConfig::default()
             };
         }
@@ -272,9 +289,8 @@ fn read_bounded(path: &Path) -> Result<Option<String>, String> {
             CONFIG_LIMIT >> 10
         ));
     }
-    String::from_utf8(bytes)
-        .map(Some)
-        .map_err(|_| "it is not UTF-8 text".into())
+    // A stray byte (a comment saved in another encoding) spoils one line, not the file.
+    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
 }
 
 /// One `[table]` or `[[array]]` of the file, or what comes before the first.
@@ -334,12 +350,22 @@ fn salvage(path: &Path, text: &str) -> LoadedConfig {
                         + line_of(&candidate, span.start)
                             .saturating_sub(line_of(&candidate, kept.len()))
                 });
-                let provider = section
-                    .header
-                    .as_deref()
-                    .and_then(|h| h.strip_prefix("providers."))
-                    .map(str::to_string);
+                // The provider the broken section sets: by its header, or — for `[providers]`
+                // or keys above the first header that mention providers — unknown: all.
+                let provider = match section.header.as_deref() {
+                    Some(h) if h.starts_with("providers.") => {
+                        h.strip_prefix("providers.").map(str::to_string)
+                    }
+                    Some("providers") => Some(EVERY_PROVIDER.to_string()),
+                    None if section.text.contains("providers") => Some(EVERY_PROVIDER.to_string()),
+                    _ => None,
+                };
                 let what = match &provider {
+                    Some(id) if id == EVERY_PROVIDER => format!(
+                        "{} — so Switchboard uses no cloud provider until it is fixed, and never \
+                         a public address in place of one you set",
+                        e.message().trim_end_matches('\n')
+                    ),
                     Some(id) => format!(
                         "{} — so Switchboard will not use `{id}` at all until it is fixed, and \
                          never its public address in place of the one you set",
@@ -350,6 +376,11 @@ fn salvage(path: &Path, text: &str) -> LoadedConfig {
                         e.message().trim_end_matches('\n')
                     ),
                 };
+                if matches!(section.header.as_deref(), Some("workspace") | None) {
+                    loaded.workspace_unreadable |= section.header.is_some()
+                        || section.text.contains("workspace")
+                        || section.text.contains("policy");
+                }
                 if let Some(id) = provider {
                     loaded.unreadable_providers.insert(
                         id,
@@ -393,8 +424,12 @@ pub fn apply(
     let mut refuse = |what: String| notices.push(Notice::config_invalid(config_file, None, &what));
 
     for (id, why) in unreadable {
-        if let Some(provider) = catalog.providers.iter_mut().find(|p| p.id == *id) {
-            provider.unusable = Some(why.clone());
+        for provider in catalog.providers.iter_mut() {
+            // "Every provider" holds back the cloud ones: a local server's address is this
+            // machine's either way.
+            if provider.id == *id || (id == EVERY_PROVIDER && provider.needs_key()) {
+                provider.unusable = Some(why.clone());
+            }
         }
     }
     for (id, settings) in &config.providers {
@@ -677,6 +712,39 @@ mod tests {
     }
 
     #[test]
+    fn a_broken_part_whose_provider_is_unknown_holds_back_every_cloud_provider() {
+        let dir = tempfile::tempdir().unwrap();
+        for text in [
+            "[providers]\nanthropic = { base_url = \"https://gw.corp/anthropic }\n",
+            "providers.anthropic.base_url = \"https://gw.corp/anthropic\n[health]\nprobes = true\n",
+        ] {
+            let path = write(&dir, text);
+            let loaded = load(&path);
+            let mut catalog = Catalog::shipped().unwrap();
+            apply(
+                &mut catalog,
+                &loaded.config,
+                &loaded.unreadable_providers,
+                &path,
+            );
+            for provider in &catalog.providers {
+                assert_eq!(
+                    provider.unusable.is_some(),
+                    provider.needs_key(),
+                    "{text:?}: {} — cloud providers held back, local ones kept",
+                    provider.id
+                );
+            }
+        }
+        // A stray byte in a comment spoils nothing.
+        let path = dir.path().join("latin1.toml");
+        std::fs::write(&path, b"# caf\xe9\n[health]\nprobes = false\n").unwrap();
+        let loaded = load(&path);
+        assert!(!loaded.config.health.probes, "{:?}", loaded.notices);
+        assert!(loaded.unreadable_providers.is_empty());
+    }
+
+    #[test]
     fn a_config_that_is_not_a_file_or_too_large_is_not_read() {
         let dir = tempfile::tempdir().unwrap();
         let loaded = load(dir.path());
@@ -690,6 +758,17 @@ mod tests {
         let loaded = load(&path);
         assert!(loaded.notices[0].message.contains("larger than"));
         assert_eq!(loaded.config, Config::default());
+        let mut catalog = Catalog::shipped().unwrap();
+        apply(
+            &mut catalog,
+            &loaded.config,
+            &loaded.unreadable_providers,
+            &path,
+        );
+        assert!(
+            catalog.provider("anthropic").unwrap().unusable.is_some(),
+            "what the file set is unknown: no shipped cloud endpoint is used"
+        );
     }
 
     #[test]

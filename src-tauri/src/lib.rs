@@ -338,6 +338,8 @@ fn run_models(paths: Paths, json: bool, refresh: bool) -> ExitCode {
             // Retirements the lists show are kept for the window and `status`.
             let history = tokio::spawn(health::service::deliver(changes, started.store.clone(), |_| {}));
             let refresher = startup::model_list_refresher(&started, &http, health.clone(), clock);
+            // No list is asked of a provider the workspace has turned off.
+            poller.read_policy().await;
             let reports = refresher.refresh().await;
             if reports.is_empty() {
                 eprintln!("switchboard: no provider could be asked: add a key with `switchboard key set <provider>`");
@@ -459,7 +461,14 @@ fn run_window(paths: Paths) -> ExitCode {
             bindings.mount_events(app);
             // Every availability change is written to the history, then shown.
             let handle = app.handle().clone();
-            tauri::async_runtime::spawn(poller.run());
+            // The policy is read before any list is asked for (the last one read is in force
+            // meanwhile); then the lists and the poller start.
+            let lists = model_lists.clone();
+            tauri::async_runtime::spawn(async move {
+                poller.read_policy().await;
+                tauri::async_runtime::spawn(lists.run());
+                poller.run().await;
+            });
             let on_catalog = app.handle().clone();
             model_lists.on_change(move || {
                 use tauri_specta::Event;
@@ -467,8 +476,7 @@ fn run_window(paths: Paths) -> ExitCode {
                     tracing::warn!(%error, "could not announce a catalog change");
                 }
             });
-            // Asked in the background: the window already shows the cached lists.
-            tauri::async_runtime::spawn(model_lists.run());
+            // The lists are asked in the background (above): the window shows the cached ones.
             tauri::async_runtime::spawn(health::service::keep_attempts(attempts, attempt_store));
             tauri::async_runtime::spawn(health::service::deliver(changes, history, move |t| {
                 use tauri_specta::Event;

@@ -31,6 +31,9 @@ pub struct Startup {
     pub network: crate::config::NetworkSettings,
     /// Where the workspace policy is read from, if anywhere.
     pub policy: Option<crate::health::policy::PolicySource>,
+    /// A workspace policy is meant to be in force: configured, or its setting could not be
+    /// read or was refused (then the last one read stays in force, never none).
+    pub policy_expected: bool,
     pub health: crate::config::HealthConfig,
     /// The shipped catalog with the person's config on top.
     pub base: Catalog,
@@ -52,6 +55,8 @@ pub async fn start(paths: Paths, now: DateTime<Utc>) -> Result<Startup, StartupE
         &loaded.unreadable_providers,
         &paths.config_file,
     ));
+    let mut policy_expected =
+        loaded.workspace_unreadable || loaded.config.workspace.policy.is_some();
     let policy = match loaded
         .config
         .workspace
@@ -61,6 +66,7 @@ pub async fn start(paths: Paths, now: DateTime<Utc>) -> Result<Startup, StartupE
     {
         Some(Ok(source)) => Some(source),
         Some(Err(problem)) => {
+            policy_expected = true;
             notices.push(Notice::config_invalid(
                 &paths.config_file,
                 None,
@@ -96,6 +102,7 @@ pub async fn start(paths: Paths, now: DateTime<Utc>) -> Result<Startup, StartupE
         timeouts: loaded.config.network.timeouts(),
         network: loaded.config.network.clone(),
         policy,
+        policy_expected,
         health: loaded.config.health,
         base: catalog,
         catalog: merged,
@@ -182,7 +189,7 @@ pub async fn health_service(
         .setting::<Vec<crate::health::engine::PolicyRule>>(crate::health::poller::POLICY_SETTING)
         .await
     {
-        Ok(Some(rules)) if started.policy.is_some() => service.record_policy(rules),
+        Ok(Some(rules)) if started.policy_expected => service.record_policy(rules),
         Ok(_) => {}
         Err(error) => tracing::warn!(%error, "the last workspace policy could not be read"),
     }

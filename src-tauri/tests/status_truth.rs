@@ -110,7 +110,7 @@ fn the_real_multiple_models_incident_covers_only_the_models_it_names() {
         "a partial outage of the Claude API",
         "its posts name Claude Fable 5.1 and Claude Opus 5, not Claude Haiku 4.5",
         "Its posts also name Claude Mythos 5.1, which Switchboard does not list",
-        "This app has not sent Claude Haiku 4.5 a request since then",
+        "This app has not sent Claude Haiku 4.5 a request since this was reported",
         "the model itself has not changed",
     ] {
         assert!(

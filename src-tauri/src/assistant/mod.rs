@@ -30,8 +30,11 @@ pub enum AssistantError {
     #[error(transparent)]
     Store(#[from] StoreError),
     /// The database was found damaged while sending and has been repaired (set aside, what
-    /// reads kept): the message was not sent.
-    #[error("{} The message was not sent; send it again.", .0.message)]
+    /// reads kept). What was saved before the damage is in the conversation.
+    #[error(
+        "{} This message may not have been saved whole: look at the conversation before sending it again.",
+        .0.message
+    )]
     StoreRepaired(crate::notice::Notice),
 }
 

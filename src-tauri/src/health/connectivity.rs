@@ -104,12 +104,13 @@ impl ConnectivityCheck {
         }
     }
 
-    /// What is asked when `failing` did not answer: everything but its own API endpoint.
-    /// `None`: everything.
-    pub fn targets_for(&self, failing: Option<&Provider>) -> Vec<String> {
+    /// What is asked when `failing` did not answer: everything but its own API endpoint and
+    /// the providers in `skip` (ids; the workspace turned them off). `None`: everything.
+    pub fn targets_for(&self, failing: Option<&Provider>, skip: &[String]) -> Vec<String> {
         let own = failing.map(|p| p.base_url.trim_end_matches('/').to_string());
         self.provider_urls
             .iter()
+            .filter(|(provider, _)| !skip.contains(provider))
             .map(|(_, url)| url)
             .filter(|url| own.as_deref() != Some(url.trim_end_matches('/')))
             .chain(self.extra.iter())
@@ -118,8 +119,13 @@ impl ConnectivityCheck {
     }
 
     /// Asks every target at once; `up` when any gives an HTTP answer.
-    pub async fn run(&self, failing: Option<&Provider>, now: DateTime<Utc>) -> Connectivity {
-        let targets = self.targets_for(failing);
+    pub async fn run(
+        &self,
+        failing: Option<&Provider>,
+        skip: &[String],
+        now: DateTime<Utc>,
+    ) -> Connectivity {
+        let targets = self.targets_for(failing, skip);
         let probes = targets.iter().map(|url| async move {
             let answered = tokio::time::timeout(self.timeout, self.http.head(url).send())
                 .await
@@ -152,12 +158,12 @@ impl NetworkCheck for ConnectivityCheck {
         failing: &'a Provider,
         since: DateTime<Utc>,
     ) -> BoxFuture<'a, Connectivity> {
-        Box::pin(self.run(Some(failing), since))
+        Box::pin(self.run(Some(failing), &[], since))
     }
 }
 
 /// "api.openai.com", "127.0.0.1:4010": the host a person recognises.
-fn host_of(url: &str) -> String {
+pub(crate) fn host_of(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(u) => match (u.host_str(), u.port()) {
             (Some(host), Some(port)) => format!("{host}:{port}"),
@@ -197,7 +203,7 @@ mod tests {
     fn the_failing_providers_own_endpoint_is_never_the_check() {
         let catalog = Catalog::shipped().unwrap();
         let anthropic = catalog.provider("anthropic").unwrap();
-        let targets = check(&["https://example.org/ping"]).targets_for(Some(anthropic));
+        let targets = check(&["https://example.org/ping"]).targets_for(Some(anthropic), &[]);
         assert!(
             !targets.iter().any(|t| t.starts_with(&anthropic.base_url)),
             "Anthropic's API is what failed: {targets:?}"
@@ -217,9 +223,19 @@ mod tests {
     }
 
     #[test]
+    fn a_provider_the_workspace_turned_off_is_not_a_target() {
+        let targets = check(&[]).targets_for(None, &["openai".to_string()]);
+        assert!(!targets.iter().any(|t| t.contains("openai")), "{targets:?}");
+        assert!(
+            targets.iter().any(|t| t.contains("anthropic")),
+            "{targets:?}"
+        );
+    }
+
+    #[test]
     fn targets_that_are_not_https_are_left_out() {
-        let targets =
-            check(&["http://example.org/", "ftp://x", "https://ok.example/"]).targets_for(None);
+        let targets = check(&["http://example.org/", "ftp://x", "https://ok.example/"])
+            .targets_for(None, &[]);
         assert!(targets.contains(&"https://ok.example/".to_string()));
         assert!(
             !targets

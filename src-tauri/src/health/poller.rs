@@ -284,7 +284,8 @@ impl Poller {
     /// Reads every feed and the policy once, probes what is due, and says whether anything
     /// is wrong (which shortens the next wait).
     pub async fn poll_once(&mut self) -> bool {
-        let mut anything_wrong = false;
+        // The policy first: what it turns off is off before anything else is asked.
+        let mut anything_wrong = self.read_policy().await;
         // The live catalog: models learned from the providers' lists are matched too.
         let catalog = self.service.catalog();
         for Feed {
@@ -329,7 +330,6 @@ impl Poller {
             }
             anything_wrong |= *reading_wrong || *unreadable;
         }
-        anything_wrong |= self.read_policy().await;
         self.service.tick();
         self.probe_due().await;
         anything_wrong || self.service.next_probe_at().is_some()

@@ -183,12 +183,32 @@ impl HealthService {
         since: chrono::DateTime<chrono::Utc>,
     ) -> Connectivity {
         let mut last = self.last_check.lock().await;
+        // A recent check serves, unless the failing provider's own host is what answered it.
+        let own = failing.map(|p| super::connectivity::host_of(&p.base_url));
         if let Some(check) = last.as_ref()
             && check.at >= since
+            && own
+                .as_ref()
+                .is_none_or(|host| !check.answered.contains(host))
         {
             return check.clone();
         }
-        let check = self.connectivity.run(failing, self.clock.now()).await;
+        // Not even a connectivity check goes to a provider the workspace turned off.
+        let skip: Vec<String> = {
+            let now = self.clock.now();
+            let engine = self.engine();
+            engine
+                .catalog()
+                .providers
+                .iter()
+                .filter(|p| engine.provider_turned_off(&p.id, now))
+                .map(|p| p.id.clone())
+                .collect()
+        };
+        let check = self
+            .connectivity
+            .run(failing, &skip, self.clock.now())
+            .await;
         let transitions = self.engine().record_connectivity_check(&check);
         self.publish(transitions);
         *last = Some(check.clone());

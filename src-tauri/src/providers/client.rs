@@ -406,8 +406,11 @@ impl ProviderClient {
         let mut body = Vec::new();
         let mut chunks = response.bytes_stream();
         let mut whole = false;
+        // A body trickling a byte at a time still ends within the time for one answer.
+        let ends_at = tokio::time::Instant::now() + self.timeouts.total;
         while body.len() <= ERROR_BODY_LIMIT {
-            match tokio::time::timeout(self.timeouts.idle, chunks.next()).await {
+            let idle_until = tokio::time::Instant::now() + self.timeouts.idle;
+            match tokio::time::timeout_at(idle_until.min(ends_at), chunks.next()).await {
                 Ok(Some(Ok(chunk))) => body.extend_from_slice(&chunk),
                 Ok(None) => {
                     whole = true;

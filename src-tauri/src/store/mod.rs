@@ -193,11 +193,23 @@ impl Store {
         let Some(damage) = self.integrity_problem().await else {
             return Ok(None);
         };
+        // No other process opens or repairs the file meanwhile.
+        let _migrating = lock_data_dir(dir).await?;
+        let path = dir.join(DATABASE_FILE);
         self.pool().close().await;
-        let (fresh, notice) =
-            Self::set_aside_and_start_fresh(&dir.join(DATABASE_FILE), &damage, now).await?;
-        *self.pool.lock().expect("pool lock") = fresh.pool();
-        Ok(Some(notice))
+        match Self::set_aside_and_start_fresh(&path, &damage, now).await {
+            Ok((fresh, notice)) => {
+                *self.pool.lock().expect("pool lock") = fresh.pool();
+                Ok(Some(notice))
+            }
+            // Carry on with the file as it is rather than with no database at all.
+            Err(error) => {
+                if let Ok(again) = Self::open_file(&path).await {
+                    *self.pool.lock().expect("pool lock") = again.pool();
+                }
+                Err(error)
+            }
+        }
     }
 
     /// What `PRAGMA quick_check` finds wrong (at most a few problems), or `None` when the file
@@ -209,7 +221,11 @@ impl Store {
         {
             Ok(lines) if lines.len() == 1 && lines[0] == "ok" => None,
             Ok(lines) => Some(lines.join("; ")),
-            Err(e) => Some(cause(&StoreError::Query(e))),
+            // Only damage is damage: a busy or timed-out check says nothing about the file.
+            Err(e) => {
+                let error = StoreError::Query(e);
+                is_unreadable_database(&error).then(|| cause(&error))
+            }
         }
     }
 
