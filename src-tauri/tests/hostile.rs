@@ -108,6 +108,28 @@ async fn an_answer_that_never_ends_stops_at_the_size_limit() {
     assert!(error.partial_text.starts_with("all work and no play"));
 }
 
+/// One endless line never becomes an event: the raw bytes are bounded too.
+#[tokio::test]
+async fn an_endless_line_stops_at_the_size_limit() {
+    let url = endless(
+        START,
+        "data: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    )
+    .await;
+    let timeouts = Timeouts {
+        max_answer_bytes: 4 * 1024,
+        ..Timeouts::default()
+    };
+    let error = client(&anthropic_at(&url), timeouts)
+        .chat(&hi(), &Unobserved, &mut |_| {})
+        .await
+        .expect_err("no event ever ends");
+    assert_eq!(
+        error.failure.class,
+        FailureClass::StreamBroken(StreamBreak::TooLarge)
+    );
+}
+
 /// An endless `ping` stream keeps the idle timer happy; the time limit for one answer ends it.
 #[tokio::test]
 async fn an_endless_ping_stream_stops_at_the_time_limit() {

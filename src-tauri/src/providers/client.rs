@@ -16,6 +16,9 @@ use futures_util::StreamExt;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// The longest line of a stream read: no provider's event is anywhere near it.
+const LINE_LIMIT: usize = 256 * 1024;
+
 /// An error body is read up to this size; past it, the rest is not needed to classify.
 const ERROR_BODY_LIMIT: usize = 1 << 20;
 
@@ -331,7 +334,29 @@ impl ProviderClient {
             return Err(no_text(failure));
         }
 
-        let mut events = with_final_line_ended(response.bytes_stream()).eventsource();
+        // The raw bytes are bounded too, in all and per line: one endless line would never
+        // become an event (and the SSE parser rescans a line it has not finished).
+        let raw_limit = self.timeouts.max_answer_bytes.saturating_mul(8);
+        let line_limit = self.timeouts.max_answer_bytes.min(LINE_LIMIT);
+        let over = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flagged = over.clone();
+        let (mut total, mut line) = (0usize, 0usize);
+        let bytes = response.bytes_stream().take_while(move |chunk| {
+            if let Ok(chunk) = chunk {
+                total += chunk.len();
+                line = match chunk.iter().rposition(|&b| b == b'\n' || b == b'\r') {
+                    Some(at) => chunk.len() - at - 1,
+                    None => line + chunk.len(),
+                };
+            }
+            let within = total <= raw_limit && line <= line_limit;
+            if !within {
+                flagged.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            futures_util::future::ready(within)
+        });
+        let over_limit = || over.load(std::sync::atomic::Ordering::Relaxed);
+        let mut events = with_final_line_ended(bytes).eventsource();
         let mut read = StreamRead::default();
         // Tokio's clock, so paused-time tests can move it.
         let ends_at = started + self.timeouts.total;
@@ -352,6 +377,7 @@ impl ProviderClient {
                 Err(_) => return Err(broke(StreamBreak::Stalled, &read.text)),
                 // The end without the closing event, but after the provider said why it
                 // stopped (`message_delta`, `finish_reason`): the answer is over, not cut.
+                Ok(None) if over_limit() => return Err(broke(StreamBreak::TooLarge, &read.text)),
                 Ok(None) if read.stop_reason.is_some() => {
                     let pieces = vec![StreamPiece::Finished { stop_reason: None }];
                     if let Some(done) = read.take(pieces, self.protocol.wire(), on_event)? {
