@@ -22,12 +22,14 @@ pub enum ErrorKind {
     AdminDisabled,
 }
 
-/// The one error shape the UI receives.
+/// The one error shape the UI receives: `{kind, message, reason}`, the reason (whose side,
+/// what to do) where there is one, so the UI can show it as it shows any other.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, thiserror::Error)]
 #[error("{message}")]
 pub struct UiError {
     pub kind: ErrorKind,
     pub message: String,
+    pub reason: Option<crate::health::Reason>,
 }
 
 impl From<StoreError> for UiError {
@@ -44,6 +46,7 @@ impl From<StoreError> for UiError {
         Self {
             kind: ErrorKind::Storage,
             message,
+            reason: None,
         }
     }
 }
@@ -54,23 +57,28 @@ impl From<AssistantError> for UiError {
             AssistantError::UnknownModel(_) | AssistantError::UnknownConversation(_) => Self {
                 kind: ErrorKind::NotFound,
                 message: error.to_string(),
+                reason: None,
             },
             AssistantError::EmptyMessage | AssistantError::Endpoint(_) => Self {
                 kind: ErrorKind::InvalidInput,
                 message: error.to_string(),
+                reason: None,
             },
-            AssistantError::NotConfigured(_) => Self {
+            AssistantError::NotConfigured(ref reason) => Self {
                 kind: ErrorKind::NotConfigured,
                 message: error.to_string(),
+                reason: Some(reason.clone()),
             },
-            AssistantError::TurnedOff(_) => Self {
+            AssistantError::TurnedOff(ref reason) => Self {
                 kind: ErrorKind::AdminDisabled,
                 message: error.to_string(),
+                reason: Some(reason.clone()),
             },
             AssistantError::Store(e) => e.into(),
             AssistantError::StoreRepaired(_) => Self {
                 kind: ErrorKind::Storage,
                 message: error.to_string(),
+                reason: None,
             },
         }
     }
@@ -90,8 +98,20 @@ mod tests {
             serde_json::to_value(&error).unwrap(),
             serde_json::json!({
                 "kind": "not_found",
-                "message": "Switchboard does not know the model anthropic/claude-opus-9; pick one from the list"
+                "message": "Switchboard does not know the model anthropic/claude-opus-9; pick one from the list",
+                "reason": null
             })
         );
+        // Where there is a reason, it comes along for the UI to show as any other.
+        let catalog = crate::catalog::Catalog::shipped().unwrap();
+        let reason = crate::health::message::not_configured(
+            catalog.provider("anthropic").unwrap(),
+            catalog.model("anthropic", "claude-opus-4-7").unwrap(),
+        );
+        let error: UiError = AssistantError::NotConfigured(reason.clone()).into();
+        let json = serde_json::to_value(&error).unwrap();
+        assert_eq!(json["kind"], "not_configured");
+        assert_eq!(json["reason"]["kind"], "not_configured");
+        assert_eq!(json["reason"]["side"], "your_setup");
     }
 }

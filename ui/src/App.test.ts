@@ -41,7 +41,7 @@ describe("the picker window", () => {
 
   it("keeps the previous choice and says why when saving fails", async () => {
     const backend = new MockBackend({ ...sampleOverview(), preferred: { provider: "openai", model: "gpt-5" } });
-    backend.failNextChoice = { kind: "storage", message: "Switchboard could not save or read its data: disk full" };
+    backend.failNextChoice = { kind: "storage", message: "Switchboard could not save or read its data: disk full", reason: null };
     const user = userEvent.setup();
     render(App, { backend });
     await user.click(await screen.findByRole("tab", { name: "Models" }));
@@ -161,7 +161,7 @@ describe("the live catalog", () => {
 
   it("says plainly when a refresh fails, and keeps the page", async () => {
     const backend = new MockBackend({ ...sampleOverview(), model_lists: [modelList("anthropic", todayAt(9, 35))] });
-    backend.failNextRefresh = { kind: "storage", message: "Switchboard could not save or read its data: disk full" };
+    backend.failNextRefresh = { kind: "storage", message: "Switchboard could not save or read its data: disk full", reason: null };
     const user = userEvent.setup();
     render(App, { backend });
     await user.click(await screen.findByTestId("refresh-models"));

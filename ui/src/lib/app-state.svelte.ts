@@ -1,6 +1,6 @@
 // The window's shared state: one class, handed to components through a context pair.
 import { getContext, setContext } from "svelte";
-import { type Backend, isUiError, sameModel } from "./backend/backend";
+import { type Backend, describe, sameModel } from "./backend/backend";
 import type { ModelAvailability, ModelRef, Notice, Overview } from "./bindings";
 
 const KEY = Symbol("switchboard-app-state");
@@ -132,11 +132,6 @@ function noticeKey(notice: Notice): string {
   return `${notice.kind}:${notice.message}`;
 }
 
-function describe(e: unknown): string {
-  if (isUiError(e)) return e.message;
-  if (e instanceof Error) return e.message;
-  return String(e);
-}
 
 export function setAppState(state: AppState): AppState {
   return setContext(KEY, state);

@@ -2,7 +2,7 @@
 // flight. The compose text is saved as a draft as it is typed, and comes back whenever a
 // send fails or is stopped: nothing typed is ever lost.
 import { getContext, setContext } from "svelte";
-import { type Backend, isUiError } from "./backend/backend";
+import { type Backend, describe, isUiError } from "./backend/backend";
 import type { Conversation, Message, ModelRef, Reason, SendEvent } from "./bindings";
 
 const KEY = Symbol("switchboard-assistant-state");
@@ -90,9 +90,11 @@ export class AssistantState {
     try {
       await this.#backend.sendMessage(sendId, this.conversation?.id ?? null, text, model, (e) => this.#on(e, fromBox));
     } catch (e) {
-      // Refused before sending (no key, unknown model): the text goes straight back.
+      // Refused before sending (no key, turned off by the workspace, unknown model): the text
+      // goes straight back, and a reason is shown as any other reason is.
       if (fromBox) this.compose = text;
-      this.error = describe(e);
+      if (isUiError(e) && e.reason) this.lastReason = e.reason;
+      else this.error = describe(e);
     } finally {
       this.sendId = null;
       this.retrying = null;
@@ -166,11 +168,6 @@ export class AssistantState {
   }
 }
 
-function describe(e: unknown): string {
-  if (isUiError(e)) return e.message;
-  if (e instanceof Error) return e.message;
-  return String(e);
-}
 
 export function setAssistantState(state: AssistantState): AssistantState {
   return setContext(KEY, state);

@@ -507,10 +507,14 @@ export type Transport = "dns" | "connect" | "tls" |
 /**  No answer within the first-byte timeout. */
 "timeout";
 
-/**  The one error shape the UI receives. */
+/**
+ *  The one error shape the UI receives: `{kind, message, reason}`, the reason (whose side,
+ *  what to do) where there is one, so the UI can show it as it shows any other.
+ */
 export type UiError = {
 	kind: ErrorKind,
 	message: string,
+	reason: Reason | null,
 };
 
 /**  The wire format a provider's client speaks. */

@@ -53,3 +53,10 @@ export function isUiError(value: unknown): value is UiError {
 export function sameModel(a: ModelRef | null | undefined, b: ModelRef | null | undefined): boolean {
   return !!a && !!b && a.provider === b.provider && a.model === b.model;
 }
+
+/** An error in words, whatever threw it: the core's `{kind, message}`, or anything else. */
+export function describe(e: unknown): string {
+  if (isUiError(e)) return e.message;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}

@@ -225,7 +225,7 @@ export class MockBackend implements Backend {
 
   async openConversation(id: string): Promise<ConversationView> {
     const conversation = this.conversations.find((c) => c.id === id);
-    if (!conversation) throw { kind: "not_found", message: `there is no conversation ${id}` } satisfies UiError;
+    if (!conversation) throw { kind: "not_found", message: `there is no conversation ${id}`, reason: null } satisfies UiError;
     return structuredClone({ conversation, messages: this.messages.get(id) ?? [], draft: this.drafts.get(id) ?? "" });
   }
 

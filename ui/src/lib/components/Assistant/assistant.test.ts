@@ -69,11 +69,36 @@ describe("the assistant", () => {
 
   it("puts the text back when the send is refused before it starts", async () => {
     const backend = withPreferred();
-    backend.script = { refuse: { kind: "not_configured", message: "Switchboard has no Anthropic API key…" } };
+    backend.script = { refuse: { kind: "invalid_input", message: "the message is empty", reason: null } };
     const user = userEvent.setup();
     render(App, { backend });
     await user.type(await box(), "Hello{Enter}");
-    expect((await screen.findByTestId("send-error")).textContent).toContain("no Anthropic API key");
+    expect((await screen.findByTestId("send-error")).textContent).toContain("the message is empty");
+    expect((await box()).value).toBe("Hello");
+  });
+
+  it("shows the reason a refused send carries, as any reason, on its side", async () => {
+    const backend = withPreferred();
+    backend.script = {
+      refuse: {
+        kind: "admin_disabled",
+        message: "Your workspace has turned off Anthropic models…",
+        reason: {
+          kind: "admin_disabled",
+          side: "your_workspace",
+          source: "workspace_admin",
+          headline: "Your workspace has turned off Anthropic models",
+          message: "Your workspace has turned off Anthropic models: \"Off while we review it.\"",
+        },
+      },
+    };
+    const user = userEvent.setup();
+    render(App, { backend });
+    await user.type(await box(), "Hello{Enter}");
+    const reason = await screen.findByTestId("send-reason");
+    expect(reason.getAttribute("data-reason")).toBe("admin_disabled");
+    expect(reason.textContent).toContain("Off while we review it.");
+    expect(screen.queryByTestId("send-error")).toBeNull();
     expect((await box()).value).toBe("Hello");
   });
 
