@@ -67,6 +67,25 @@ fn client(provider: &Provider, timeouts: Timeouts) -> ProviderClient {
     .unwrap()
 }
 
+/// The reason a person reads for `failure` from a request to Claude Opus 4.7.
+fn words_for(
+    provider: &Provider,
+    failure: &switchboard_lib::providers::classify::Failure,
+) -> switchboard_lib::health::Reason {
+    let catalog = Catalog::shipped().unwrap();
+    switchboard_lib::health::message::own_request_failed(
+        provider,
+        catalog.model("anthropic", "claude-opus-4-7").unwrap(),
+        &switchboard_lib::health::message::OwnRequest {
+            failure,
+            attempts: 1,
+            since: chrono::Utc::now(),
+            next_check: None,
+            network: None,
+        },
+    )
+}
+
 fn hi() -> ChatRequest {
     ChatRequest {
         model: "claude-opus-4-7".into(),
@@ -147,18 +166,7 @@ async fn an_endless_ping_stream_stops_at_the_time_limit() {
         error.failure.class,
         FailureClass::StreamBroken(StreamBreak::TooLong)
     );
-    let catalog = Catalog::shipped().unwrap();
-    let reason = switchboard_lib::health::message::own_request_failed(
-        catalog.provider("anthropic").unwrap(),
-        catalog.model("anthropic", "claude-opus-4-7").unwrap(),
-        &switchboard_lib::health::message::OwnRequest {
-            failure: &error.failure,
-            attempts: 1,
-            since: chrono::Utc::now(),
-            next_check: None,
-            network: None,
-        },
-    );
+    let reason = words_for(&anthropic_at(&url), &error.failure);
     assert!(
         reason.message.contains("time limit for one answer"),
         "the words name the limit: {}",
@@ -251,18 +259,7 @@ async fn a_sign_in_page_is_not_the_providers_error() {
         "not counted against the model"
     );
     assert!(error.partial_text.is_empty());
-    let catalog = Catalog::shipped().unwrap();
-    let reason = switchboard_lib::health::message::own_request_failed(
-        &provider,
-        catalog.model("anthropic", "claude-opus-4-7").unwrap(),
-        &switchboard_lib::health::message::OwnRequest {
-            failure: &error.failure,
-            attempts: 1,
-            since: chrono::Utc::now(),
-            next_check: None,
-            network: None,
-        },
-    );
+    let reason = words_for(&provider, &error.failure);
     assert_eq!(reason.side, switchboard_lib::health::Side::Nobody);
     assert!(
         reason.message.contains("web page") && !reason.message.contains("what arrived is kept"),

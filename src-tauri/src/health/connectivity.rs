@@ -177,11 +177,10 @@ pub(crate) fn host_of(url: &str) -> String {
 /// "a, b and c", at most three named: "a, b, c and 2 more".
 pub fn host_list(hosts: &[String]) -> String {
     match hosts {
-        [] => String::new(),
-        [one] => one.clone(),
-        [a, b] => format!("{a} and {b}"),
-        [a, b, c] => format!("{a}, {b} and {c}"),
-        [a, b, c, rest @ ..] => format!("{a}, {b}, {c} and {} more", rest.len()),
+        [a, b, c, rest @ ..] if !rest.is_empty() => {
+            format!("{a}, {b}, {c} and {} more", rest.len())
+        }
+        few => super::message::and_list(few),
     }
 }
 

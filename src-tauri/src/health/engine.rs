@@ -347,11 +347,6 @@ impl HealthEngine {
         super::policy::rule_for(&self.policy, provider, None, now).is_some()
     }
 
-    /// The workspace policy in force.
-    pub fn policy(&self) -> &[PolicyRule] {
-        &self.policy
-    }
-
     /// When the next probe is due, for scheduling.
     pub fn next_probe_at(&self) -> Option<DateTime<Utc>> {
         self.models.values().filter_map(|h| h.open_until).min()
@@ -671,6 +666,14 @@ impl HealthEngine {
         }
         let incident = status.and_then(|s| covering(&s.status.incidents, &key.model));
         let maintenance = status.and_then(|s| covering(&s.status.maintenances, &key.model));
+        // What the page says of the model, strongest first; a maintenance explains more
+        // than an incident of the same strength.
+        let page = match (incident, maintenance) {
+            (Some((ci, i)), Some((cm, _))) if ci < cm => Some((ci, i, false)),
+            (_, Some((cm, m))) => Some((cm, m, true)),
+            (Some((ci, i)), None) => Some((ci, i, false)),
+            (None, None) => None,
+        };
         let evidence = Evidence {
             own_failures: health.consecutive_server_failures,
             last_failure: health
@@ -679,11 +682,7 @@ impl HealthEngine {
                 .map(|(f, _, _)| f.clone())
                 .or_else(|| health.last_server_failure.clone()),
             last_success: health.last_success,
-            incident: match (incident, maintenance) {
-                (Some((ci, i)), Some((cm, _))) if ci < cm => Some(i.clone()),
-                (_, Some((_, m))) => Some(m.clone()),
-                (i, None) => i.map(|(_, i)| i.clone()),
-            },
+            incident: page.map(|(_, report, _)| report.clone()),
             policy: rule.cloned(),
         };
         let verdict = |state, reason: Reason, since, next_check| ModelAvailability {
@@ -821,12 +820,6 @@ impl HealthEngine {
         }
         // A named maintenance, a named incident, a component outage, then the reports that
         // reach the model only as "the API": each by its strength.
-        let page = match (incident, maintenance) {
-            (Some((ci, i)), Some((cm, _))) if ci < cm => Some((ci, i, false)),
-            (_, Some((cm, m))) => Some((cm, m, true)),
-            (Some((ci, i)), None) => Some((ci, i, false)),
-            (None, None) => None,
-        };
         if let Some((coverage, report, is_maintenance)) = page {
             let state = match coverage {
                 Coverage::Named if is_maintenance || report.severe => {

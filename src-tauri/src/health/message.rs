@@ -265,12 +265,7 @@ pub fn provider_component(
         .as_deref()
         .map(|l| format!(" ({l})"))
         .unwrap_or_default();
-    let what = match &report.component {
-        Some(c) if c.status.is_problem() => {
-            format!("{} of the {}", c.status.words(), component_words(&c.name))
-        }
-        _ => format!("\"{}\"", report.title),
-    };
+    let what = reported(report);
     let post = if report.id.starts_with("component:") {
         String::new()
     } else if what.starts_with('"') {
@@ -360,12 +355,7 @@ pub fn add_page_context(
     provider: &Provider,
     report: &super::engine::IncidentEvidence,
 ) {
-    let what = match &report.component {
-        Some(c) if c.status.is_problem() => {
-            format!("{} of the {}", c.status.words(), component_words(&c.name))
-        }
-        _ => format!("\"{}\"", report.title),
-    };
+    let what = reported(report);
     let context = format!(
         "{}'s status page reports {what} at the same time{}. ",
         provider.name,
@@ -383,6 +373,17 @@ pub fn add_page_context(
             reason.message.push(' ');
             reason.message.push_str(context.trim_end());
         }
+    }
+}
+
+/// What the page reports, in words: "a partial outage of the Claude API", or the report's
+/// own title when no component in trouble says more.
+fn reported(report: &super::engine::IncidentEvidence) -> String {
+    match &report.component {
+        Some(c) if c.status.is_problem() => {
+            format!("{} of the {}", c.status.words(), component_words(&c.name))
+        }
+        _ => format!("\"{}\"", report.title),
     }
 }
 
@@ -412,7 +413,7 @@ fn unlisted_sentence(report: &super::engine::IncidentEvidence) -> String {
 }
 
 /// "A", "A and B", "A, B and C".
-fn and_list(items: &[String]) -> String {
+pub(crate) fn and_list(items: &[String]) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),

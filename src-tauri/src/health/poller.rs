@@ -36,7 +36,7 @@ pub fn status_evidence(
             .iter()
             .filter(|c| ids.contains(&c.id) || names.contains(&c.name))
             .filter(|c| component_kind(&c.name) == ComponentKind::ModelApi)
-            .max_by_key(|c| c.status.severity())
+            .max_by_key(|c| c.status.indicator())
             .map(|c| ComponentEvidence {
                 name: c.name.clone(),
                 status: c.status,
@@ -138,7 +138,7 @@ pub fn status_evidence(
         .iter()
         .filter(|c| c.status.is_problem() && !c.is_group)
         .filter(|c| component_kind(&c.name) == ComponentKind::ModelApi && !listed(c))
-        .max_by_key(|c| c.status.severity())
+        .max_by_key(|c| c.status.indicator())
         .map(|c| IncidentEvidence {
             id: format!("component:{}", c.id),
             title: format!("{}: {}", c.name, c.status.words().trim_start_matches("a ")),

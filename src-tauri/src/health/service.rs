@@ -112,11 +112,6 @@ impl HealthService {
         self.engine().provider_turned_off(provider, now)
     }
 
-    /// The workspace policy in force (to keep for the next start).
-    pub fn policy(&self) -> Vec<PolicyRule> {
-        self.engine().policy().to_vec()
-    }
-
     /// Notes that `source` ("Anthropic's status page", "the workspace policy") could not be
     /// read (`Some`) or was read again (`None`).
     pub fn set_source_problem(&self, source: &str, problem: Option<String>) {

@@ -106,18 +106,6 @@ impl ComponentStatus {
         )
     }
 
-    /// Worse is larger: operational and unknown 0, maintenance 1, degraded 2, partial 3,
-    /// major 4.
-    pub fn severity(self) -> u8 {
-        match self {
-            Self::Operational | Self::Unknown => 0,
-            Self::UnderMaintenance => 1,
-            Self::DegradedPerformance => 2,
-            Self::PartialOutage => 3,
-            Self::MajorOutage => 4,
-        }
-    }
-
     /// "degraded performance", "a partial outage": as a sentence says it after "reports".
     pub fn words(self) -> &'static str {
         match self {
@@ -130,8 +118,8 @@ impl ComponentStatus {
         }
     }
 
-    /// What the page's indicator would be for this component alone.
-    fn indicator(self) -> Indicator {
+    /// What the page's indicator would be for this component alone (worse is larger).
+    pub(crate) fn indicator(self) -> Indicator {
         match self {
             Self::Operational | Self::Unknown => Indicator::None,
             Self::UnderMaintenance => Indicator::Maintenance,

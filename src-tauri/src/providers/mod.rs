@@ -120,10 +120,6 @@ impl Ending {
             },
         }
     }
-
-    pub fn is_complete(&self) -> bool {
-        *self == Ending::Complete
-    }
 }
 
 /// What one attempt came to, as the health engine hears it.

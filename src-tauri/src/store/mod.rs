@@ -421,20 +421,10 @@ impl Store {
 /// Takes a shared hold of `switchboard.alive` for this process's life, and says whether no
 /// other process held it (called under the data-dir lock, so no start races this one).
 fn mark_alive(data_dir: &Path) -> Result<(Option<Arc<std::fs::File>>, bool), StoreError> {
-    let path = data_dir.join("switchboard.alive");
-    let failed = |source: std::io::Error| StoreError::DataDir {
-        path: path.clone(),
-        source,
-    };
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(failed)?;
+    let (file, failed) = lock_file(data_dir, "switchboard.alive")?;
     let alone = match file.try_lock() {
         Ok(()) => {
-            file.unlock().map_err(failed)?;
+            file.unlock().map_err(&failed)?;
             true
         }
         Err(std::fs::TryLockError::WouldBlock) => false,
@@ -444,11 +434,20 @@ fn mark_alive(data_dir: &Path) -> Result<(Option<Arc<std::fs::File>>, bool), Sto
     Ok((Some(Arc::new(file)), alone))
 }
 
-/// Holds `switchboard.lock` in `data_dir` exclusively (waiting for another process to let
-/// go), released when the file is dropped.
-async fn lock_data_dir(data_dir: &Path) -> Result<std::fs::File, StoreError> {
-    let path = data_dir.join("switchboard.lock");
-    let failed = |source: std::io::Error| StoreError::DataDir {
+/// A file in `data_dir` to hold a lock on (created empty, never written), and how to name a
+/// failure with it.
+fn lock_file(
+    data_dir: &Path,
+    name: &str,
+) -> Result<
+    (
+        std::fs::File,
+        impl Fn(std::io::Error) -> StoreError + Send + 'static,
+    ),
+    StoreError,
+> {
+    let path = data_dir.join(name);
+    let failed = move |source: std::io::Error| StoreError::DataDir {
         path: path.clone(),
         source,
     };
@@ -456,8 +455,15 @@ async fn lock_data_dir(data_dir: &Path) -> Result<std::fs::File, StoreError> {
         .create(true)
         .truncate(false)
         .write(true)
-        .open(&path)
-        .map_err(failed)?;
+        .open(data_dir.join(name))
+        .map_err(&failed)?;
+    Ok((file, failed))
+}
+
+/// Holds `switchboard.lock` in `data_dir` exclusively (waiting for another process to let
+/// go), released when the file is dropped.
+async fn lock_data_dir(data_dir: &Path) -> Result<std::fs::File, StoreError> {
+    let (file, failed) = lock_file(data_dir, "switchboard.lock")?;
     // Waiting for the lock blocks: off the async threads.
     tokio::task::spawn_blocking(move || file.lock().map(|()| file))
         .await
@@ -518,6 +524,23 @@ mod tests {
     use super::*;
     use crate::catalog::ModelRef;
     use crate::notice::NoticeKind;
+
+    /// A sent message of about 2 KB: enough of them fill many pages of the file.
+    fn long_note(conversation: &str, i: usize, now: DateTime<Utc>) -> Message {
+        Message {
+            id: new_id(),
+            conversation_id: conversation.to_string(),
+            role: crate::providers::Role::User,
+            text: format!("note {i}: {}", "x".repeat(2000)),
+            status: MessageStatus::Sent,
+            model: None,
+            stood_in_for: None,
+            failure: None,
+            ending: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
 
     #[tokio::test]
     async fn a_fresh_data_dir_gets_a_wal_database() {
@@ -586,20 +609,10 @@ mod tests {
             // A long conversation last, so the file's last pages are its messages.
             let long = store.create_conversation("notes", now).await.unwrap();
             for i in 0..400 {
-                let message = Message {
-                    id: new_id(),
-                    conversation_id: long.id.clone(),
-                    role: crate::providers::Role::User,
-                    text: format!("note {i}: {}", "x".repeat(2000)),
-                    status: MessageStatus::Sent,
-                    model: None,
-                    stood_in_for: None,
-                    failure: None,
-                    ending: None,
-                    created_at: now,
-                    updated_at: now,
-                };
-                store.insert_message(&message).await.unwrap();
+                store
+                    .insert_message(&long_note(&long.id, i, now))
+                    .await
+                    .unwrap();
             }
             store.close().await;
         }
@@ -702,20 +715,10 @@ mod tests {
         let kept = store.create_conversation("kept", now).await.unwrap();
         let long = store.create_conversation("long", now).await.unwrap();
         for i in 0..300 {
-            let message = Message {
-                id: new_id(),
-                conversation_id: long.id.clone(),
-                role: crate::providers::Role::User,
-                text: format!("note {i}: {}", "y".repeat(2000)),
-                status: MessageStatus::Sent,
-                model: None,
-                stood_in_for: None,
-                failure: None,
-                ending: None,
-                created_at: now,
-                updated_at: now,
-            };
-            store.insert_message(&message).await.unwrap();
+            store
+                .insert_message(&long_note(&long.id, i, now))
+                .await
+                .unwrap();
         }
         // Everything into the main file, then its last pages overwritten under the running app.
         sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
