@@ -14,7 +14,7 @@ use switchboard_lib::health::connectivity::ConnectivityCheck;
 use switchboard_lib::health::engine::PolicyRule;
 use switchboard_lib::providers::keys::{KeyLookup, Secret};
 use switchboard_lib::providers::retry::RetryPolicy;
-use switchboard_lib::providers::{Role, Timeouts, Unobserved, client::http_client};
+use switchboard_lib::providers::{Ending, Role, Timeouts, Unobserved, client::http_client};
 use switchboard_lib::store::{MessageStatus, Store};
 use switchboard_sim::{Scenario, Simulator, stubs};
 use tokio_util::sync::CancellationToken;
@@ -113,6 +113,11 @@ async fn an_answer_is_stored_whole_and_the_draft_cleared() {
         messages[1].model,
         Some(opus()),
         "labelled with the model that wrote it"
+    );
+    assert_eq!(
+        messages[1].ending,
+        Some(Ending::Complete),
+        "how it ended is stored with it"
     );
     assert_eq!(w.store.draft(&conversation.id).await.unwrap(), "");
     assert!(matches!(events.first(), Some(SendEvent::Started { .. })));
@@ -398,4 +403,36 @@ async fn nothing_is_sent_to_a_model_the_workspace_turned_off() {
     .await
     .unwrap();
     assert!(outcome.reason.is_none());
+}
+
+/// An answer stopped at the length limit is kept as far as it went, stored as ending there,
+/// and is no failure: the person is offered to continue, not told the model is down.
+#[tokio::test]
+async fn an_answer_at_the_length_limit_is_stored_as_such() {
+    let w = world("").await;
+    let ctx = SendContext {
+        max_tokens: 3,
+        ..w.ctx(&with_key)
+    };
+    let outcome = send(
+        &ctx,
+        None,
+        "Name a river",
+        &opus(),
+        CancellationToken::new(),
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    assert!(outcome.reason.is_none(), "{:?}", outcome.reason);
+    let conversation = &w.store.conversations().await.unwrap()[0];
+    let stored = &w.store.messages(&conversation.id).await.unwrap()[1];
+    assert_eq!(stored.ending, Some(Ending::LengthLimit));
+    assert_eq!(stored.status, MessageStatus::Complete);
+    let whole = stubs::answer_text("claude-opus-4-7", "Name a river");
+    assert!(
+        !stored.text.is_empty() && whole.starts_with(&stored.text) && stored.text != whole,
+        "the start of the answer: {:?}",
+        stored.text
+    );
 }

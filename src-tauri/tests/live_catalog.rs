@@ -409,3 +409,35 @@ models = { "anthropic/*" = { behaviour = "error", error = "bad_key" }, "openai/*
             .contains("The picker shows the Anthropic models Switchboard ships with")
     }));
 }
+
+/// Not even a model list is asked of a provider the workspace has turned off.
+#[tokio::test]
+async fn no_list_is_asked_of_a_provider_the_workspace_turned_off() {
+    let world = World::start("healthy").await;
+    world
+        .health
+        .record_policy(vec![switchboard_lib::health::engine::PolicyRule {
+            provider: "anthropic".into(),
+            model: None,
+            message: "Off for now.".into(),
+            until: None,
+        }]);
+    let reports = world.refresher.refresh().await;
+    assert!(
+        reports.iter().all(|r| r.provider != "anthropic"),
+        "{reports:?}"
+    );
+    assert!(
+        reports.iter().any(|r| r.provider == "openai"),
+        "the others are still asked: {reports:?}"
+    );
+    assert!(
+        !world
+            .sim
+            .requests()
+            .iter()
+            .any(|r| r.path.starts_with("/anthropic")),
+        "no request reached Anthropic: {:?}",
+        world.sim.requests()
+    );
+}
