@@ -31,20 +31,29 @@ define ensure_packages
 	fi
 endef
 
-.PHONY: run test demo bench fuzz deps test-deps ui bindings package dev icons clean
+.PHONY: core-is-tauri-free run test demo bench fuzz deps test-deps ui bindings package dev icons clean
 
 ## make run: install what is missing, build the UI and the app, open the window.
 run: deps ui
 	$(CARGO) run -p switchboard
 
 ## make test: formatting, lints, every Rust test (unit, integration, end-to-end), UI tests and type check.
-test: test-deps ui
+test: test-deps ui core-is-tauri-free
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) build -p switchboard
 	$(CARGO) test --workspace
 	cd ui && $(NPM) test
 	cd ui && $(NPM) run check
+
+# The core is Tauri-free by construction, not by convention: this fails the moment anything
+# in switchboard-core (or what it pulls in) depends on Tauri or its WebView.
+core-is-tauri-free:
+	@found=$$($(CARGO) tree -p switchboard-core -e normal --prefix none --format '{p}' \
+	  | awk '{print $$1}' | grep -xE 'tauri|tauri-.*|wry|webkit2gtk.*' | sort -u); \
+	if [ -n "$$found" ]; then \
+	  echo "switchboard-core must not depend on Tauri, but it pulls in: $$found"; exit 1; \
+	fi; echo "switchboard-core depends on no Tauri crate"
 
 ## make demo: the window against the provider simulator replaying the June 2026 incident.
 DEMO_DIR := target/demo
@@ -77,13 +86,13 @@ ui: deps
 
 ## make bench: the benchmarks (criterion), each figure beside its baseline from the same run.
 bench: deps ui
-	$(CARGO) bench -p switchboard --bench health
+	$(CARGO) bench -p switchboard-core --bench health
 
 ## make fuzz: every reader of untrusted bytes (status pages, Atom, SSE, error bodies, model
 ## lists, policies) fed FUZZ_CASES arbitrary and near-valid inputs each; not part of make test.
 FUZZ_CASES ?= 100000
 fuzz: deps ui
-	FUZZ_CASES=$(FUZZ_CASES) $(CARGO) test -p switchboard --test fuzz -- --ignored --nocapture
+	FUZZ_CASES=$(FUZZ_CASES) $(CARGO) test -p switchboard-core --test fuzz -- --ignored --nocapture
 
 ## make bindings: regenerate ui/src/lib/bindings.ts from the Rust types.
 bindings: ui

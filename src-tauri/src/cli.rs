@@ -1,14 +1,15 @@
 //! The second door: the same core, from a terminal, without a window.
 
-use crate::catalog::live::ListedIds;
-use crate::catalog::{Catalog, DetailSource, Model, ModelRef};
-use crate::health::{AvailabilityState, ModelAvailability, ReasonKind};
-use crate::model_lists::ModelListSummary;
-use crate::store::ModelListState;
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 use std::collections::HashMap;
+use switchboard_core::catalog::live::ListedIds;
+use switchboard_core::catalog::{Catalog, DetailSource, Model};
+use switchboard_core::model_lists::ModelListSummary;
+use switchboard_core::store::ModelListState;
+use switchboard_core::vocabulary::ModelRef;
+use switchboard_core::vocabulary::{AvailabilityState, ModelAvailability, ReasonKind};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -47,7 +48,7 @@ pub enum Command {
         /// What to ask.
         prompt: String,
         /// The longest answer to ask for, in tokens; a longer one stops there (exit code 6).
-        #[arg(long, default_value_t = crate::assistant::send::DEFAULT_MAX_TOKENS,
+        #[arg(long, default_value_t = switchboard_core::assistant::send::DEFAULT_MAX_TOKENS,
               value_parser = clap::value_parser!(u32).range(1..))]
         max_tokens: u32,
     },
@@ -100,9 +101,9 @@ pub mod exit {
     pub const BLOCKED: u8 = 8;
 
     /// The exit code for how a send ended.
-    pub fn of(outcome: &crate::assistant::send::SendOutcome) -> u8 {
-        use crate::health::ReasonKind;
-        use crate::providers::Ending;
+    pub fn of(outcome: &switchboard_core::assistant::send::SendOutcome) -> u8 {
+        use switchboard_core::vocabulary::Ending;
+        use switchboard_core::vocabulary::ReasonKind;
         match &outcome.answer.ending {
             Some(Ending::Complete) => ANSWERED,
             Some(Ending::LengthLimit) => LENGTH_LIMIT,
@@ -129,7 +130,7 @@ pub fn resolve_model(catalog: &Catalog, name: &str) -> Result<ModelRef, String> 
     {
         return Ok(ModelRef::new(provider, model));
     }
-    let matches: Vec<&crate::catalog::Model> =
+    let matches: Vec<&switchboard_core::catalog::Model> =
         catalog.models.iter().filter(|m| m.id == name).collect();
     match matches.as_slice() {
         [one] => Ok(ModelRef::new(&one.provider, &one.id)),
@@ -490,8 +491,8 @@ mod tests {
             provider: "anthropic".into(),
             model_id: "x".into(),
             display_name,
-            state: crate::health::AvailabilityState::Unknown,
-            reason_kind: crate::health::ReasonKind::Unknown,
+            state: switchboard_core::vocabulary::AvailabilityState::Unknown,
+            reason_kind: switchboard_core::vocabulary::ReasonKind::Unknown,
             headline: headline.into(),
             message: String::new(),
             since: None,
@@ -515,21 +516,21 @@ mod tests {
         assert_eq!(plain("a\u{1b}[2Jb\nc\td\u{0}"), "ab\nc\td");
     }
 
-    use crate::assistant::send::SendOutcome;
-    use crate::providers::Ending;
-    use crate::store::{Message, MessageStatus};
+    use switchboard_core::assistant::send::SendOutcome;
+    use switchboard_core::store::{Message, MessageStatus};
+    use switchboard_core::vocabulary::Ending;
 
     fn outcome(
         ending: Option<Ending>,
         text: &str,
-        reason: Option<crate::health::ReasonKind>,
+        reason: Option<switchboard_core::vocabulary::ReasonKind>,
     ) -> SendOutcome {
         let now = chrono::Utc::now();
         SendOutcome {
             answer: Message {
                 id: "a".into(),
                 conversation_id: "c".into(),
-                role: crate::providers::Role::Assistant,
+                role: switchboard_core::vocabulary::Role::Assistant,
                 text: text.into(),
                 status: MessageStatus::Complete,
                 model: None,
@@ -539,10 +540,10 @@ mod tests {
                 created_at: now,
                 updated_at: now,
             },
-            reason: reason.map(|kind| crate::health::Reason {
+            reason: reason.map(|kind| switchboard_core::vocabulary::Reason {
                 kind,
                 side: kind.side(),
-                source: crate::health::EvidenceSource::OwnRequests,
+                source: switchboard_core::vocabulary::EvidenceSource::OwnRequests,
                 headline: String::new(),
                 message: String::new(),
             }),
@@ -552,7 +553,7 @@ mod tests {
     /// Each way an answer can end has its own exit code, so a script can tell them apart.
     #[test]
     fn each_ending_has_its_own_exit_code() {
-        use crate::health::ReasonKind;
+        use switchboard_core::vocabulary::ReasonKind;
         let cases = [
             (outcome(Some(Ending::Complete), "ok", None), exit::ANSWERED),
             (
@@ -616,14 +617,14 @@ mod tests {
     }
 
     use super::*;
-    use crate::health::engine::{HealthEngine, HealthSettings};
+    use switchboard_core::health::engine::{HealthEngine, HealthSettings};
 
     /// Availability with no key anywhere: every keyed model needs one.
     fn assess_configuration(
         catalog: &Catalog,
-        has_key: fn(&crate::catalog::Provider) -> bool,
+        has_key: fn(&switchboard_core::catalog::Provider) -> bool,
         now: DateTime<Utc>,
-    ) -> Vec<crate::health::ModelAvailability> {
+    ) -> Vec<switchboard_core::vocabulary::ModelAvailability> {
         HealthEngine::new(
             catalog.clone(),
             HealthSettings::default(),
@@ -678,8 +679,8 @@ mod tests {
     }
 
     fn opus6_listing() -> Vec<ModelListState> {
-        use crate::catalog::live::ProviderListing;
-        use crate::providers::listing::ListedModel;
+        use switchboard_core::catalog::live::ListedModel;
+        use switchboard_core::catalog::live::ProviderListing;
         let at: DateTime<Utc> = "2026-11-24T09:00:00Z".parse().unwrap();
         let listed = |id: &str, name: &str| ListedModel {
             id: id.into(),
@@ -709,7 +710,8 @@ mod tests {
     #[test]
     fn models_json_says_where_each_detail_came_from_and_what_is_listed() {
         let lists = opus6_listing();
-        let catalog = crate::model_lists::merged_with_cache(&Catalog::shipped().unwrap(), &lists);
+        let catalog =
+            switchboard_core::model_lists::merged_with_cache(&Catalog::shipped().unwrap(), &lists);
         let json: serde_json::Value =
             serde_json::from_str(&render_models_json(&models_report(&catalog, &lists))).unwrap();
         let models = json["models"].as_array().unwrap();
@@ -735,7 +737,8 @@ mod tests {
     #[test]
     fn models_table_marks_sources_and_unknowns() {
         let lists = opus6_listing();
-        let catalog = crate::model_lists::merged_with_cache(&Catalog::shipped().unwrap(), &lists);
+        let catalog =
+            switchboard_core::model_lists::merged_with_cache(&Catalog::shipped().unwrap(), &lists);
         let table = render_models_table(&models_report(&catalog, &lists));
         let opus6 = table.lines().find(|l| l.contains("claude-opus-6")).unwrap();
         assert!(opus6.contains("Claude Opus 6 (P)"), "{opus6}");

@@ -2,10 +2,10 @@
 //! can branch on, the message in plain words. Each area keeps its own `thiserror` enum and
 //! says which kind each of its errors is.
 
-use crate::assistant::AssistantError;
-use crate::store::StoreError;
 use serde::{Deserialize, Serialize};
 use specta::Type;
+use switchboard_core::assistant::AssistantError;
+use switchboard_core::store::StoreError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
@@ -29,7 +29,7 @@ pub enum ErrorKind {
 pub struct UiError {
     pub kind: ErrorKind,
     pub message: String,
-    pub reason: Option<crate::health::Reason>,
+    pub reason: Option<switchboard_core::vocabulary::Reason>,
 }
 
 impl From<StoreError> for UiError {
@@ -87,7 +87,7 @@ impl From<AssistantError> for UiError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::ModelRef;
+    use switchboard_core::vocabulary::ModelRef;
 
     /// The UI branches on this shape; changing it breaks the front end.
     #[test]
@@ -103,8 +103,8 @@ mod tests {
             })
         );
         // Where there is a reason, it comes along for the UI to show as any other.
-        let catalog = crate::catalog::Catalog::shipped().unwrap();
-        let reason = crate::health::message::not_configured(
+        let catalog = switchboard_core::catalog::Catalog::shipped().unwrap();
+        let reason = switchboard_core::health::message::not_configured(
             catalog.provider("anthropic").unwrap(),
             catalog.model("anthropic", "claude-opus-4-7").unwrap(),
         );

@@ -1,29 +1,19 @@
 //! Switchboard: pick the AI model you prefer and always know, per model, whether it can be
 //! used right now — and if not, why and on whose side.
 //!
-//! The core (`catalog`, `health`, `assistant`, `store`, `config`) knows nothing of Tauri;
-//! `commands` is the window's door to it and `cli` the terminal's.
+//! The core (`switchboard-core`) knows nothing of Tauri; `commands` is the window's door to
+//! it and `cli` the terminal's.
 
-pub mod assistant;
-pub mod catalog;
 pub mod cli;
-pub mod clock;
 pub mod commands;
-pub mod config;
 pub mod error;
-pub mod health;
 pub mod logging;
-pub mod model_lists;
-pub mod notice;
-pub mod overview;
-pub mod providers;
-pub mod startup;
-pub mod store;
 
 use clap::Parser;
 use cli::{Cli, Command};
 use config::Paths;
 use std::process::ExitCode;
+use switchboard_core::{assistant, catalog, clock, config, health, notice, providers, startup};
 use tauri::Manager;
 
 /// The binary's entry point: a subcommand runs headless; no subcommand opens the window.
@@ -194,7 +184,7 @@ fn run_ask(paths: Paths, model: &str, prompt: &str, max_tokens: u32) -> ExitCode
             .map_or(model.model.clone(), |m| m.display_name.clone());
         match result {
             Ok(outcome) => {
-                use providers::Ending;
+                use switchboard_core::vocabulary::Ending;
                 if !outcome.answer.text.is_empty() {
                     println!();
                 }

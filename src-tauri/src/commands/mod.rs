@@ -3,25 +3,25 @@
 //! `ui/src/lib/bindings.ts` are generated from these signatures; a test fails when they are
 //! stale (`make bindings` regenerates them).
 
-use crate::assistant::{self, send::SendEvent};
-use crate::catalog::ModelRef;
-use crate::clock::SystemClock;
 use crate::error::UiError;
-use crate::health::ModelAvailability;
-use crate::health::service::HealthService;
-use crate::model_lists::ModelListRefresher;
-use crate::notice::Notice;
-use crate::overview::{self, Overview};
-use crate::providers::Timeouts;
-use crate::providers::keys::Keys;
-use crate::providers::retry::RetryPolicy;
-use crate::store::Store;
-use crate::store::{Conversation, Message};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use switchboard_core::assistant::{self, send::SendEvent};
+use switchboard_core::clock::SystemClock;
+use switchboard_core::health::service::HealthService;
+use switchboard_core::model_lists::ModelListRefresher;
+use switchboard_core::notice::Notice;
+use switchboard_core::overview::{self, Overview};
+use switchboard_core::providers::Timeouts;
+use switchboard_core::providers::keys::Keys;
+use switchboard_core::providers::retry::RetryPolicy;
+use switchboard_core::store::Store;
+use switchboard_core::store::{Conversation, Message};
+use switchboard_core::vocabulary::ModelAvailability;
+use switchboard_core::vocabulary::ModelRef;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
@@ -175,7 +175,7 @@ pub async fn send_message(
         .flatten(),
         None => None,
     };
-    let key_for = move |_: &crate::catalog::Provider| key.clone();
+    let key_for = move |_: &switchboard_core::catalog::Provider| key.clone();
     let ctx = assistant::send::SendContext {
         store: &store,
         catalog: &catalog,

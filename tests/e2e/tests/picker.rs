@@ -1,8 +1,8 @@
 //! The picker, as a person uses it: through the real window.
 
 use fantoccini::key::Key;
+use switchboard_core::catalog::Catalog;
 use switchboard_e2e::{App, Profile};
-use switchboard_lib::catalog::Catalog;
 
 fn catalog_keys() -> Vec<String> {
     Catalog::shipped()

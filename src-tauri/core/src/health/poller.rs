@@ -1,0 +1,383 @@
+//! The engine's eyes between requests: it reads each provider's status page and the
+//! workspace policy, lets time pass (policy ends, rate-limit resets), and probes models whose
+//! breaker is due — every 60 s, every 20 s while anything is wrong, sooner when a probe is due.
+
+use super::engine::StatusEvidence;
+
+use super::policy::{self, PolicySource};
+use super::service::HealthService;
+use super::status_page::{
+    Affected, ComponentKind, ComponentReading, FeedOutcome, Impact, StatusFeed, StatusReading,
+    component_kind, next_poll, others_unaffected, unlisted_names,
+};
+use crate::catalog::{Catalog, Model};
+use crate::clock::Clock;
+use crate::providers::keys::KeyLookup;
+use crate::providers::retry::RetryPolicy;
+use crate::providers::{ChatMessage, ChatRequest, ProviderClient, Timeouts};
+use crate::vocabulary::ComponentStatus;
+use crate::vocabulary::ModelRef;
+use crate::vocabulary::Role;
+use crate::vocabulary::{ComponentEvidence, IncidentEvidence};
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Turns a status-page reading into what the engine weighs: open incidents and active
+/// maintenances, each with the models its text names and the model-API component it
+/// reports (whose status says how far it reaches the models the text does not name), and a
+/// model-API component the page marks as not working with no incident about it. An incident
+/// that names no model and no API component is not evidence against any one model.
+pub fn status_evidence(
+    reading: &StatusReading,
+    models: &[&Model],
+    now: DateTime<Utc>,
+) -> StatusEvidence {
+    let catalog_models = models;
+    // The worst model-API component among those an incident lists, as the page shows it now.
+    let api_component = |ids: &[String], names: &[String]| -> Option<ComponentEvidence> {
+        reading
+            .components
+            .iter()
+            .filter(|c| ids.contains(&c.id) || names.contains(&c.name))
+            .filter(|c| component_kind(&c.name) == ComponentKind::ModelApi)
+            .max_by_key(|c| c.status.indicator())
+            .map(|c| ComponentEvidence {
+                name: c.name.clone(),
+                status: c.status,
+            })
+    };
+    let evidence = |id: &str,
+                    title: &str,
+                    status: String,
+                    severe: bool,
+                    link: &Option<String>,
+                    since: DateTime<Utc>,
+                    affected: Affected,
+                    recovered: Vec<String>,
+                    unlisted_names: Vec<String>,
+                    others_unaffected: bool,
+                    component: Option<ComponentEvidence>| {
+        let (models, all_models, api_wide) = match affected {
+            Affected::AllModels => (Vec::new(), true, false),
+            Affected::Models(models) => (models, false, false),
+            Affected::ApiWide => (Vec::new(), false, true),
+            // Nothing for the models, unless the component it lists is itself in trouble.
+            Affected::NoModels | Affected::Unclear
+                if component.as_ref().is_some_and(|c| c.status.is_problem()) =>
+            {
+                (Vec::new(), false, false)
+            }
+            Affected::NoModels | Affected::Unclear => return None,
+        };
+        let model_names = models
+            .iter()
+            .filter_map(|id| catalog_models.iter().find(|m| m.id == *id))
+            .map(|m| m.display_name.clone())
+            .collect();
+        Some(IncidentEvidence {
+            id: id.to_string(),
+            title: title.to_string(),
+            status,
+            severe,
+            link: link.clone(),
+            since,
+            models,
+            all_models,
+            model_names,
+            recovered,
+            unlisted_names,
+            others_unaffected,
+            api_wide,
+            component,
+        })
+    };
+    let incidents: Vec<IncidentEvidence> = reading
+        .open_incidents()
+        .filter_map(|i| {
+            evidence(
+                &i.id,
+                &i.name,
+                serde_json::to_value(i.status)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                matches!(i.impact, Impact::Major | Impact::Critical),
+                &i.shortlink,
+                i.started_at.unwrap_or(i.updated_at),
+                i.affected_models(models.iter().copied()),
+                i.reported_recovered(models.iter().copied()),
+                i.unlisted_names(models.iter().copied()),
+                i.others_unaffected(),
+                api_component(&i.component_ids, &i.component_names),
+            )
+        })
+        .collect();
+    let maintenances: Vec<IncidentEvidence> = reading
+        .active_maintenances()
+        .filter(|m| m.is_active(now))
+        .filter_map(|m| {
+            evidence(
+                &m.id,
+                &m.name,
+                "in progress".into(),
+                true,
+                &m.shortlink,
+                m.scheduled_for.unwrap_or(now),
+                m.affected_models(models.iter().copied()),
+                Vec::new(),
+                unlisted_names(&m.text(), models.iter().copied()),
+                others_unaffected(&m.text()),
+                api_component(&m.component_ids, &m.component_names),
+            )
+        })
+        .collect();
+    // A model-API component in trouble that no open incident lists: the page's own word.
+    let listed = |c: &ComponentReading| {
+        reading
+            .open_incidents()
+            .any(|i| i.component_ids.contains(&c.id) || i.component_names.contains(&c.name))
+    };
+    let unexplained = reading
+        .components
+        .iter()
+        .filter(|c| c.status.is_problem() && !c.is_group)
+        .filter(|c| component_kind(&c.name) == ComponentKind::ModelApi && !listed(c))
+        .max_by_key(|c| c.status.indicator())
+        .map(|c| IncidentEvidence {
+            id: format!("component:{}", c.id),
+            title: format!("{}: {}", c.name, c.status.words().trim_start_matches("a ")),
+            status: "reported".into(),
+            severe: c.status == ComponentStatus::MajorOutage,
+            link: reading.page_url.clone(),
+            since: reading.fetched_at,
+            models: Vec::new(),
+            all_models: false,
+            model_names: Vec::new(),
+            recovered: Vec::new(),
+            unlisted_names: Vec::new(),
+            others_unaffected: false,
+            api_wide: false,
+            component: Some(ComponentEvidence {
+                name: c.name.clone(),
+                status: c.status,
+            }),
+        });
+    StatusEvidence {
+        incidents: incidents.into_iter().chain(unexplained).collect(),
+        maintenances,
+        unreadable: None,
+    }
+}
+
+/// The settings key under which the last good workspace policy is kept.
+pub const POLICY_SETTING: &str = "workspace_policy";
+
+struct Feed {
+    provider: String,
+    feed: StatusFeed,
+    /// Whether the last good reading showed anything wrong.
+    reading_wrong: bool,
+    /// Whether the last fetch failed.
+    unreadable: bool,
+}
+
+pub struct Poller {
+    service: Arc<HealthService>,
+    http: reqwest::Client,
+    feeds: Vec<Feed>,
+    policy: Option<PolicySource>,
+    /// Clients for probing, per provider with a key; empty when probes are off.
+    probes: HashMap<String, ProviderClient>,
+    clock: Arc<dyn Clock>,
+    /// Where the last good policy is kept, so it is in force from the next start on.
+    keep_policy: Option<crate::store::Store>,
+}
+
+impl Poller {
+    pub fn new(
+        service: Arc<HealthService>,
+        catalog: &Catalog,
+        http: reqwest::Client,
+        policy: Option<PolicySource>,
+        probe_keys: Option<&KeyLookup>,
+        timeouts: Timeouts,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        let feeds = catalog
+            .providers
+            .iter()
+            .filter_map(|p| {
+                Some(Feed {
+                    provider: p.id.clone(),
+                    feed: StatusFeed::for_provider(p).ok().flatten()?,
+                    reading_wrong: false,
+                    unreadable: false,
+                })
+            })
+            .collect();
+        let probes = match probe_keys {
+            None => HashMap::new(),
+            Some(key_for) => catalog
+                .providers
+                .iter()
+                .filter_map(|p| {
+                    let key = key_for(p);
+                    if p.needs_key() && key.is_none() {
+                        return None;
+                    }
+                    // One attempt only: a probe that fails simply re-opens the breaker.
+                    let retry = RetryPolicy {
+                        max_retries: 0,
+                        ..RetryPolicy::default()
+                    };
+                    let client =
+                        ProviderClient::new(http.clone(), p, key, timeouts, retry, clock.clone())
+                            .ok()?;
+                    Some((p.id.clone(), client))
+                })
+                .collect(),
+        };
+        Self {
+            service,
+            // Status pages and the policy carry no key and may redirect to another host.
+            http: crate::providers::client::feed_client(&timeouts),
+            feeds,
+            policy,
+            probes,
+            clock,
+            keep_policy: None,
+        }
+    }
+
+    /// Keeps every good reading of the policy in `store` (see [`POLICY_SETTING`]).
+    pub fn keeping_policy_in(mut self, store: crate::store::Store) -> Self {
+        self.keep_policy = Some(store);
+        self
+    }
+
+    /// Reads the workspace policy once and puts it in force; a policy that cannot be read
+    /// leaves the last good one in force. Whether it could not be read.
+    pub async fn read_policy(&self) -> bool {
+        let Some(source) = &self.policy else {
+            return false;
+        };
+        const POLICY: &str = "the workspace policy";
+        match policy::read(&self.http, source).await {
+            Ok(rules) => {
+                self.service.set_source_problem(POLICY, None);
+                if let Some(store) = &self.keep_policy
+                    && let Err(error) = store
+                        .set_setting(POLICY_SETTING, &rules, self.clock.now())
+                        .await
+                {
+                    tracing::error!(%error, "could not keep the workspace policy");
+                }
+                self.service.record_policy(rules);
+                false
+            }
+            // The last good policy stays in force.
+            Err(problem) => {
+                self.service
+                    .set_source_problem(POLICY, Some(problem.clone()));
+                tracing::warn!(%problem, "the workspace policy could not be read; keeping the last one");
+                true
+            }
+        }
+    }
+
+    /// Reads every feed and the policy once, probes what is due, and says whether anything
+    /// is wrong (which shortens the next wait).
+    pub async fn poll_once(&mut self) -> bool {
+        // The policy first: what it turns off is off before anything else is asked.
+        let mut anything_wrong = self.read_policy().await;
+        // The live catalog: models learned from the providers' lists are matched too.
+        let catalog = self.service.catalog();
+        for Feed {
+            provider,
+            feed,
+            reading_wrong,
+            unreadable,
+        } in &mut self.feeds
+        {
+            let now = self.clock.now();
+            let models: Vec<&Model> = catalog.models_of(provider).collect();
+            let source = match catalog.provider(provider) {
+                Some(p) => format!("{}'s status page", p.name),
+                None => format!("{provider}'s status page"),
+            };
+            match feed.fetch(&self.http, now).await {
+                FeedOutcome::Fresh(reading) => {
+                    *reading_wrong = reading.anything_wrong();
+                    *unreadable = false;
+                    self.service.set_source_problem(&source, None);
+                    self.service
+                        .record_status(provider, status_evidence(&reading, &models, now));
+                }
+                // Unchanged since the last good reading, which therefore still holds.
+                FeedOutcome::NotModified => {
+                    *unreadable = false;
+                    self.service.set_source_problem(&source, None);
+                }
+                FeedOutcome::Problem(problem) => {
+                    *unreadable = true;
+                    self.service
+                        .set_source_problem(&source, Some(problem.to_string()));
+                    tracing::warn!(provider = %provider, %problem, "status page unreadable");
+                    self.service.record_status(
+                        provider,
+                        StatusEvidence {
+                            unreadable: Some(problem.to_string()),
+                            ..StatusEvidence::default()
+                        },
+                    );
+                }
+            }
+            anything_wrong |= *reading_wrong || *unreadable;
+        }
+        self.service.tick();
+        self.probe_due().await;
+        anything_wrong || self.service.next_probe_at().is_some()
+    }
+
+    /// Sends the smallest real request to each model whose breaker is due for a probe.
+    pub async fn probe_due(&self) {
+        for model in self.service.due_probes() {
+            let Some(client) = self.probes.get(&model.provider) else {
+                continue;
+            };
+            tracing::info!(model = %model, "probing");
+            let _ = client
+                .chat(&probe_request(&model), &self.service, &mut |_| {})
+                .await;
+        }
+    }
+
+    /// Polls until the process ends.
+    pub async fn run(mut self) {
+        let base = u64::from(std::process::id());
+        for round in 0u64.. {
+            let wrong = self.poll_once().await;
+            let now = self.clock.now();
+            // A different jitter each round, so many clients never poll in step.
+            let mut next = next_poll(now, wrong, base.wrapping_mul(31).wrapping_add(round));
+            if let Some(probe) = self.service.next_probe_at() {
+                next = next.min(probe.max(now));
+            }
+            let wait = (next - now).to_std().unwrap_or_default();
+            self.clock.sleep(wait).await;
+        }
+    }
+}
+
+fn probe_request(model: &ModelRef) -> ChatRequest {
+    ChatRequest {
+        model: model.model.clone(),
+        system: None,
+        messages: vec![ChatMessage {
+            role: Role::User,
+            text: "ping".into(),
+        }],
+        max_tokens: 1,
+    }
+}

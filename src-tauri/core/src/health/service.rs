@@ -1,0 +1,290 @@
+//! The engine at work: it hears every attempt (as the providers' [`AttemptObserver`]), runs
+//! the connectivity check when an attempt got no answer, and hands each transition to the
+//! caller to persist and show. Knows nothing of Tauri.
+
+use super::connectivity::{Connectivity, ConnectivityCheck, NetworkCheck};
+use super::engine::{HealthEngine, StatusEvidence};
+use crate::catalog::{Catalog, Provider};
+use crate::clock::Clock;
+use crate::providers::AttemptObserver;
+use crate::store::Store;
+use crate::vocabulary::AttemptRecord;
+use crate::vocabulary::ModelAvailability;
+use crate::vocabulary::Reason;
+use crate::vocabulary::{PolicyRule, Transition};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+pub struct HealthService {
+    engine: Mutex<HealthEngine>,
+    clock: Arc<dyn Clock>,
+    /// Hosts whose answer proves the network is up (see [`ConnectivityCheck`]).
+    connectivity: ConnectivityCheck,
+    /// The last check; held while one runs, so callers wait for it rather than start another.
+    last_check: tokio::sync::Mutex<Option<Connectivity>>,
+    changes: mpsc::UnboundedSender<Transition>,
+    /// Where every attempt is copied for the record, once someone keeps one.
+    attempt_log: Mutex<Option<mpsc::UnboundedSender<AttemptRecord>>>,
+    /// Sources that could not be read last time (a status page, the policy), in words.
+    source_problems: Mutex<std::collections::BTreeMap<String, String>>,
+}
+
+impl HealthService {
+    /// The service and the stream of transitions it produces. `connectivity_targets` are the
+    /// hosts asked besides the providers' own endpoints when a request gets no answer.
+    pub fn new(
+        engine: HealthEngine,
+        catalog: &Catalog,
+        http: reqwest::Client,
+        clock: Arc<dyn Clock>,
+        connectivity_targets: &[String],
+        connectivity_timeout: Duration,
+    ) -> (Arc<Self>, mpsc::UnboundedReceiver<Transition>) {
+        let connectivity =
+            ConnectivityCheck::new(http, catalog, connectivity_targets, connectivity_timeout);
+        let (changes, receiver) = mpsc::unbounded_channel();
+        let service = Arc::new(Self {
+            engine: Mutex::new(engine),
+            clock,
+            connectivity,
+            last_check: tokio::sync::Mutex::new(None),
+            changes,
+            attempt_log: Mutex::new(None),
+            source_problems: Mutex::default(),
+        });
+        (service, receiver)
+    }
+
+    /// From now on, every attempt the service hears is also sent here (see [`keep_attempts`]).
+    pub fn attach_attempt_log(&self) -> mpsc::UnboundedReceiver<AttemptRecord> {
+        let (sender, receiver) = mpsc::unbounded_channel();
+        *self.attempt_log.lock().expect("attempt log lock") = Some(sender);
+        receiver
+    }
+
+    pub fn availability(&self) -> Vec<ModelAvailability> {
+        self.engine().availability()
+    }
+
+    pub fn record_status(&self, provider: &str, evidence: StatusEvidence) {
+        let now = self.clock.now();
+        let transitions = self.engine().record_status(provider, evidence, now);
+        self.publish(transitions);
+    }
+
+    /// The catalog the engine decides for (the live one, once a model list has been read).
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.engine().catalog()
+    }
+
+    /// The providers' lists were read again: the catalog they merged into, and the lists.
+    pub fn set_catalog(
+        &self,
+        catalog: Arc<Catalog>,
+        listings: Vec<crate::catalog::live::ProviderListing>,
+        next_check: Option<chrono::DateTime<chrono::Utc>>,
+    ) {
+        let now = self.clock.now();
+        let transitions = self
+            .engine()
+            .set_catalog(catalog, listings, next_check, now);
+        self.publish(transitions);
+    }
+
+    /// A provider's model list, read in full; `next_check` is when it is read again.
+    pub fn record_listing(
+        &self,
+        listing: crate::catalog::live::ProviderListing,
+        next_check: Option<chrono::DateTime<chrono::Utc>>,
+    ) {
+        let now = self.clock.now();
+        let transitions = self.engine().record_listing(listing, next_check, now);
+        self.publish(transitions);
+    }
+
+    pub fn record_policy(&self, rules: Vec<PolicyRule>) {
+        let now = self.clock.now();
+        let transitions = self.engine().record_policy(rules, now);
+        self.publish(transitions);
+    }
+
+    /// Whether the workspace policy turns all of `provider` off now.
+    pub fn provider_turned_off(&self, provider: &str) -> bool {
+        let now = self.clock.now();
+        self.engine().provider_turned_off(provider, now)
+    }
+
+    /// Notes that `source` ("Anthropic's status page", "the workspace policy") could not be
+    /// read (`Some`) or was read again (`None`).
+    pub fn set_source_problem(&self, source: &str, problem: Option<String>) {
+        let mut problems = self.source_problems.lock().expect("source lock");
+        match problem {
+            Some(problem) => problems.insert(source.to_string(), problem),
+            None => problems.remove(source),
+        };
+    }
+
+    /// Sources that could not be read, as notices a person can act on.
+    pub fn source_notices(&self) -> Vec<crate::notice::Notice> {
+        self.source_problems
+            .lock()
+            .expect("source lock")
+            .iter()
+            .map(|(source, problem)| crate::notice::Notice::source_unreadable(source, problem))
+            .collect()
+    }
+
+    /// Models whose breaker lets a probe through now.
+    pub fn due_probes(&self) -> Vec<crate::vocabulary::ModelRef> {
+        let now = self.clock.now();
+        self.engine().due_probes(now)
+    }
+
+    pub fn next_probe_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.engine().next_probe_at()
+    }
+
+    pub fn tick(&self) {
+        let now = self.clock.now();
+        let transitions = self.engine().tick(now);
+        self.publish(transitions);
+    }
+
+    fn engine(&self) -> std::sync::MutexGuard<'_, HealthEngine> {
+        self.engine.lock().expect("health engine lock")
+    }
+
+    fn publish(&self, transitions: Vec<Transition>) {
+        for transition in transitions {
+            tracing::info!(
+                model = %transition.model,
+                from = ?transition.from,
+                to = ?transition.to.state,
+                reason = ?transition.to.reason.kind,
+                "availability changed"
+            );
+            let _ = self.changes.send(transition);
+        }
+    }
+
+    /// Asks every independent endpoint whether the network is up, and tells the engine.
+    pub async fn check_connectivity(self: Arc<Self>) -> Connectivity {
+        self.connectivity_after(None, self.clock.now()).await
+    }
+
+    /// A connectivity check that started no earlier than `since` — the last one, or one run
+    /// now — for a request to `failing` that got no answer. The engine hears each check once.
+    pub async fn connectivity_after(
+        &self,
+        failing: Option<&Provider>,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Connectivity {
+        let mut last = self.last_check.lock().await;
+        // A recent check serves, unless the failing provider's own host is what answered it.
+        let own = failing.map(|p| super::connectivity::host_of(&p.base_url));
+        if let Some(check) = last.as_ref()
+            && check.at >= since
+            && own
+                .as_ref()
+                .is_none_or(|host| !check.answered.contains(host))
+        {
+            return check.clone();
+        }
+        // Not even a connectivity check goes to a provider the workspace turned off.
+        let skip: Vec<String> = {
+            let now = self.clock.now();
+            let engine = self.engine();
+            engine
+                .catalog()
+                .providers
+                .iter()
+                .filter(|p| engine.provider_turned_off(&p.id, now))
+                .map(|p| p.id.clone())
+                .collect()
+        };
+        let check = self
+            .connectivity
+            .run(failing, &skip, self.clock.now())
+            .await;
+        let transitions = self.engine().record_connectivity_check(&check);
+        self.publish(transitions);
+        *last = Some(check.clone());
+        check
+    }
+}
+
+impl super::policy::PolicyCheck for HealthService {
+    fn turned_off(&self, provider: &Provider, model: &crate::catalog::Model) -> Option<Reason> {
+        let now = self.clock.now();
+        let engine = self.engine();
+        engine
+            .turned_off(
+                &crate::vocabulary::ModelRef::new(&provider.id, &model.id),
+                now,
+            )
+            .map(|rule| super::message::admin_disabled(provider, model, rule))
+    }
+}
+
+impl NetworkCheck for HealthService {
+    fn check_after<'a>(
+        &'a self,
+        failing: &'a Provider,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> futures_util::future::BoxFuture<'a, Connectivity> {
+        Box::pin(self.connectivity_after(Some(failing), since))
+    }
+}
+
+impl AttemptObserver for Arc<HealthService> {
+    fn record(&self, attempt: AttemptRecord) {
+        if let Some(log) = self.attempt_log.lock().expect("attempt log lock").as_ref() {
+            let _ = log.send(attempt.clone());
+        }
+        let (transitions, check) = {
+            let mut engine = self.engine();
+            let transitions = engine.record_attempt(&attempt);
+            (transitions, engine.needs_connectivity_check())
+        };
+        self.publish(transitions);
+        if check && let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let service = self.clone();
+            let since = attempt.at;
+            let provider = attempt.model.provider.clone();
+            runtime.spawn(async move {
+                let failing = service.catalog().provider(&provider).cloned();
+                service.connectivity_after(failing.as_ref(), since).await;
+            });
+        }
+    }
+}
+
+/// Persists each transition, then hands it on (to the window, as an event).
+pub async fn deliver(
+    mut changes: mpsc::UnboundedReceiver<Transition>,
+    store: Store,
+    mut on_change: impl FnMut(&Transition) + Send,
+) {
+    while let Some(transition) = changes.recv().await {
+        if let Err(error) = store.record_transition(&transition).await {
+            tracing::error!(%error, "could not record an availability change");
+            if let Some(notice) = store.repair_if_damaged(&error).await {
+                tracing::warn!(message = %notice.message, "the damaged database was repaired");
+            }
+        }
+        on_change(&transition);
+    }
+}
+
+/// Writes every attempt to the store, for error rates and the timeline.
+pub async fn keep_attempts(mut attempts: mpsc::UnboundedReceiver<AttemptRecord>, store: Store) {
+    while let Some(attempt) = attempts.recv().await {
+        if let Err(error) = store.record_attempt(&attempt).await {
+            tracing::error!(%error, "could not record an attempt");
+            if let Some(notice) = store.repair_if_damaged(&error).await {
+                tracing::warn!(message = %notice.message, "the damaged database was repaired");
+            }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! Switchboard's core: pick the AI model you prefer and always know, per model, whether it
+//! can be used right now — and if not, why and on whose side.
+//!
+//! Nothing here knows of Tauri (the crate does not depend on it); the window's commands and
+//! the terminal's subcommands in the `switchboard` crate are doors onto it.
+
+pub mod assistant;
+pub mod catalog;
+pub mod clock;
+pub mod config;
+pub mod health;
+pub mod model_lists;
+pub mod notice;
+pub mod overview;
+pub mod providers;
+pub mod startup;
+pub mod store;
+pub mod vocabulary;

@@ -1,0 +1,45 @@
+//! What is concluded about one model, with the evidence behind it, and its changes.
+
+use super::{AvailabilityState, IncidentEvidence, ModelRef, PolicyRule, Reason};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct ModelAvailability {
+    pub model: ModelRef,
+    pub state: AvailabilityState,
+    pub reason: Reason,
+    /// Since when this state has held, where known.
+    pub since: Option<DateTime<Utc>>,
+    /// When Switchboard will look again, where scheduled.
+    pub next_check: Option<DateTime<Utc>>,
+    /// True while this is the last known state from an earlier run, not yet refreshed.
+    pub stale: bool,
+    /// What the decision rests on, for the details view and the status board.
+    #[serde(default)]
+    pub evidence: Evidence,
+}
+
+/// The evidence behind a model's availability, whatever the reason chosen.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type)]
+pub struct Evidence {
+    /// Consecutive server-side failures of this app's own requests.
+    pub own_failures: u32,
+    /// The last failure, with the provider's own words.
+    pub last_failure: Option<crate::vocabulary::Failure>,
+    /// When this app last got an answer from the model.
+    pub last_success: Option<DateTime<Utc>>,
+    /// The status-page incident or maintenance covering the model, with its link.
+    pub incident: Option<IncidentEvidence>,
+    /// The workspace policy rule that turns it off, with the admin's words.
+    pub policy: Option<PolicyRule>,
+}
+
+/// An availability change, for the outage history, the UI and notifications.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct Transition {
+    pub model: ModelRef,
+    pub from: AvailabilityState,
+    pub to: ModelAvailability,
+}
