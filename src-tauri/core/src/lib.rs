@@ -13,6 +13,9 @@ pub mod model_lists;
 pub mod notice;
 pub mod overview;
 pub mod providers;
+pub mod root;
 pub mod startup;
 pub mod store;
 pub mod vocabulary;
+
+pub use root::{Core, CoreOptions};

@@ -1,17 +1,12 @@
-//! Everything both doors (the window and the CLI) need before they can answer: paths, the
-//! catalog with the person's config applied, the database, and what to tell the person.
+//! What [`Core::start`](crate::root::Core::start) gathers first: paths, the catalog with the
+//! person's config applied, the database, and what to tell the person.
 
 use crate::catalog::{Catalog, CatalogError};
 use crate::config::{self, Paths};
-use crate::health::engine::{HealthEngine, HealthSettings};
 use crate::health::policy::PolicySource;
-use crate::health::poller::Poller;
-use crate::health::service::HealthService;
 use crate::notice::Notice;
-use crate::providers::keys::Keys;
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Utc};
-use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -110,98 +105,4 @@ pub async fn start(paths: Paths, now: DateTime<Utc>) -> Result<Startup, StartupE
         store: opened.store,
         notices,
     })
-}
-
-/// The availability engine, starting from the last known state in the database; a provider
-/// has a key when the keyring or its environment variable holds one.
-pub async fn health_engine(
-    started: &Startup,
-    now: DateTime<Utc>,
-) -> Result<HealthEngine, StoreError> {
-    let last_known = started.store.last_known().await?;
-    let keys = Keys::system();
-    Ok(HealthEngine::new(
-        started.catalog.clone(),
-        HealthSettings {
-            breaker_threshold: started.health.breaker_threshold.max(1),
-            ..HealthSettings::default()
-        },
-        |provider| keys.find(provider).is_some(),
-        last_known,
-        now,
-    ))
-}
-
-/// The refresher that keeps the catalog current from the providers' own model lists, starting
-/// from the lists cached last time (which it hands to the engine at once).
-pub fn model_list_refresher(
-    started: &Startup,
-    http: &reqwest::Client,
-    health: Arc<HealthService>,
-    clock: Arc<dyn crate::clock::Clock>,
-) -> Arc<crate::model_lists::ModelListRefresher> {
-    let keys = Keys::system();
-    crate::model_lists::ModelListRefresher::new(
-        started.base.clone(),
-        started.model_lists.clone(),
-        started.store.clone(),
-        http.clone(),
-        health,
-        clock,
-        Arc::new(move |p| keys.find(p).map(|(secret, _)| secret)),
-    )
-}
-
-/// The availability engine at work, with its poller: status pages, the workspace policy and
-/// (when `probes`) probes of models whose breaker is due.
-pub async fn health_service(
-    started: &Startup,
-    http: &reqwest::Client,
-    clock: Arc<dyn crate::clock::Clock>,
-    probes: bool,
-) -> Result<
-    (
-        Arc<HealthService>,
-        tokio::sync::mpsc::UnboundedReceiver<crate::vocabulary::Transition>,
-        Poller,
-    ),
-    StoreError,
-> {
-    let engine = health_engine(started, clock.now()).await?;
-    let (service, changes) = HealthService::new(
-        engine,
-        &started.catalog,
-        http.clone(),
-        clock.clone(),
-        &started.network.connectivity_targets,
-        started.network.connectivity_timeout(),
-    );
-    // What the cached model lists say about retirements holds until they are read again —
-    // in the window at once, from the terminal the next time the window starts.
-    for listing in started.model_lists.iter().filter_map(|s| s.listing.clone()) {
-        service.record_listing(listing, None);
-    }
-    let keys = Keys::system();
-    let key_for = move |p: &crate::catalog::Provider| keys.find(p).map(|(secret, _)| secret);
-    // The last good policy is in force from the first moment, before it is read again.
-    match started
-        .store
-        .setting::<Vec<crate::vocabulary::PolicyRule>>(crate::health::poller::POLICY_SETTING)
-        .await
-    {
-        Ok(Some(rules)) if started.policy_expected => service.record_policy(rules),
-        Ok(_) => {}
-        Err(error) => tracing::warn!(%error, "the last workspace policy could not be read"),
-    }
-    let poller = Poller::new(
-        service.clone(),
-        &started.catalog,
-        http.clone(),
-        started.policy.clone(),
-        (probes && started.health.probes).then_some(&key_for as &crate::providers::keys::KeyLookup),
-        started.timeouts,
-        clock,
-    )
-    .keeping_policy_in(started.store.clone());
-    Ok((service, changes, poller))
 }

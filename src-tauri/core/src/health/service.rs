@@ -15,6 +15,7 @@ use crate::vocabulary::{PolicyRule, Transition};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
 
 pub struct HealthService {
     engine: Mutex<HealthEngine>,
@@ -260,13 +261,15 @@ impl AttemptObserver for Arc<HealthService> {
     }
 }
 
-/// Persists each transition, then hands it on (to the window, as an event).
+/// Persists each transition, then hands it on (to the window, as an event), until `stop`:
+/// then what is already queued is still written.
 pub async fn deliver(
     mut changes: mpsc::UnboundedReceiver<Transition>,
     store: Store,
+    stop: CancellationToken,
     mut on_change: impl FnMut(&Transition) + Send,
 ) {
-    while let Some(transition) = changes.recv().await {
+    while let Some(transition) = next_or_queued(&mut changes, &stop).await {
         if let Err(error) = store.record_transition(&transition).await {
             tracing::error!(%error, "could not record an availability change");
             if let Some(notice) = store.repair_if_damaged(&error).await {
@@ -277,14 +280,33 @@ pub async fn deliver(
     }
 }
 
-/// Writes every attempt to the store, for error rates and the timeline.
-pub async fn keep_attempts(mut attempts: mpsc::UnboundedReceiver<AttemptRecord>, store: Store) {
-    while let Some(attempt) = attempts.recv().await {
+/// Writes every attempt to the store, for error rates and the timeline, until `stop` (then
+/// what is already queued is still written).
+pub async fn keep_attempts(
+    mut attempts: mpsc::UnboundedReceiver<AttemptRecord>,
+    store: Store,
+    stop: CancellationToken,
+) {
+    while let Some(attempt) = next_or_queued(&mut attempts, &stop).await {
         if let Err(error) = store.record_attempt(&attempt).await {
             tracing::error!(%error, "could not record an attempt");
             if let Some(notice) = store.repair_if_damaged(&error).await {
                 tracing::warn!(message = %notice.message, "the damaged database was repaired");
             }
         }
+    }
+}
+
+/// The next item; once `stop` is cancelled, only what is already queued, then `None`.
+async fn next_or_queued<T>(
+    receiver: &mut mpsc::UnboundedReceiver<T>,
+    stop: &CancellationToken,
+) -> Option<T> {
+    if stop.is_cancelled() {
+        return receiver.try_recv().ok();
+    }
+    tokio::select! {
+        item = receiver.recv() => item,
+        () = stop.cancelled() => receiver.try_recv().ok(),
     }
 }

@@ -17,6 +17,7 @@ pub async fn simulator(scenario: Scenario) -> Simulator {
 }
 
 /// The shipped catalog with every provider's API pointed at the simulator.
+#[allow(dead_code)] // not every test binary uses every helper
 pub fn catalog_at(sim: &Simulator) -> Catalog {
     let mut catalog = Catalog::shipped().expect("the shipped catalog");
     for provider in &mut catalog.providers {

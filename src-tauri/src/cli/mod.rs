@@ -1,15 +1,27 @@
-//! The second door: the same core, from a terminal, without a window.
+//! The second door: the same core, from a terminal, without a window. Each subcommand is a
+//! program of its own ([`ask`], [`key`], [`models`], [`status`]) that starts the core as the
+//! window does ([`start`]), asks it, prints, and shuts it down.
+
+mod ask;
+mod key;
+mod models;
+mod status;
 
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::process::ExitCode;
+use std::sync::Arc;
 use switchboard_core::catalog::live::ListedIds;
 use switchboard_core::catalog::{Catalog, DetailSource, Model};
+use switchboard_core::config::Paths;
 use switchboard_core::model_lists::ModelListSummary;
+use switchboard_core::notice::Notice;
 use switchboard_core::store::ModelListState;
 use switchboard_core::vocabulary::ModelRef;
 use switchboard_core::vocabulary::{AvailabilityState, ModelAvailability, ReasonKind};
+use switchboard_core::{Core, CoreOptions};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -80,6 +92,54 @@ pub enum KeyCommand {
     /// Say where each provider's key comes from (never the key itself).
     List,
 }
+
+/// Runs one subcommand to its end.
+pub fn run(command: Command, paths: Paths) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("switchboard: could not start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async {
+        // A one-off command probes nothing: it asks, prints and ends.
+        let core = match Core::start(CoreOptions::system(paths, false)).await {
+            Ok(core) => core,
+            Err(e) => {
+                eprintln!("switchboard: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let code = match command {
+            Command::Status { json } => status::run(&core, json).await,
+            Command::Ask {
+                model,
+                prompt,
+                max_tokens,
+            } => ask::run(&core, &model, &prompt, max_tokens).await,
+            Command::Models { json, refresh } => models::run(&core, json, refresh).await,
+            Command::Key(command) => key::run(&core, command).await,
+        };
+        core.shutdown().await;
+        code
+    })
+}
+
+/// A notice on stderr, as plain text.
+fn say(notice: &Notice) {
+    eprintln!(
+        "switchboard: {} — {}",
+        plain(&notice.title),
+        plain(&notice.message)
+    );
+}
+
+/// The core, shared with what a program spawns (the Ctrl-C handler).
+type SharedCore = Arc<Core>;
 
 /// `switchboard ask` exit codes, distinct so scripts can tell the cases apart.
 pub mod exit {

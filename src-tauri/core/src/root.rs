@@ -1,0 +1,441 @@
+//! The composition root: everything Switchboard runs on, built once from the config, the data
+//! directory, a clock and an HTTP client, and ended explicitly. The window's commands, every
+//! terminal subcommand and the integration tests start it the same way ([`Core::start`]) and
+//! talk to it through its methods, so nothing is assembled twice.
+
+use crate::assistant::send::{SendContext, SendEvent, SendOutcome};
+use crate::assistant::{self, AssistantError, ConversationView};
+use crate::catalog::{Catalog, Provider};
+use crate::clock::{Clock, SystemClock};
+use crate::config::Paths;
+use crate::health::engine::{HealthEngine, HealthSettings};
+use crate::health::poller::{POLICY_SETTING, Poller};
+use crate::health::service::{self, HealthService};
+use crate::model_lists::{ModelListRefresher, RefreshReport};
+use crate::notice::Notice;
+use crate::overview::{self, Overview};
+use crate::providers::Timeouts;
+use crate::providers::keys::{KeyLookup, Keys, Secret};
+use crate::providers::retry::RetryPolicy;
+use crate::startup::{self, StartupError};
+use crate::store::{Conversation, ModelListState, Store};
+use crate::vocabulary::{ModelAvailability, ModelRef, PolicyRule, Transition};
+use chrono::{DateTime, Utc};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+/// What a door chooses when it starts the core.
+pub struct CoreOptions {
+    pub paths: Paths,
+    pub clock: Arc<dyn Clock>,
+    /// The client every provider request goes through; `None`: one made from the config's
+    /// timeouts.
+    pub http: Option<reqwest::Client>,
+    /// Where keys are found. Blocking (the keyring talks D-Bus): the core only calls it off
+    /// the async threads.
+    pub keys: Arc<KeyLookup>,
+    /// Whether models whose breaker is due are probed (the window does; a one-off terminal
+    /// command does not), and only when `[health] probes` allows it.
+    pub probes: bool,
+}
+
+impl CoreOptions {
+    /// The real thing: paths from the environment, the system clock, the keyring and the
+    /// providers' environment variables.
+    pub fn system(paths: Paths, probes: bool) -> Self {
+        Self {
+            paths,
+            clock: Arc::new(SystemClock),
+            http: None,
+            keys: system_keys(),
+            probes,
+        }
+    }
+}
+
+/// The keyring, then each provider's environment variable.
+pub fn system_keys() -> Arc<KeyLookup> {
+    let keys = Keys::system();
+    Arc::new(move |provider: &Provider| keys.find(provider).map(|(secret, _)| secret))
+}
+
+type AvailabilityListener = Box<dyn Fn(&ModelAvailability) + Send + Sync>;
+
+/// Switchboard running: the store, the availability engine with its poller, the model-list
+/// refresher, the key lookup and the retry policy.
+pub struct Core {
+    paths: Paths,
+    demo: Option<String>,
+    /// What the person was told at start (the config, the database).
+    notices: Vec<Notice>,
+    store: Store,
+    health: Arc<HealthService>,
+    model_lists: Arc<ModelListRefresher>,
+    /// Taken by [`Core::run_in_background`]; a one-off command polls through it in place.
+    poller: tokio::sync::Mutex<Option<Poller>>,
+    keys: Arc<KeyLookup>,
+    http: reqwest::Client,
+    timeouts: Timeouts,
+    retry: RetryPolicy,
+    clock: Arc<dyn Clock>,
+    /// Sends in flight, by the id their door gave each, so a stop can reach them.
+    sending: Mutex<HashMap<String, CancellationToken>>,
+    on_availability: Arc<Mutex<Vec<AvailabilityListener>>>,
+    /// Ends the background tasks; [`Core::shutdown`] cancels it and waits for them.
+    stop: CancellationToken,
+    tasks: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl Core {
+    /// Reads the config, opens (and if need be repairs) the database, reads the keys once off
+    /// the async threads, and starts recording what the engine concludes. Must be called
+    /// inside a Tokio runtime, which then runs the core's tasks.
+    pub async fn start(options: CoreOptions) -> Result<Arc<Core>, StartupError> {
+        let CoreOptions {
+            paths,
+            clock,
+            http,
+            keys,
+            probes,
+        } = options;
+        let started = startup::start(paths, clock.now()).await?;
+        let timeouts = started.timeouts;
+        let http = http.unwrap_or_else(|| crate::providers::client::http_client(&timeouts));
+        // Every key at once, off the async threads: the engine needs to know who has one, the
+        // probes need the keys themselves.
+        let keys_at_start = keys_for(&keys, &started.catalog).await;
+        let engine = HealthEngine::new(
+            started.catalog.clone(),
+            HealthSettings {
+                breaker_threshold: started.health.breaker_threshold.max(1),
+                ..HealthSettings::default()
+            },
+            |provider| keys_at_start.contains_key(&provider.id),
+            started.store.last_known().await?,
+            clock.now(),
+        );
+        let (health, changes) = HealthService::new(
+            engine,
+            &started.catalog,
+            http.clone(),
+            clock.clone(),
+            &started.network.connectivity_targets,
+            started.network.connectivity_timeout(),
+        );
+        // What the cached model lists say about retirements holds until they are read again.
+        for listing in started.model_lists.iter().filter_map(|s| s.listing.clone()) {
+            health.record_listing(listing, None);
+        }
+        // The last good policy is in force from the first moment, before it is read again.
+        match started
+            .store
+            .setting::<Vec<PolicyRule>>(POLICY_SETTING)
+            .await
+        {
+            Ok(Some(rules)) if started.policy_expected => health.record_policy(rules),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "the last workspace policy could not be read"),
+        }
+        let probe_keys = move |p: &Provider| keys_at_start.get(&p.id).cloned();
+        let poller = Poller::new(
+            health.clone(),
+            &started.catalog,
+            http.clone(),
+            started.policy.clone(),
+            (probes && started.health.probes).then_some(&probe_keys as &KeyLookup),
+            timeouts,
+            clock.clone(),
+        )
+        .keeping_policy_in(started.store.clone());
+        let model_lists = ModelListRefresher::new(
+            started.base.clone(),
+            started.model_lists.clone(),
+            started.store.clone(),
+            http.clone(),
+            health.clone(),
+            clock.clone(),
+            keys.clone(),
+        );
+        let core = Arc::new(Core {
+            paths: started.paths,
+            demo: started.demo,
+            notices: started.notices,
+            store: started.store,
+            health,
+            model_lists,
+            poller: tokio::sync::Mutex::new(Some(poller)),
+            keys,
+            http,
+            timeouts,
+            retry: RetryPolicy::default(),
+            clock,
+            sending: Mutex::default(),
+            on_availability: Arc::default(),
+            stop: CancellationToken::new(),
+            tasks: Mutex::default(),
+        });
+        // Every change is written to the history, then handed to whoever listens.
+        let listeners = core.on_availability.clone();
+        core.spawn(service::deliver(
+            changes,
+            core.store.clone(),
+            core.stop.clone(),
+            move |transition: &Transition| {
+                for listener in listeners.lock().expect("listeners lock").iter() {
+                    listener(&transition.to);
+                }
+            },
+        ));
+        core.spawn(service::keep_attempts(
+            core.health.attach_attempt_log(),
+            core.store.clone(),
+            core.stop.clone(),
+        ));
+        Ok(core)
+    }
+
+    fn spawn(&self, task: impl std::future::Future<Output = ()> + Send + 'static) {
+        let handle = tokio::spawn(task);
+        self.tasks.lock().expect("tasks lock").push(handle);
+    }
+
+    /// Polls the status pages and the policy, probes what is due and keeps the model lists
+    /// current until [`Core::shutdown`]. The policy is read first: nothing is asked of a
+    /// provider the workspace has turned off (the last policy read is in force meanwhile).
+    pub async fn run_in_background(self: &Arc<Self>) {
+        let Some(poller) = self.poller.lock().await.take() else {
+            return;
+        };
+        let (lists, stop) = (self.model_lists.clone(), self.stop.clone());
+        self.spawn(async move {
+            poller.read_policy().await;
+            tokio::select! {
+                () = stop.cancelled() => {}
+                () = async { tokio::join!(lists.run(), poller.run()); } => {}
+            }
+        });
+    }
+
+    /// Reads the workspace policy once and puts it in force; whether it could not be read (then
+    /// the last one read stays in force, and [`Core::source_notices`] says so).
+    pub async fn read_policy(&self) -> bool {
+        match &*self.poller.lock().await {
+            Some(poller) => poller.read_policy().await,
+            None => false,
+        }
+    }
+
+    /// Reads the policy and every status page once, and probes what is due.
+    pub async fn poll_once(&self) {
+        if let Some(poller) = &mut *self.poller.lock().await {
+            poller.poll_once().await;
+        }
+    }
+
+    /// Asks every provider that can be asked which models it serves now.
+    pub async fn refresh_model_lists(&self) -> Vec<RefreshReport> {
+        self.model_lists.refresh().await
+    }
+
+    /// Sends `text` to `model` (in a conversation, or a new one); `send_id` names this send
+    /// for [`Core::stop_sending`].
+    pub async fn send(
+        &self,
+        send_id: &str,
+        conversation_id: Option<&str>,
+        text: &str,
+        model: &ModelRef,
+        max_tokens: u32,
+        on_event: &mut (dyn FnMut(SendEvent) + Send),
+    ) -> Result<SendOutcome, AssistantError> {
+        let catalog = self.health.catalog();
+        let cancel = CancellationToken::new();
+        self.sending
+            .lock()
+            .expect("sending lock")
+            .insert(send_id.to_string(), cancel.clone());
+        let key = match catalog.provider(&model.provider) {
+            Some(provider) => self.key(provider).await,
+            None => None,
+        };
+        let key_for = move |_: &Provider| key.clone();
+        let ctx = SendContext {
+            store: &self.store,
+            catalog: &catalog,
+            http: &self.http,
+            key_for: &key_for,
+            observer: &self.health,
+            network: self.health.as_ref(),
+            policy: self.health.as_ref(),
+            clock: self.clock.clone(),
+            timeouts: self.timeouts,
+            retry: self.retry.clone(),
+            max_tokens,
+        };
+        let result =
+            assistant::send::send(&ctx, conversation_id, text, model, cancel, on_event).await;
+        self.sending.lock().expect("sending lock").remove(send_id);
+        result
+    }
+
+    /// Stops a send: what has arrived is kept.
+    pub fn stop_sending(&self, send_id: &str) {
+        if let Some(cancel) = self.sending.lock().expect("sending lock").get(send_id) {
+            cancel.cancel();
+        }
+    }
+
+    /// The key for `provider`, looked up off the async threads.
+    pub async fn key(&self, provider: &Provider) -> Option<Secret> {
+        let (keys, provider) = (self.keys.clone(), provider.clone());
+        tokio::task::spawn_blocking(move || keys(&provider))
+            .await
+            .ok()
+            .flatten()
+    }
+
+    /// Everything the window paints at start, in one call.
+    pub async fn overview(&self) -> Result<Overview, AssistantError> {
+        overview::overview(
+            &self.health.catalog(),
+            &self.store,
+            &self.all_notices(),
+            self.demo.as_deref(),
+            self.health.availability(),
+            self.model_lists.summaries(),
+        )
+        .await
+    }
+
+    /// The start-up notices, then what the sources and the model lists say now.
+    pub fn all_notices(&self) -> Vec<Notice> {
+        let mut notices = self.notices.clone();
+        notices.extend(self.health.source_notices());
+        notices.extend(self.model_lists.notices());
+        notices
+    }
+
+    /// What was wrong at start: the config, the database.
+    pub fn startup_notices(&self) -> &[Notice] {
+        &self.notices
+    }
+
+    /// Sources that cannot be read now (a status page, the workspace policy).
+    pub fn source_notices(&self) -> Vec<Notice> {
+        self.health.source_notices()
+    }
+
+    /// Model lists that could not be read.
+    pub fn model_list_notices(&self) -> Vec<Notice> {
+        self.model_lists.notices()
+    }
+
+    pub fn availability(&self) -> Vec<ModelAvailability> {
+        self.health.availability()
+    }
+
+    /// The catalog in force: the shipped one, the config on top, the providers' lists merged in.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.health.catalog()
+    }
+
+    /// Each provider's model list as it stands.
+    pub fn model_lists(&self) -> Vec<ModelListState> {
+        self.model_lists.states()
+    }
+
+    /// The simulator scenario when this run is a demo.
+    pub fn demo(&self) -> Option<&str> {
+        self.demo.as_deref()
+    }
+
+    pub fn paths(&self) -> &Paths {
+        &self.paths
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub async fn preferred_model(&self) -> Result<Option<ModelRef>, AssistantError> {
+        assistant::preferred_model(&self.store, &self.health.catalog()).await
+    }
+
+    /// Makes `model` the preferred one; a model a provider just listed can be chosen.
+    pub async fn set_preferred_model(&self, model: ModelRef) -> Result<ModelRef, AssistantError> {
+        assistant::set_preferred_model(&self.store, &self.health.catalog(), model, self.now()).await
+    }
+
+    pub async fn conversations(&self) -> Result<Vec<Conversation>, AssistantError> {
+        Ok(self.store.conversations().await?)
+    }
+
+    pub async fn open_conversation(&self, id: &str) -> Result<ConversationView, AssistantError> {
+        assistant::open_conversation(&self.store, id).await
+    }
+
+    /// The unsent text of a conversation (`None`: one not started yet).
+    pub async fn draft(&self, conversation_id: Option<&str>) -> Result<String, AssistantError> {
+        Ok(self.store.draft(conversation_id.unwrap_or("")).await?)
+    }
+
+    pub async fn save_draft(
+        &self,
+        conversation_id: Option<&str>,
+        text: &str,
+    ) -> Result<(), AssistantError> {
+        Ok(self
+            .store
+            .set_draft(conversation_id.unwrap_or(""), text, self.now())
+            .await?)
+    }
+
+    /// Called with every availability change, after it is written to the history.
+    pub fn on_availability_change(
+        &self,
+        listener: impl Fn(&ModelAvailability) + Send + Sync + 'static,
+    ) {
+        self.on_availability
+            .lock()
+            .expect("listeners lock")
+            .push(Box::new(listener));
+    }
+
+    /// Called after a model-list refresh changed the catalog.
+    pub fn on_catalog_change(&self, listener: impl Fn() + Send + Sync + 'static) {
+        self.model_lists.on_change(listener);
+    }
+
+    /// Stops polling and refreshing, writes what is still on its way to the database and
+    /// closes it. Sends still running are stopped (what arrived is kept).
+    pub async fn shutdown(&self) {
+        for cancel in self.sending.lock().expect("sending lock").values() {
+            cancel.cancel();
+        }
+        self.stop.cancel();
+        let tasks = std::mem::take(&mut *self.tasks.lock().expect("tasks lock"));
+        for task in tasks {
+            if let Err(error) = task.await {
+                tracing::warn!(%error, "a background task ended badly");
+            }
+        }
+        self.store.close().await;
+    }
+}
+
+/// The key of every provider that has one, read in one blocking call.
+async fn keys_for(keys: &Arc<KeyLookup>, catalog: &Catalog) -> HashMap<String, Secret> {
+    let (keys, providers) = (keys.clone(), catalog.providers.clone());
+    tokio::task::spawn_blocking(move || {
+        let mut seen = HashSet::new();
+        providers
+            .iter()
+            .filter(|p| p.needs_key() && seen.insert(p.id.clone()))
+            .filter_map(|p| Some((p.id.clone(), keys(p)?)))
+            .collect()
+    })
+    .await
+    .unwrap_or_default()
+}
