@@ -39,8 +39,13 @@ use crate::catalog::{
     Catalog, DetailSource, Model, Provider, StatusFormat, WireFormat, aliases, model_problems,
     provider_problems,
 };
+use crate::health::engine::HealthSettings;
+use crate::health::status_page::PollSchedule;
+use crate::model_lists::ListSettings;
 use crate::notice::Notice;
-use serde::Deserialize;
+use crate::providers::Timeouts;
+use crate::providers::retry::RetryPolicy;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -113,6 +118,8 @@ pub struct Config {
     pub workspace: WorkspaceSettings,
     #[serde(default)]
     pub health: HealthConfig,
+    #[serde(default)]
+    pub lists: ListsConfig,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
@@ -122,26 +129,79 @@ pub struct WorkspaceSettings {
     pub policy: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+/// `[health]`: how availability is decided and watched. Every default is the engine's own
+/// ([`HealthSettings`], [`PollSchedule`]); this only lets the person change it.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct HealthConfig {
     /// Probe a model whose breaker is open with the smallest real request (a few tokens).
     pub probes: bool,
     /// Consecutive server-side failures that mark a model unavailable.
     pub breaker_threshold: u32,
+    /// How long a model stays unavailable after its breaker first opens, before a probe.
+    pub cooldown_base_secs: f64,
+    /// The longest that wait grows to, doubling each time the breaker opens again.
+    pub cooldown_max_secs: f64,
+    /// How often each status page is read.
+    pub status_poll_secs: f64,
+    /// How often while anything on a page is wrong (an incident, a component in trouble,
+    /// a maintenance, the page unreadable).
+    pub status_poll_while_wrong_secs: f64,
 }
 
 impl Default for HealthConfig {
     fn default() -> Self {
+        let engine = HealthSettings::default();
+        let poll = PollSchedule::default();
         Self {
             probes: true,
-            breaker_threshold: crate::health::engine::HealthSettings::default().breaker_threshold,
+            breaker_threshold: engine.breaker_threshold,
+            cooldown_base_secs: engine.cooldown_base.as_seconds_f64(),
+            cooldown_max_secs: engine.cooldown_max.as_seconds_f64(),
+            status_poll_secs: poll.every.as_secs_f64(),
+            status_poll_while_wrong_secs: poll.every_while_wrong.as_secs_f64(),
         }
     }
 }
 
-/// How long to wait for a provider, in seconds, and what proves the network is up.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+impl HealthConfig {
+    /// The engine's settings: the threshold at least 1, the cap never below the base.
+    pub fn engine(&self) -> HealthSettings {
+        let defaults = HealthSettings::default();
+        let base = seconds(
+            self.cooldown_base_secs,
+            defaults.cooldown_base.to_std().unwrap_or_default(),
+        );
+        let max = seconds(
+            self.cooldown_max_secs,
+            defaults.cooldown_max.to_std().unwrap_or_default(),
+        )
+        .max(base);
+        HealthSettings {
+            breaker_threshold: self.breaker_threshold.max(1),
+            cooldown_base: chrono::Duration::from_std(base).unwrap_or(defaults.cooldown_base),
+            cooldown_max: chrono::Duration::from_std(max).unwrap_or(defaults.cooldown_max),
+            ..defaults
+        }
+    }
+
+    /// When status pages are read.
+    pub fn poll_schedule(&self) -> PollSchedule {
+        let defaults = PollSchedule::default();
+        PollSchedule {
+            every: seconds(self.status_poll_secs, defaults.every),
+            every_while_wrong: seconds(
+                self.status_poll_while_wrong_secs,
+                defaults.every_while_wrong,
+            ),
+            ..defaults
+        }
+    }
+}
+
+/// `[network]`: how long to wait for a provider, how often to try again, and what proves the
+/// network is up. Every default is the clients' own ([`Timeouts`], [`RetryPolicy`]).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct NetworkSettings {
     /// To open a connection.
@@ -159,46 +219,113 @@ pub struct NetworkSettings {
     pub connectivity_targets: Vec<String>,
     /// How long that check may take before "no answer" from its targets counts.
     pub connectivity_timeout_secs: f64,
+    /// Tries after the first for a failure worth trying again (a server error, overloaded,
+    /// a rate limit with a short wait, a reset connection).
+    pub retries: usize,
+    /// The first wait before trying again; it doubles (with jitter) up to the next.
+    pub retry_initial_delay_secs: f64,
+    pub retry_max_delay_secs: f64,
+    /// The longest wait a provider asks for that is waited through; a longer one is said to
+    /// the person instead.
+    pub retry_max_wait_secs: f64,
 }
 
 impl Default for NetworkSettings {
     fn default() -> Self {
-        let defaults = crate::providers::Timeouts::default();
+        let timeouts = Timeouts::default();
+        let retry = RetryPolicy::default();
         Self {
-            connect_timeout_secs: defaults.connect.as_secs_f64(),
-            first_byte_timeout_secs: defaults.first_byte.as_secs_f64(),
-            idle_timeout_secs: defaults.idle.as_secs_f64(),
-            max_request_secs: defaults.total.as_secs_f64(),
-            max_answer_bytes: defaults.max_answer_bytes,
+            connect_timeout_secs: timeouts.connect.as_secs_f64(),
+            first_byte_timeout_secs: timeouts.first_byte.as_secs_f64(),
+            idle_timeout_secs: timeouts.idle.as_secs_f64(),
+            max_request_secs: timeouts.total.as_secs_f64(),
+            max_answer_bytes: timeouts.max_answer_bytes,
             connectivity_targets: crate::health::connectivity::DEFAULT_TARGETS
                 .iter()
                 .map(|t| t.to_string())
                 .collect(),
             connectivity_timeout_secs: crate::health::connectivity::DEFAULT_TIMEOUT.as_secs_f64(),
+            retries: retry.max_retries,
+            retry_initial_delay_secs: retry.initial_delay.as_secs_f64(),
+            retry_max_delay_secs: retry.max_delay.as_secs_f64(),
+            retry_max_wait_secs: retry.max_honoured_wait.as_secs_f64(),
         }
     }
 }
 
 impl NetworkSettings {
-    /// The connectivity check's timeout, at least a tenth of a second.
+    /// The connectivity check's timeout.
     pub fn connectivity_timeout(&self) -> std::time::Duration {
-        let s = self.connectivity_timeout_secs;
-        std::time::Duration::from_secs_f64(if s.is_finite() { s.max(0.1) } else { 3.0 })
+        seconds(
+            self.connectivity_timeout_secs,
+            crate::health::connectivity::DEFAULT_TIMEOUT,
+        )
     }
 
-    /// The timeouts, each at least a tenth of a second (a zero would fail every request).
-    pub fn timeouts(&self) -> crate::providers::Timeouts {
-        let secs = |s: f64| {
-            std::time::Duration::from_secs_f64(if s.is_finite() { s.max(0.1) } else { 60.0 })
-        };
-        crate::providers::Timeouts {
-            connect: secs(self.connect_timeout_secs),
-            first_byte: secs(self.first_byte_timeout_secs),
-            idle: secs(self.idle_timeout_secs),
-            total: secs(self.max_request_secs),
+    /// The timeouts (a zero would fail every request, so each is at least a tenth of a second).
+    pub fn timeouts(&self) -> Timeouts {
+        let defaults = Timeouts::default();
+        Timeouts {
+            connect: seconds(self.connect_timeout_secs, defaults.connect),
+            first_byte: seconds(self.first_byte_timeout_secs, defaults.first_byte),
+            idle: seconds(self.idle_timeout_secs, defaults.idle),
+            total: seconds(self.max_request_secs, defaults.total),
             // At least a kilobyte: a zero would stop every answer at once.
             max_answer_bytes: self.max_answer_bytes.max(1024),
         }
+    }
+
+    /// How failed attempts are tried again; at most 10 retries.
+    pub fn retry(&self) -> RetryPolicy {
+        let defaults = RetryPolicy::default();
+        let initial = seconds(self.retry_initial_delay_secs, defaults.initial_delay);
+        RetryPolicy {
+            max_retries: self.retries.min(10),
+            initial_delay: initial,
+            max_delay: seconds(self.retry_max_delay_secs, defaults.max_delay).max(initial),
+            max_honoured_wait: seconds(self.retry_max_wait_secs, defaults.max_honoured_wait),
+        }
+    }
+}
+
+/// `[lists]`: the providers' own model lists. Defaults: [`ListSettings::default`].
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ListsConfig {
+    /// How often each provider is asked which models it serves.
+    pub refresh_secs: f64,
+    /// How long one list (every page of it) may take.
+    pub timeout_secs: f64,
+}
+
+impl Default for ListsConfig {
+    fn default() -> Self {
+        let defaults = ListSettings::default();
+        Self {
+            refresh_secs: defaults.every.as_secs_f64(),
+            timeout_secs: defaults.timeout.as_secs_f64(),
+        }
+    }
+}
+
+impl ListsConfig {
+    /// At least a minute between refreshes: a provider is never asked in a loop.
+    pub fn settings(&self) -> ListSettings {
+        let defaults = ListSettings::default();
+        ListSettings {
+            every: seconds(self.refresh_secs, defaults.every)
+                .max(std::time::Duration::from_secs(60)),
+            timeout: seconds(self.timeout_secs, defaults.timeout),
+        }
+    }
+}
+
+/// `secs` as a duration of at least a tenth of a second; `fallback` when it is not a number.
+fn seconds(secs: f64, fallback: std::time::Duration) -> std::time::Duration {
+    if secs.is_finite() {
+        std::time::Duration::from_secs_f64(secs.clamp(0.1, 365.0 * 24.0 * 3600.0))
+    } else {
+        fallback
     }
 }
 
@@ -550,6 +677,206 @@ mod tests {
         let path = dir.path().join("config.toml");
         std::fs::write(&path, text).unwrap();
         path
+    }
+
+    /// The defaults are the engine's, the clients' and the refresher's own, written once there.
+    #[test]
+    fn an_empty_config_is_every_default() {
+        let config: Config = toml::from_str("").unwrap();
+        assert_eq!(config.health.engine(), HealthSettings::default());
+        assert_eq!(config.health.poll_schedule(), PollSchedule::default());
+        assert!(config.health.probes);
+        assert_eq!(config.network.timeouts(), Timeouts::default());
+        assert_eq!(config.network.retry(), RetryPolicy::default());
+        assert_eq!(
+            config.network.connectivity_timeout(),
+            crate::health::connectivity::DEFAULT_TIMEOUT
+        );
+        assert_eq!(config.lists.settings(), ListSettings::default());
+    }
+
+    /// Every field of `[health]`, `[network]` and `[lists]` reaches what it sets.
+    #[test]
+    fn every_setting_reaches_what_it_sets() {
+        use std::time::Duration as Std;
+        let config: Config = toml::from_str(
+            r#"
+            [health]
+            probes = false
+            breaker_threshold = 5
+            cooldown_base_secs = 10
+            cooldown_max_secs = 120
+            status_poll_secs = 90
+            status_poll_while_wrong_secs = 15
+
+            [network]
+            connect_timeout_secs = 4
+            first_byte_timeout_secs = 30
+            idle_timeout_secs = 20
+            max_request_secs = 600
+            max_answer_bytes = 65536
+            connectivity_targets = ["https://example.org"]
+            connectivity_timeout_secs = 2
+            retries = 1
+            retry_initial_delay_secs = 0.25
+            retry_max_delay_secs = 4
+            retry_max_wait_secs = 30
+
+            [lists]
+            refresh_secs = 3600
+            timeout_secs = 15
+            "#,
+        )
+        .unwrap();
+        let engine = config.health.engine();
+        assert!(!config.health.probes);
+        assert_eq!(engine.breaker_threshold, 5);
+        assert_eq!(engine.cooldown_base, chrono::Duration::seconds(10));
+        assert_eq!(engine.cooldown_max, chrono::Duration::seconds(120));
+        let poll = config.health.poll_schedule();
+        assert_eq!(
+            (poll.every, poll.every_while_wrong),
+            (Std::from_secs(90), Std::from_secs(15))
+        );
+        let t = config.network.timeouts();
+        assert_eq!(
+            (t.connect, t.first_byte, t.idle, t.total, t.max_answer_bytes),
+            (
+                Std::from_secs(4),
+                Std::from_secs(30),
+                Std::from_secs(20),
+                Std::from_secs(600),
+                65536
+            )
+        );
+        assert_eq!(config.network.connectivity_targets, ["https://example.org"]);
+        assert_eq!(config.network.connectivity_timeout(), Std::from_secs(2));
+        assert_eq!(
+            config.network.retry(),
+            RetryPolicy {
+                max_retries: 1,
+                initial_delay: Std::from_millis(250),
+                max_delay: Std::from_secs(4),
+                max_honoured_wait: Std::from_secs(30),
+            }
+        );
+        assert_eq!(
+            config.lists.settings(),
+            ListSettings {
+                every: Std::from_secs(3600),
+                timeout: Std::from_secs(15),
+            }
+        );
+    }
+
+    /// The README's settings table lists every field with its true default.
+    #[test]
+    fn the_readme_lists_every_setting_with_its_default() {
+        let readme = include_str!("../../../README.md");
+        let mut section = String::new();
+        let mut listed = std::collections::BTreeMap::<String, toml::Table>::new();
+        for row in readme.lines().filter(|l| l.starts_with("| ")) {
+            let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+            let [_, first, field, default, ..] = cells[..] else {
+                continue;
+            };
+            if let Some(name) = first.strip_prefix("`[").and_then(|f| f.strip_suffix("]`")) {
+                section = name.to_string();
+            } else if !first.is_empty() {
+                continue;
+            }
+            let (Some(field), Some(default)) = (
+                field.strip_prefix('`').and_then(|f| f.strip_suffix('`')),
+                default.strip_prefix('`').and_then(|d| d.strip_suffix('`')),
+            ) else {
+                if let Some(field) = field.strip_prefix('`').and_then(|f| f.strip_suffix('`')) {
+                    listed
+                        .entry(section.clone())
+                        .or_default()
+                        .insert(field.into(), toml::Value::Boolean(true));
+                }
+                continue;
+            };
+            let value: toml::Value =
+                format!("v = {default}").parse::<toml::Table>().unwrap()["v"].clone();
+            listed
+                .entry(section.clone())
+                .or_default()
+                .insert(field.into(), value);
+        }
+        let defaults = [
+            (
+                "health",
+                toml::Table::try_from(HealthConfig::default()).unwrap(),
+            ),
+            (
+                "network",
+                toml::Table::try_from(NetworkSettings::default()).unwrap(),
+            ),
+            (
+                "lists",
+                toml::Table::try_from(ListsConfig::default()).unwrap(),
+            ),
+        ];
+        for (section, fields) in defaults {
+            let in_readme = listed.get(section).cloned().unwrap_or_default();
+            let names = |t: &toml::Table| t.keys().cloned().collect::<Vec<_>>();
+            assert_eq!(
+                names(&in_readme),
+                names(&fields),
+                "[{section}] in the README"
+            );
+            for (field, value) in &fields {
+                // A list is described in words; every other default is written as it is.
+                if !value.is_array() {
+                    let said = &in_readme[field];
+                    let same = match (said, value) {
+                        (toml::Value::Integer(a), toml::Value::Float(b)) => (*a as f64) == *b,
+                        (a, b) => a == b,
+                    };
+                    assert!(
+                        same,
+                        "[{section}] {field}: the README says {said}, the default is {value}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// A zero, a negative number or a cap below its base cannot stop everything working.
+    #[test]
+    fn settings_that_would_break_everything_are_bounded() {
+        let config: Config = toml::from_str(
+            r#"
+            [health]
+            breaker_threshold = 0
+            cooldown_base_secs = 60
+            cooldown_max_secs = 5
+            status_poll_secs = -1
+            [network]
+            connect_timeout_secs = 0
+            max_answer_bytes = 0
+            retries = 1000
+            retry_initial_delay_secs = 2
+            retry_max_delay_secs = 1
+            [lists]
+            refresh_secs = 0
+            "#,
+        )
+        .unwrap();
+        let engine = config.health.engine();
+        assert_eq!(engine.breaker_threshold, 1);
+        assert_eq!(engine.cooldown_max, engine.cooldown_base);
+        assert!(config.health.poll_schedule().every >= std::time::Duration::from_millis(100));
+        assert!(config.network.timeouts().connect >= std::time::Duration::from_millis(100));
+        assert_eq!(config.network.timeouts().max_answer_bytes, 1024);
+        let retry = config.network.retry();
+        assert_eq!(retry.max_retries, 10);
+        assert!(retry.max_delay >= retry.initial_delay);
+        assert_eq!(
+            config.lists.settings().every,
+            std::time::Duration::from_secs(60)
+        );
     }
 
     #[test]

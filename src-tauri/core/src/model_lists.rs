@@ -24,10 +24,23 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// How often the lists are read in the background: models change over weeks, not minutes.
-pub const REFRESH_EVERY: Duration = Duration::from_secs(4 * 60 * 60);
-/// One page of a list may take this long.
-const LIST_TIMEOUT: Duration = Duration::from_secs(30);
+/// When the lists are read, and how long one may take (`[lists]` in `config.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListSettings {
+    /// How often the lists are read in the background: models change over weeks, not minutes.
+    pub every: Duration,
+    /// One page of a list may take this long.
+    pub timeout: Duration,
+}
+
+impl Default for ListSettings {
+    fn default() -> Self {
+        Self {
+            every: Duration::from_secs(4 * 60 * 60),
+            timeout: crate::providers::listing::ListOptions::default().timeout,
+        }
+    }
+}
 
 /// A provider's list as the window shows it: when it was read, and any problem since.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, specta::Type)]
@@ -71,6 +84,7 @@ pub struct ModelListRefresher {
     health: Arc<HealthService>,
     clock: Arc<dyn Clock>,
     key_for: Arc<KeyLookup>,
+    settings: ListSettings,
     states: Mutex<BTreeMap<String, ModelListState>>,
     /// One refresh at a time: a Refresh pressed during the background one waits for it.
     refreshing: tokio::sync::Mutex<()>,
@@ -88,6 +102,7 @@ impl ModelListRefresher {
         health: Arc<HealthService>,
         clock: Arc<dyn Clock>,
         key_for: Arc<KeyLookup>,
+        settings: ListSettings,
     ) -> Arc<Self> {
         Arc::new(Self {
             base,
@@ -96,6 +111,7 @@ impl ModelListRefresher {
             health,
             clock,
             key_for,
+            settings,
             states: Mutex::new(
                 cached
                     .into_iter()
@@ -172,48 +188,55 @@ impl ModelListRefresher {
                 continue;
             }
             let now = self.clock.now();
-            let outcome =
-                match list_models(&self.http, provider, key.as_ref(), LIST_TIMEOUT, now).await {
-                    Ok(models) => {
-                        let listing = ProviderListing {
-                            provider: provider.id.clone(),
-                            listed_at: now,
-                            models,
-                        };
-                        let count = listing.models.iter().filter(|m| m.can_chat).count();
-                        if let Err(error) = self.store.save_model_list(&listing).await {
-                            tracing::error!(%error, "could not cache a model list");
-                        }
-                        self.set_state(ModelListState {
-                            provider: provider.id.clone(),
-                            listing: Some(listing),
-                            checked_at: now,
-                            problem: None,
-                        });
-                        Ok(count)
+            let outcome = match list_models(
+                &self.http,
+                provider,
+                key.as_ref(),
+                self.settings.timeout,
+                now,
+            )
+            .await
+            {
+                Ok(models) => {
+                    let listing = ProviderListing {
+                        provider: provider.id.clone(),
+                        listed_at: now,
+                        models,
+                    };
+                    let count = listing.models.iter().filter(|m| m.can_chat).count();
+                    if let Err(error) = self.store.save_model_list(&listing).await {
+                        tracing::error!(%error, "could not cache a model list");
                     }
-                    Err(failure) => {
-                        let problem = describe(provider, &failure);
-                        tracing::warn!(provider = %provider.id, %problem, "model list unreadable");
-                        if let Err(error) = self
-                            .store
-                            .note_model_list_problem(&provider.id, now, &problem)
-                            .await
-                        {
-                            tracing::error!(%error, "could not note a model list problem");
-                        }
-                        let mut states = self.states.lock().expect("states lock");
-                        let state = states.entry(provider.id.clone()).or_insert(ModelListState {
-                            provider: provider.id.clone(),
-                            listing: None,
-                            checked_at: now,
-                            problem: None,
-                        });
-                        state.checked_at = now;
-                        state.problem = Some(problem.clone());
-                        Err(problem)
+                    self.set_state(ModelListState {
+                        provider: provider.id.clone(),
+                        listing: Some(listing),
+                        checked_at: now,
+                        problem: None,
+                    });
+                    Ok(count)
+                }
+                Err(failure) => {
+                    let problem = describe(provider, &failure);
+                    tracing::warn!(provider = %provider.id, %problem, "model list unreadable");
+                    if let Err(error) = self
+                        .store
+                        .note_model_list_problem(&provider.id, now, &problem)
+                        .await
+                    {
+                        tracing::error!(%error, "could not note a model list problem");
                     }
-                };
+                    let mut states = self.states.lock().expect("states lock");
+                    let state = states.entry(provider.id.clone()).or_insert(ModelListState {
+                        provider: provider.id.clone(),
+                        listing: None,
+                        checked_at: now,
+                        problem: None,
+                    });
+                    state.checked_at = now;
+                    state.problem = Some(problem.clone());
+                    Err(problem)
+                }
+            };
             reports.push(RefreshReport {
                 provider: provider.id.clone(),
                 outcome,
@@ -223,11 +246,11 @@ impl ModelListRefresher {
         reports
     }
 
-    /// Refreshes now and then every [`REFRESH_EVERY`], until the process ends.
+    /// Refreshes now and then every [`ListSettings::every`], until the process ends.
     pub async fn run(self: Arc<Self>) {
         loop {
             self.refresh().await;
-            self.clock.sleep(REFRESH_EVERY).await;
+            self.clock.sleep(self.settings.every).await;
         }
     }
 
@@ -246,7 +269,7 @@ impl ModelListRefresher {
     }
 
     fn next_refresh_at(&self) -> DateTime<Utc> {
-        self.clock.now() + chrono::Duration::from_std(REFRESH_EVERY).unwrap_or_default()
+        self.clock.now() + chrono::Duration::from_std(self.settings.every).unwrap_or_default()
     }
 
     /// Merges the lists into the catalog; tells the engine and the window what changed.

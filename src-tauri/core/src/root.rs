@@ -8,7 +8,7 @@ use crate::assistant::{self, AssistantError, ConversationView};
 use crate::catalog::{Catalog, Provider};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Paths;
-use crate::health::engine::{HealthEngine, HealthSettings};
+use crate::health::engine::HealthEngine;
 use crate::health::poller::{POLICY_SETTING, Poller};
 use crate::health::service::{self, HealthService};
 use crate::model_lists::{ModelListRefresher, RefreshReport};
@@ -108,10 +108,7 @@ impl Core {
         let keys_at_start = keys_for(&keys, &started.catalog).await;
         let engine = HealthEngine::new(
             started.catalog.clone(),
-            HealthSettings {
-                breaker_threshold: started.health.breaker_threshold.max(1),
-                ..HealthSettings::default()
-            },
+            started.health.engine(),
             |provider| keys_at_start.contains_key(&provider.id),
             started.store.last_known().await?,
             clock.now(),
@@ -148,7 +145,8 @@ impl Core {
             timeouts,
             clock.clone(),
         )
-        .keeping_policy_in(started.store.clone());
+        .keeping_policy_in(started.store.clone())
+        .polling_on(started.health.poll_schedule());
         let model_lists = ModelListRefresher::new(
             started.base.clone(),
             started.model_lists.clone(),
@@ -157,6 +155,7 @@ impl Core {
             health.clone(),
             clock.clone(),
             keys.clone(),
+            started.lists,
         );
         let core = Arc::new(Core {
             paths: started.paths,
@@ -169,7 +168,7 @@ impl Core {
             keys,
             http,
             timeouts,
-            retry: RetryPolicy::default(),
+            retry: started.network.retry(),
             clock,
             sending: Mutex::default(),
             on_availability: Arc::default(),

@@ -22,8 +22,10 @@ pub struct Startup {
     /// The simulator scenario when this is a demo; `None` in real use.
     pub demo: Option<String>,
     pub timeouts: crate::providers::Timeouts,
-    /// The network settings the timeouts came from, with the connectivity check's targets.
+    /// `[network]`: the timeouts, retries and the connectivity check's targets.
     pub network: crate::config::NetworkSettings,
+    /// `[lists]`: when the providers' model lists are read.
+    pub lists: crate::model_lists::ListSettings,
     /// Where the workspace policy is read from, if anywhere.
     pub policy: Option<crate::health::policy::PolicySource>,
     /// A workspace policy is meant to be in force: configured, or its setting could not be
@@ -99,6 +101,7 @@ pub async fn start(paths: Paths, now: DateTime<Utc>) -> Result<Startup, StartupE
         policy,
         policy_expected,
         health: loaded.config.health,
+        lists: loaded.config.lists.settings(),
         base: catalog,
         catalog: merged,
         model_lists,

@@ -10,7 +10,7 @@ use switchboard_core::catalog::{Catalog, DetailSource, Modality, Provider};
 use switchboard_core::clock::{Clock, ManualClock};
 use switchboard_core::health::engine::{HealthEngine, HealthSettings};
 use switchboard_core::health::service::HealthService;
-use switchboard_core::model_lists::{ModelListRefresher, REFRESH_EVERY};
+use switchboard_core::model_lists::{ListSettings, ModelListRefresher};
 use switchboard_core::notice::NoticeKind;
 use switchboard_core::providers::client::http_client;
 use switchboard_core::providers::keys::Secret;
@@ -89,6 +89,7 @@ impl World {
             health.clone(),
             Arc::new(clock.clone()),
             Arc::new(|p: &Provider| p.needs_key().then(|| Secret::new(KEY))),
+            ListSettings::default(),
         );
         Self {
             sim,
@@ -244,7 +245,8 @@ async fn a_release_appears_and_a_retirement_is_said_plainly_after_a_refresh() {
         "{}",
         gone.reason.message
     );
-    let next = world.clock.now() + chrono::Duration::from_std(REFRESH_EVERY).unwrap();
+    let next =
+        world.clock.now() + chrono::Duration::from_std(ListSettings::default().every).unwrap();
     assert_eq!(gone.next_check, Some(next), "says when it is read again");
     // The new model is judged like any other: nothing heard yet.
     assert_eq!(

@@ -12,13 +12,13 @@
 //! A broken document never turns everything off or on: the last good one stays in force, and
 //! the problem is said in words.
 
+use super::status_page::DEFAULT_TIMEOUT as FEED_TIMEOUT;
 use crate::catalog::check_endpoint;
 use crate::vocabulary::PolicyRule;
 use crate::vocabulary::Reason;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use std::path::PathBuf;
-use std::time::Duration;
 
 /// The rule in force for `provider`'s `model` at `now` (one for the whole provider counts),
 /// if any. One reading for every door: the engine's state, the send, probes and lists.
@@ -149,7 +149,9 @@ pub async fn read(
             bytes
         }
         PolicySource::Url(url) => {
-            let answer = tokio::time::timeout(Duration::from_secs(10), http.get(url).send())
+            let answer = // As long as a status page may take: both are small documents from a server
+            // that is not the provider's API.
+            tokio::time::timeout(FEED_TIMEOUT, http.get(url).send())
                 .await
                 .map_err(|_| "the policy server did not answer in time".to_string())?
                 .map_err(|e| format!("the policy server could not be reached ({e})"))?;

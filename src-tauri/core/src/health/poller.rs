@@ -7,8 +7,8 @@ use super::engine::StatusEvidence;
 use super::policy::{self, PolicySource};
 use super::service::HealthService;
 use super::status_page::{
-    Affected, ComponentKind, ComponentReading, FeedOutcome, Impact, StatusFeed, StatusReading,
-    component_kind, next_poll, others_unaffected, unlisted_names,
+    Affected, ComponentKind, ComponentReading, FeedOutcome, Impact, PollSchedule, StatusFeed,
+    StatusReading, component_kind, others_unaffected, unlisted_names,
 };
 use crate::catalog::{Catalog, Model};
 use crate::clock::Clock;
@@ -192,6 +192,7 @@ pub struct Poller {
     clock: Arc<dyn Clock>,
     /// Where the last good policy is kept, so it is in force from the next start on.
     keep_policy: Option<crate::store::Store>,
+    schedule: PollSchedule,
 }
 
 impl Poller {
@@ -247,7 +248,14 @@ impl Poller {
             probes,
             clock,
             keep_policy: None,
+            schedule: PollSchedule::default(),
         }
+    }
+
+    /// Reads the pages on `schedule` instead of the default one.
+    pub fn polling_on(mut self, schedule: PollSchedule) -> Self {
+        self.schedule = schedule;
+        self
     }
 
     /// Keeps every good reading of the policy in `store` (see [`POLICY_SETTING`]).
@@ -360,7 +368,9 @@ impl Poller {
             let wrong = self.poll_once().await;
             let now = self.clock.now();
             // A different jitter each round, so many clients never poll in step.
-            let mut next = next_poll(now, wrong, base.wrapping_mul(31).wrapping_add(round));
+            let mut next =
+                self.schedule
+                    .next_poll(now, wrong, base.wrapping_mul(31).wrapping_add(round));
             if let Some(probe) = self.service.next_probe_at() {
                 next = next.min(probe.max(now));
             }
