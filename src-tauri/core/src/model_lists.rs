@@ -94,6 +94,8 @@ pub struct ModelListRefresher {
 impl ModelListRefresher {
     /// `cached` is what the database held at start, already merged into the catalog `health`
     /// decides for. The engine holds the catalog in force; the refresher replaces it.
+    // Each is a separate thing the refresher needs and the composition root owns; built once.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         base: Catalog,
         cached: Vec<ModelListState>,
