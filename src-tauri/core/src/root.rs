@@ -413,6 +413,8 @@ impl Core {
         for cancel in self.sending.lock().expect("sending lock").values() {
             cancel.cancel();
         }
+        // A connectivity check under way ends, so what it concludes is written too.
+        self.health.settled().await;
         self.stop.cancel();
         let tasks = std::mem::take(&mut *self.tasks.lock().expect("tasks lock"));
         for task in tasks {

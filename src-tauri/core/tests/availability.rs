@@ -298,15 +298,12 @@ impl World {
     }
 }
 
-/// Waits (for real HTTP, at most 10 s) until `model` shows `kind`.
-async fn eventually(w: &World, model: (&str, &str), kind: ReasonKind) -> ModelAvailability {
-    for _ in 0..1000 {
-        let now = w.of(model);
-        if now.reason.kind == kind {
-            return now;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+/// `model` once every connectivity check its attempts started has ended (real HTTP to the
+/// simulator); a check that does not end fails the test rather than letting it go on.
+async fn settled(w: &World, model: (&str, &str)) -> ModelAvailability {
+    tokio::time::timeout(Duration::from_secs(30), w.service.settled())
+        .await
+        .expect("the connectivity checks end");
     w.of(model)
 }
 
@@ -632,7 +629,7 @@ async fn offline_is_said_only_after_the_connectivity_check_fails() {
         );
     }
     w.service.clone().check_connectivity().await;
-    let opus = eventually(&w, OPUS_47, ReasonKind::Offline).await;
+    let opus = settled(&w, OPUS_47).await;
     assert_eq!(
         state_kind(&opus),
         (AvailabilityState::Unavailable, ReasonKind::Offline),
@@ -646,7 +643,7 @@ async fn offline_is_said_only_after_the_connectivity_check_fails() {
     );
     for model in [GPT_5, GEMINI_PRO] {
         assert_eq!(
-            eventually(&w, model, ReasonKind::Offline).await.reason.kind,
+            settled(&w, model).await.reason.kind,
             ReasonKind::Offline,
             "{model:?} got no answer either and should be offline too"
         );
@@ -689,8 +686,8 @@ async fn a_recent_answer_from_another_provider_means_not_offline() {
         .expect_err("nothing listens where Anthropic is configured")
         .failure;
     assert!(failure.http_status.is_none(), "{failure:?}");
-    // Let the checks the service spawned finish (a closed port refuses at once), then one more.
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The checks the service started end (a closed port refuses at once), then one more.
+    w.service.settled().await;
     w.service.clone().check_connectivity().await;
     let opus = w.of(OPUS_47);
     assert_ne!(
@@ -729,7 +726,7 @@ async fn a_local_model_answering_does_not_prove_the_network() {
         .await
         .expect_err("offline: Anthropic gets no answer");
     w.service.clone().check_connectivity().await;
-    let opus = eventually(&w, OPUS_47, ReasonKind::Offline).await;
+    let opus = settled(&w, OPUS_47).await;
     assert_eq!(
         opus.reason.kind,
         ReasonKind::Offline,

@@ -248,17 +248,23 @@ impl App {
         serde_json::from_value(value).unwrap_or_else(|e| panic!("read `{css}`: {e}"))
     }
 
-    /// Polls `read` until `done` holds or the UI timeout passes; returns the last value read.
+    /// Polls `read` until `done` holds, and returns that value. The window is another process
+    /// reached through WebDriver, so there is nothing to await but the page itself; when the
+    /// UI timeout passes first, the test fails with the last value read.
     pub async fn eventually<T, F, Fut>(&self, mut read: F, done: impl Fn(&T) -> bool) -> T
     where
+        T: std::fmt::Debug,
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = T>,
     {
         let deadline = Instant::now() + UI_TIMEOUT;
         loop {
             let value = read().await;
-            if done(&value) || Instant::now() > deadline {
+            if done(&value) {
                 return value;
+            }
+            if Instant::now() > deadline {
+                panic!("the window did not get there within {UI_TIMEOUT:?}; last read: {value:?}");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

@@ -29,6 +29,8 @@ pub struct HealthService {
     attempt_log: Mutex<Option<mpsc::UnboundedSender<AttemptRecord>>>,
     /// Sources that could not be read last time (a status page, the policy), in words.
     source_problems: Mutex<std::collections::BTreeMap<String, String>>,
+    /// Connectivity checks started because an attempt got no answer, still running.
+    checks: Mutex<tokio::task::JoinSet<()>>,
 }
 
 impl HealthService {
@@ -53,6 +55,7 @@ impl HealthService {
             changes,
             attempt_log: Mutex::new(None),
             source_problems: Mutex::default(),
+            checks: Mutex::default(),
         });
         (service, receiver)
     }
@@ -169,6 +172,22 @@ impl HealthService {
         }
     }
 
+    /// Waits for the connectivity checks that attempts without an answer started, so what
+    /// they conclude is in the engine (and its transitions sent) when this returns.
+    pub async fn settled(&self) {
+        loop {
+            let mut running = std::mem::take(&mut *self.checks.lock().expect("checks lock"));
+            if running.is_empty() {
+                return;
+            }
+            while let Some(done) = running.join_next().await {
+                if let Err(error) = done {
+                    tracing::warn!(%error, "a connectivity check ended badly");
+                }
+            }
+        }
+    }
+
     /// Asks every independent endpoint whether the network is up, and tells the engine.
     pub async fn check_connectivity(self: Arc<Self>) -> Connectivity {
         self.connectivity_after(None, self.clock.now()).await
@@ -253,10 +272,14 @@ impl AttemptObserver for Arc<HealthService> {
             let service = self.clone();
             let since = attempt.at;
             let provider = attempt.model.provider.clone();
-            runtime.spawn(async move {
+            let check = async move {
                 let failing = service.catalog().provider(&provider).cloned();
                 service.connectivity_after(failing.as_ref(), since).await;
-            });
+            };
+            self.checks
+                .lock()
+                .expect("checks lock")
+                .spawn_on(check, &runtime);
         }
     }
 }
