@@ -89,6 +89,50 @@ mod tests {
     use super::*;
     use switchboard_core::vocabulary::ModelRef;
 
+    /// The UI branches on these names (`ui/src/lib/backend`); renaming one breaks it. The
+    /// match has no wildcard, so a new kind cannot be added without its name here.
+    #[test]
+    fn every_kind_keeps_its_wire_name() {
+        let name = |kind: ErrorKind| match kind {
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::Storage => "storage",
+            ErrorKind::NotConfigured => "not_configured",
+            ErrorKind::AdminDisabled => "admin_disabled",
+        };
+        for kind in [
+            ErrorKind::NotFound,
+            ErrorKind::InvalidInput,
+            ErrorKind::Storage,
+            ErrorKind::NotConfigured,
+            ErrorKind::AdminDisabled,
+        ] {
+            assert_eq!(serde_json::to_value(kind).unwrap(), name(kind));
+        }
+        // The TypeScript type names exactly these.
+        let bindings = include_str!("../../ui/src/lib/bindings.ts");
+        let start = bindings
+            .find("export type ErrorKind =")
+            .expect("ErrorKind in the bindings");
+        // The type ends at its last name: `"…";` (its doc comments may hold a `;` too).
+        let block = &bindings[start..start + bindings[start..].find("\";").unwrap() + 1];
+        let block: String = block
+            .lines()
+            .filter(|line| !line.trim_start().starts_with("/*"))
+            .collect();
+        let quoted: Vec<&str> = block.split('"').skip(1).step_by(2).collect();
+        assert_eq!(
+            quoted,
+            [
+                "not_found",
+                "invalid_input",
+                "storage",
+                "not_configured",
+                "admin_disabled"
+            ]
+        );
+    }
+
     /// The UI branches on this shape; changing it breaks the front end.
     #[test]
     fn json_shape_is_kind_and_message() {
