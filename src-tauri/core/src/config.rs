@@ -36,7 +36,7 @@
 //! the line and what is wrong.
 
 use crate::catalog::{
-    Catalog, DetailSource, Model, Provider, StatusFormat, WireFormat, aliases, model_problems,
+    Catalog, DetailSource, Model, Provider, StatusFormat, WireFormat, model_problems, naming,
     provider_problems,
 };
 use crate::health::engine::HealthSettings;
@@ -610,7 +610,7 @@ pub fn apply(
             let family = catalog
                 .provider(&model.provider)
                 .map_or("", |p| p.family.as_str());
-            model.aliases = aliases::derive(family, &model.display_name, &model.id);
+            model.aliases = naming::derive(family, &model.display_name, &model.id);
             model.sources.aliases = DetailSource::Derived;
         }
         // A config entry for a shipped model replaces it: the person knows their deployment.

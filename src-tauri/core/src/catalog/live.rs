@@ -15,7 +15,8 @@
 //! Pure: no I/O. The refresher (`crate::model_lists`) reads the lists and calls [`merge`]; the
 //! availability engine holds the result, the one catalog in force.
 
-use super::{Catalog, DetailSource, Modality, Model, Tier, aliases};
+use super::naming::{self, plain_name};
+use super::{Catalog, DetailSource, Modality, Model, Tier};
 
 use crate::vocabulary::ModelRef;
 use chrono::{DateTime, Utc};
@@ -73,20 +74,13 @@ impl ListedIds {
         Self(ids)
     }
 
-    /// Same answers as [`same_model`] against every listed id.
+    /// Same answers as [`naming::same_model`] against every listed id.
     pub fn includes(&self, id: &str) -> bool {
         self.0.contains(id)
             || id
                 .strip_suffix(":latest")
                 .is_some_and(|b| self.0.contains(b))
     }
-}
-
-/// The plain name a dated snapshot or a `:latest` tag stands for.
-fn plain_name(listed: &str) -> Option<&str> {
-    listed
-        .strip_suffix(":latest")
-        .or_else(|| strip_snapshot_date(listed))
 }
 
 /// `base` (shipped + config) with each provider's list merged in, as described above.
@@ -154,35 +148,6 @@ fn newest_first_per_provider(catalog: &mut Catalog) {
     catalog.models = models;
 }
 
-/// Whether a listed id names the catalog model `id`: the same, a dated snapshot of it
-/// (`-20251101`, `-2025-08-07`), or it with Ollama's `:latest`.
-pub fn same_model(id: &str, listed: &str) -> bool {
-    listed == id
-        || listed.strip_suffix(":latest") == Some(id)
-        || id.strip_suffix(":latest") == Some(listed)
-        || strip_snapshot_date(listed) == Some(id)
-}
-
-fn strip_snapshot_date(id: &str) -> Option<&str> {
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if let Some((head, date)) = id.rsplit_once('-')
-        && date.len() == 8
-        && digits(date)
-    {
-        return Some(head);
-    }
-    // `-YYYY-MM-DD`: three dash-separated parts of 4, 2 and 2 digits.
-    let mut parts = id.rsplitn(4, '-');
-    let (day, month, year, head) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-    (year.len() == 4
-        && month.len() == 2
-        && day.len() == 2
-        && digits(year)
-        && digits(month)
-        && digits(day))
-    .then_some(head)
-}
-
 fn fill_from_list(model: &mut Model, listed: &ListedModel, at: DateTime<Utc>) {
     model.listed_at = Some(at);
     model.released = listed.created.or(model.released);
@@ -217,7 +182,7 @@ fn learned_model(
     let mut model = Model {
         provider: provider.to_string(),
         id: listed.id.clone(),
-        aliases: aliases::derive(family, &display_name, &listed.id),
+        aliases: naming::derive(family, &display_name, &listed.id),
         display_name,
         context_window: listed.context_window.filter(|&n| n > 0),
         output_limit: listed.output_limit.filter(|&n| n > 0),
@@ -431,10 +396,13 @@ mod tests {
 
     #[test]
     fn snapshots_and_tags_fold_into_their_model() {
-        assert!(same_model("claude-opus-4-5", "claude-opus-4-5-20251101"));
-        assert!(same_model("gpt-5", "gpt-5-2025-08-07"));
-        assert!(same_model("llama3.2", "llama3.2:latest"));
-        assert!(same_model("llama3.2:latest", "llama3.2"));
+        assert!(naming::same_model(
+            "claude-opus-4-5",
+            "claude-opus-4-5-20251101"
+        ));
+        assert!(naming::same_model("gpt-5", "gpt-5-2025-08-07"));
+        assert!(naming::same_model("llama3.2", "llama3.2:latest"));
+        assert!(naming::same_model("llama3.2:latest", "llama3.2"));
         let list = listing(
             "ollama",
             vec![
@@ -457,14 +425,14 @@ mod tests {
         ] {
             assert_eq!(ids.includes(id), included, "{id}");
             assert_eq!(
-                list.models.iter().any(|m| same_model(id, &m.id)),
+                list.models.iter().any(|m| naming::same_model(id, &m.id)),
                 included,
                 "{id}: the set agrees with same_model"
             );
         }
-        assert!(!same_model("gpt-5", "gpt-5-mini"));
-        assert!(!same_model("gpt-5", "gpt-5-mini-2025-08-07"));
-        assert!(!same_model("claude-opus-4", "claude-opus-4-5"));
+        assert!(!naming::same_model("gpt-5", "gpt-5-mini"));
+        assert!(!naming::same_model("gpt-5", "gpt-5-mini-2025-08-07"));
+        assert!(!naming::same_model("claude-opus-4", "claude-opus-4-5"));
         let base = Catalog::shipped().unwrap();
         let merged = merge(
             &base,

@@ -14,9 +14,9 @@
 //! A malformed shipped entry fails `cargo test` (see the tests below), never a user's start-up;
 //! a malformed entry in the person's config is dropped with a notice naming it.
 
-pub mod aliases;
 mod endpoint;
 pub mod live;
+pub mod naming;
 
 pub use endpoint::{EndpointError, check_endpoint};
 
@@ -371,7 +371,7 @@ pub fn model_problems(model: &Model) -> Vec<String> {
         }
     }
     for alias in &model.aliases {
-        if !aliases::specific_enough(alias) {
+        if !naming::specific_enough(alias) {
             problems.push(format!(
                 "model `{name}` alias `{alias}` is too vague: an alias must name the version"
             ));
