@@ -22,7 +22,7 @@ use std::time::Duration;
 const LINE_LIMIT: usize = 256 * 1024;
 
 /// An error body is read up to this size; past it, the rest is not needed to classify.
-const ERROR_BODY_LIMIT: usize = 1 << 20;
+pub(crate) const ERROR_BODY_LIMIT: usize = 1 << 20;
 
 /// How long one request may take, and how large its answer may grow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -429,28 +429,73 @@ impl ProviderClient {
         self.read_body(response).await.0
     }
 
-    /// The body up to [`ERROR_BODY_LIMIT`], and whether that was all of it.
+    /// The body up to [`ERROR_BODY_LIMIT`], and whether that was all of it. A body trickling
+    /// a byte at a time still ends within the time for one answer.
     async fn read_body(&self, response: reqwest::Response) -> (Vec<u8>, bool) {
-        let mut body = Vec::new();
-        let mut chunks = response.bytes_stream();
-        let mut whole = false;
-        // A body trickling a byte at a time still ends within the time for one answer.
         let ends_at = tokio::time::Instant::now() + self.timeouts.total;
-        while body.len() <= ERROR_BODY_LIMIT {
-            let idle_until = tokio::time::Instant::now() + self.timeouts.idle;
-            match tokio::time::timeout_at(idle_until.min(ends_at), chunks.next()).await {
-                Ok(Some(Ok(chunk))) => body.extend_from_slice(&chunk),
-                Ok(None) => {
-                    whole = true;
-                    break;
-                }
-                _ => break,
-            }
-        }
-        whole &= body.len() <= ERROR_BODY_LIMIT;
-        body.truncate(ERROR_BODY_LIMIT);
-        (body, whole)
+        let (body, end) = read_body_within(
+            response,
+            ERROR_BODY_LIMIT,
+            Some(self.timeouts.idle),
+            ends_at,
+        )
+        .await;
+        (body, end == BodyEnd::Whole)
     }
+}
+
+/// How reading a body ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BodyEnd {
+    /// All of it arrived.
+    Whole,
+    /// It grew past the limit; the rest was not read.
+    TooLarge,
+    /// The connection broke part-way.
+    Broken,
+    /// A chunk did not come within the idle time, or the whole within `until`.
+    TimedOut,
+}
+
+/// Sends `request`, waiting for the answer's headers until `until`: no answer is
+/// [`FailureClass::NoAnswer`], with what the transport said.
+pub(crate) async fn send_within(
+    request: reqwest::RequestBuilder,
+    until: tokio::time::Instant,
+) -> Result<reqwest::Response, Failure> {
+    match tokio::time::timeout_at(until, request.send()).await {
+        Err(_) => Err(Failure::new(FailureClass::NoAnswer(Transport::Timeout))),
+        Ok(Err(e)) => Err(Failure::new(FailureClass::NoAnswer(transport_of(&e)))),
+        Ok(Ok(response)) => Ok(response),
+    }
+}
+
+/// Reads `response`'s body, at most `limit` bytes (what arrived is returned however it
+/// ended), each chunk within `idle` when given, all of it by `until`.
+pub(crate) async fn read_body_within(
+    response: reqwest::Response,
+    limit: usize,
+    idle: Option<Duration>,
+    until: tokio::time::Instant,
+) -> (Vec<u8>, BodyEnd) {
+    let mut body = Vec::new();
+    let mut chunks = response.bytes_stream();
+    let end = loop {
+        if body.len() > limit {
+            break BodyEnd::TooLarge;
+        }
+        let wait_until = idle.map_or(until, |idle| {
+            (tokio::time::Instant::now() + idle).min(until)
+        });
+        match tokio::time::timeout_at(wait_until, chunks.next()).await {
+            Ok(Some(Ok(chunk))) => body.extend_from_slice(&chunk),
+            Ok(None) => break BodyEnd::Whole,
+            Ok(Some(Err(_))) => break BodyEnd::Broken,
+            Err(_) => break BodyEnd::TimedOut,
+        }
+    };
+    body.truncate(limit);
+    (body, end)
 }
 
 /// A stream that ends at the end of a line but without the blank line that dispatches its last

@@ -32,19 +32,17 @@
 
 use super::classify::classify_http;
 
-use super::client::transport_of;
+use super::client::{BodyEnd, ERROR_BODY_LIMIT, read_body_within, send_within};
 use super::keys::Secret;
-use super::protocol::ANTHROPIC_VERSION;
+use super::protocol::protocol_for;
 use crate::catalog::live::ListedModel;
 use crate::catalog::{Modality, Provider, WireFormat, check_endpoint};
-use crate::vocabulary::{Failure, FailureClass, StreamBreak, Transport};
+use crate::vocabulary::{Failure, FailureClass, StreamBreak};
 use chrono::{DateTime, Utc};
-use futures_util::StreamExt;
 use serde_json::Value;
 use std::collections::HashSet;
 use std::time::Duration;
 use tokio::time::Instant;
-use url::Url;
 
 /// Ids containing any of these (lower-cased) name models a text chat cannot use.
 pub const NON_CHAT_MARKERS: &[&str] = &[
@@ -85,9 +83,6 @@ impl Default for ListOptions {
         }
     }
 }
-
-/// An error answer's body is read up to this size; past it, the rest is not needed to classify.
-const ERROR_BODY_LIMIT: usize = 1 << 20;
 
 /// Asks `provider` which models it serves, following its pagination to the end.
 ///
@@ -145,50 +140,21 @@ async fn list_pages(
     }
     let base = provider.base_url.trim_end_matches('/');
     let key = key.map(Secret::expose).filter(|k| !k.is_empty());
+    let protocol = protocol_for(provider.wire);
     let wire = provider.wire;
-    let page_size = options.page_size.max(1).to_string();
 
     let mut models = Vec::new();
     let mut seen_ids = HashSet::new();
     let mut seen_cursors = HashSet::new();
     let mut cursor: Option<String> = None;
     for _ in 0..options.max_pages.max(1) {
-        let mut url = page_url(base, wire)?;
-        {
-            let mut query = url.query_pairs_mut();
-            match wire {
-                WireFormat::Anthropic => {
-                    query.append_pair("limit", &page_size);
-                    if let Some(after) = &cursor {
-                        query.append_pair("after_id", after);
-                    }
-                }
-                WireFormat::Gemini => {
-                    query.append_pair("pageSize", &page_size);
-                    if let Some(token) = &cursor {
-                        query.append_pair("pageToken", token);
-                    }
-                }
-                WireFormat::Openai | WireFormat::OpenaiCompatible => {}
-            }
-        }
-        if url.query() == Some("") {
-            url.set_query(None);
-        }
-        let request = match (wire, key) {
-            (WireFormat::Anthropic, key) => {
-                let request = http.get(url).header("anthropic-version", ANTHROPIC_VERSION);
-                match key {
-                    Some(key) => request.header("x-api-key", key),
-                    None => request,
-                }
-            }
-            (WireFormat::Gemini, Some(key)) => http.get(url).header("x-goog-api-key", key),
-            (WireFormat::Openai | WireFormat::OpenaiCompatible, Some(key)) => {
-                http.get(url).bearer_auth(key)
-            }
-            (_, None) => http.get(url),
-        };
+        let request = protocol
+            .list_request(http, base, key, options.page_size.max(1), cursor.as_deref())
+            .map_err(|e| {
+                let mut failure = Failure::new(FailureClass::RequestRejected);
+                failure.provider_message = Some(format!("`{base}` is not a valid URL: {e}"));
+                failure
+            })?;
         let (status, body) = fetch_page(request, wire, options, now).await?;
         let page = parse_page(wire, &body).map_err(|why| {
             tracing::warn!(provider = %provider.id, why, "model list unreadable");
@@ -417,18 +383,6 @@ fn tokens(value: Option<&Value>) -> Option<u32> {
         .filter(|n| *n > 0)
 }
 
-fn page_url(base: &str, wire: WireFormat) -> Result<Url, Failure> {
-    let path = match wire {
-        WireFormat::Gemini => "/v1beta/models",
-        _ => "/v1/models",
-    };
-    Url::parse(&format!("{base}{path}")).map_err(|e| {
-        let mut failure = Failure::new(FailureClass::RequestRejected);
-        failure.provider_message = Some(format!("`{base}` is not a valid URL: {e}"));
-        failure
-    })
-}
-
 fn garbled(status: u16, body: Option<&[u8]>) -> Failure {
     let mut failure = Failure::new(FailureClass::StreamBroken(StreamBreak::Garbled));
     failure.http_status = Some(status);
@@ -449,50 +403,31 @@ async fn fetch_page(
     now: DateTime<Utc>,
 ) -> Result<(u16, Vec<u8>), Failure> {
     let deadline = Instant::now() + options.timeout;
-    let response = match tokio::time::timeout_at(deadline, request.send()).await {
-        Err(_) => return Err(Failure::new(FailureClass::NoAnswer(Transport::Timeout))),
-        Ok(Err(e)) => return Err(Failure::new(FailureClass::NoAnswer(transport_of(&e)))),
-        Ok(Ok(response)) => response,
-    };
+    let response = send_within(request, deadline).await?;
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let success = response.status().is_success();
-    let limit = if success {
-        options.max_body_bytes
-    } else {
-        ERROR_BODY_LIMIT
-    };
-    let mut body = Vec::new();
-    let mut chunks = response.bytes_stream();
-    let mut complete = false;
-    while body.len() <= limit {
-        match tokio::time::timeout_at(deadline, chunks.next()).await {
-            Ok(Some(Ok(chunk))) => body.extend_from_slice(&chunk),
-            Ok(None) => {
-                complete = true;
-                break;
-            }
-            Ok(Some(Err(_))) if success => {
-                let mut failure = Failure::new(FailureClass::StreamBroken(StreamBreak::Cut));
-                failure.http_status = Some(status);
-                return Err(failure);
-            }
-            Err(_) if success => {
-                let mut failure = Failure::new(FailureClass::StreamBroken(StreamBreak::Stalled));
-                failure.http_status = Some(status);
-                return Err(failure);
-            }
-            // An error answer is classified from whatever of it arrived.
-            Ok(Some(Err(_))) | Err(_) => break,
-        }
-    }
-    if !success {
-        body.truncate(ERROR_BODY_LIMIT);
+    if !response.status().is_success() {
+        // An error answer is classified from whatever of it arrived.
+        let (body, _) = read_body_within(response, ERROR_BODY_LIMIT, None, deadline).await;
         return Err(classify_http(wire, status, &headers, &body, now));
     }
-    if !complete {
-        tracing::warn!(limit, "model list page larger than allowed");
-        return Err(garbled(status, None));
+    let (body, end) = read_body_within(response, options.max_body_bytes, None, deadline).await;
+    let broken = |how| {
+        let mut failure = Failure::new(FailureClass::StreamBroken(how));
+        failure.http_status = Some(status);
+        failure
+    };
+    match end {
+        BodyEnd::Whole => {}
+        BodyEnd::Broken => return Err(broken(StreamBreak::Cut)),
+        BodyEnd::TimedOut => return Err(broken(StreamBreak::Stalled)),
+        BodyEnd::TooLarge => {
+            tracing::warn!(
+                limit = options.max_body_bytes,
+                "model list page larger than allowed"
+            );
+            return Err(garbled(status, None));
+        }
     }
     Ok((status, body))
 }

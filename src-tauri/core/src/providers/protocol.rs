@@ -1,6 +1,7 @@
-//! What differs between wire formats, behind one trait: how a chat request is written and
-//! how each server-sent event is read. Everything else (sending, retrying, timeouts,
-//! classifying transport failures) is shared in [`super::client`].
+//! What differs between wire formats, behind one trait: how a request carries the key, how a
+//! chat request and a model-list request are written, and how each server-sent event is read.
+//! Everything else (sending, reading bodies, retrying, timeouts, classifying transport
+//! failures) is shared in [`super::client`].
 
 use super::classify::classify_stream_error;
 
@@ -35,6 +36,21 @@ pub enum StreamPiece {
 pub trait WireProtocol: Send + Sync {
     fn wire(&self) -> WireFormat;
 
+    /// `request` with this wire's credentials and required headers; no key header at all
+    /// without a key (a local server may need none).
+    fn authorize(&self, request: RequestBuilder, key: Option<&str>) -> RequestBuilder;
+
+    /// One page of the model list at `base_url` (no trailing slash): `page_size` asked of
+    /// the wires that paginate, `cursor` the previous page's pointer to the next.
+    fn list_request(
+        &self,
+        http: &reqwest::Client,
+        base_url: &str,
+        key: Option<&str>,
+        page_size: u32,
+        cursor: Option<&str>,
+    ) -> Result<RequestBuilder, url::ParseError>;
+
     /// A streaming chat request to `base_url` (no trailing slash).
     fn chat_request(
         &self,
@@ -67,6 +83,22 @@ pub fn protocol_for(wire: WireFormat) -> Box<dyn WireProtocol> {
     }
 }
 
+/// A paginated list's page: the size and the cursor under the wire's own names.
+fn page_url(
+    base_url: &str,
+    path: &str,
+    (size_name, page_size): (&str, u32),
+    (cursor_name, cursor): (&str, Option<&str>),
+) -> Result<url::Url, url::ParseError> {
+    let mut url = url::Url::parse(&format!("{base_url}{path}"))?;
+    url.query_pairs_mut()
+        .append_pair(size_name, &page_size.to_string());
+    if let Some(cursor) = cursor {
+        url.query_pairs_mut().append_pair(cursor_name, cursor);
+    }
+    Ok(url)
+}
+
 fn parse(data: &str) -> Result<Value, StreamBreak> {
     serde_json::from_str(data).map_err(|_| StreamBreak::Garbled)
 }
@@ -79,6 +111,31 @@ pub const ANTHROPIC_VERSION: &str = "2023-06-01";
 impl WireProtocol for AnthropicMessages {
     fn wire(&self) -> WireFormat {
         WireFormat::Anthropic
+    }
+
+    fn authorize(&self, request: RequestBuilder, key: Option<&str>) -> RequestBuilder {
+        let request = request.header("anthropic-version", ANTHROPIC_VERSION);
+        match key.filter(|k| !k.is_empty()) {
+            Some(key) => request.header("x-api-key", key),
+            None => request,
+        }
+    }
+
+    fn list_request(
+        &self,
+        http: &reqwest::Client,
+        base_url: &str,
+        key: Option<&str>,
+        page_size: u32,
+        cursor: Option<&str>,
+    ) -> Result<RequestBuilder, url::ParseError> {
+        let url = page_url(
+            base_url,
+            "/v1/models",
+            ("limit", page_size),
+            ("after_id", cursor),
+        )?;
+        Ok(self.authorize(http.get(url), key))
     }
 
     fn chat_request(
@@ -102,9 +159,7 @@ impl WireProtocol for AnthropicMessages {
         if let Some(system) = &request.system {
             body["system"] = json!(system);
         }
-        http.post(format!("{base_url}/v1/messages"))
-            .header("x-api-key", key.unwrap_or_default())
-            .header("anthropic-version", ANTHROPIC_VERSION)
+        self.authorize(http.post(format!("{base_url}/v1/messages")), key)
             .json(&body)
     }
 
@@ -177,6 +232,26 @@ impl WireProtocol for OpenAiChat {
         }
     }
 
+    fn authorize(&self, request: RequestBuilder, key: Option<&str>) -> RequestBuilder {
+        match key.filter(|k| !k.is_empty()) {
+            Some(key) => request.bearer_auth(key),
+            None => request,
+        }
+    }
+
+    /// One page: OpenAI and the compatible servers return their whole list at once.
+    fn list_request(
+        &self,
+        http: &reqwest::Client,
+        base_url: &str,
+        key: Option<&str>,
+        _page_size: u32,
+        _cursor: Option<&str>,
+    ) -> Result<RequestBuilder, url::ParseError> {
+        let url = url::Url::parse(&format!("{base_url}/v1/models"))?;
+        Ok(self.authorize(http.get(url), key))
+    }
+
     fn chat_request(
         &self,
         http: &reqwest::Client,
@@ -212,13 +287,8 @@ impl WireProtocol for OpenAiChat {
             "stream": true,
             limit: request.max_tokens,
         });
-        let builder = http
-            .post(format!("{base_url}/v1/chat/completions"))
-            .json(&body);
-        match key {
-            Some(key) if !key.is_empty() => builder.bearer_auth(key),
-            _ => builder,
-        }
+        self.authorize(http.post(format!("{base_url}/v1/chat/completions")), key)
+            .json(&body)
     }
 
     fn read_event(
@@ -285,6 +355,30 @@ impl WireProtocol for GeminiGenerate {
         WireFormat::Gemini
     }
 
+    fn authorize(&self, request: RequestBuilder, key: Option<&str>) -> RequestBuilder {
+        match key.filter(|k| !k.is_empty()) {
+            Some(key) => request.header("x-goog-api-key", key),
+            None => request,
+        }
+    }
+
+    fn list_request(
+        &self,
+        http: &reqwest::Client,
+        base_url: &str,
+        key: Option<&str>,
+        page_size: u32,
+        cursor: Option<&str>,
+    ) -> Result<RequestBuilder, url::ParseError> {
+        let url = page_url(
+            base_url,
+            "/v1beta/models",
+            ("pageSize", page_size),
+            ("pageToken", cursor),
+        )?;
+        Ok(self.authorize(http.get(url), key))
+    }
+
     fn chat_request(
         &self,
         http: &reqwest::Client,
@@ -310,12 +404,11 @@ impl WireProtocol for GeminiGenerate {
         if let Some(system) = &request.system {
             body["systemInstruction"] = json!({"parts": [{"text": system}]});
         }
-        http.post(format!(
+        let url = format!(
             "{base_url}/v1beta/models/{}:streamGenerateContent?alt=sse",
             request.model
-        ))
-        .header("x-goog-api-key", key.unwrap_or_default())
-        .json(&body)
+        );
+        self.authorize(http.post(url), key).json(&body)
     }
 
     fn read_event(
@@ -397,6 +490,71 @@ fn gemini_pieces(value: &Value) -> Vec<StreamPiece> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Chat and model-list requests carry the key the same way, through one `authorize`
+    /// per wire; without a key, no key header at all.
+    #[test]
+    fn every_request_of_a_wire_carries_its_key_the_same_way() {
+        let http = reqwest::Client::new();
+        let chat = ChatRequest {
+            model: "m-1".into(),
+            system: None,
+            messages: Vec::new(),
+            max_tokens: 8,
+        };
+        let base = "http://127.0.0.1:9";
+        for (wire, header, list_url) in [
+            (
+                WireFormat::Anthropic,
+                "x-api-key",
+                "http://127.0.0.1:9/v1/models?limit=100&after_id=c1",
+            ),
+            (
+                WireFormat::Gemini,
+                "x-goog-api-key",
+                "http://127.0.0.1:9/v1beta/models?pageSize=100&pageToken=c1",
+            ),
+            (
+                WireFormat::Openai,
+                "authorization",
+                "http://127.0.0.1:9/v1/models",
+            ),
+            (
+                WireFormat::OpenaiCompatible,
+                "authorization",
+                "http://127.0.0.1:9/v1/models",
+            ),
+        ] {
+            let protocol = protocol_for(wire);
+            let list = |key| {
+                protocol
+                    .list_request(&http, base, key, 100, Some("c1"))
+                    .unwrap()
+                    .build()
+                    .unwrap()
+            };
+            let chat = |key| {
+                protocol
+                    .chat_request(&http, base, key, &chat)
+                    .build()
+                    .unwrap()
+            };
+            for request in [list(Some("k-123")), chat(Some("k-123"))] {
+                let value = request.headers()[header].to_str().unwrap();
+                assert!(value.ends_with("k-123"), "{wire:?}: {value}");
+            }
+            for request in [list(None), chat(None), list(Some(""))] {
+                assert!(
+                    request.headers().get(header).is_none(),
+                    "{wire:?}: no key, no header"
+                );
+            }
+            assert_eq!(list(None).url().as_str(), list_url, "{wire:?}");
+            if wire == WireFormat::Anthropic {
+                assert_eq!(list(None).headers()["anthropic-version"], ANTHROPIC_VERSION);
+            }
+        }
+    }
 
     fn now() -> DateTime<Utc> {
         Utc::now()
