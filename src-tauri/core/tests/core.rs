@@ -154,3 +154,54 @@ async fn nothing_is_sent_to_what_the_workspace_turned_off() {
     );
     core.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_key_stored_while_running_is_used_by_the_next_send() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let setup = Setup::new("healthy", "").await;
+    let stored = Arc::new(AtomicBool::new(false));
+    let in_keyring = stored.clone();
+    let core = Core::start(CoreOptions {
+        paths: Paths {
+            config_file: setup.dir.path().join("config.toml"),
+            data_dir: setup.dir.path().join("data"),
+        },
+        clock: Arc::new(SystemClock),
+        http: None,
+        keys: Arc::new(move |_| {
+            in_keyring
+                .load(Ordering::SeqCst)
+                .then(|| Secret::new("sim-core-key"))
+        }),
+        probes: false,
+    })
+    .await
+    .unwrap();
+    let reason_of = |core: &Core, id: &str| {
+        core.availability()
+            .into_iter()
+            .find(|a| a.model == ModelRef::new("anthropic", id))
+            .unwrap()
+            .reason
+            .kind
+    };
+    let refused = core
+        .send("one", None, "Hello", &opus(), 64, &mut |_| {})
+        .await;
+    assert!(
+        matches!(refused, Err(AssistantError::NotConfigured(_))),
+        "{refused:?}"
+    );
+    // `switchboard key set anthropic` in another terminal.
+    stored.store(true, Ordering::SeqCst);
+    core.send("two", None, "Hello", &opus(), 64, &mut |_| {})
+        .await
+        .expect("the stored key is used");
+    assert_eq!(reason_of(&core, "claude-opus-4-7"), ReasonKind::Healthy);
+    assert_ne!(
+        reason_of(&core, "claude-opus-4-8"),
+        ReasonKind::NotConfigured,
+        "the provider's other models no longer say they need a key"
+    );
+    core.shutdown().await;
+}

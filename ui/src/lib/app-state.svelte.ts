@@ -1,6 +1,6 @@
 // The window's shared state: one class, handed to components through a context pair.
 import { getContext, setContext } from "svelte";
-import { type Backend, describe, sameModel } from "./backend/backend";
+import { type Backend, type ShownError, describe, sameModel } from "./backend/backend";
 import type { ModelAvailability, ModelRef, Notice, Overview } from "./bindings";
 
 const KEY = Symbol("switchboard-app-state");
@@ -8,12 +8,12 @@ const KEY = Symbol("switchboard-app-state");
 export class AppState {
   overview = $state<Overview | null>(null);
   /** What went wrong loading or saving, in words. */
-  error = $state<string | null>(null);
+  error = $state<ShownError | null>(null);
   dismissed = $state<string[]>([]);
   /** True while the providers' model lists are being read on request. */
   refreshing = $state(false);
   /** Why the last refresh on request failed, in words; the page keeps what it had. */
-  refreshError = $state<string | null>(null);
+  refreshError = $state<ShownError | null>(null);
 
   readonly #backend: Backend;
   /** Counts overview reads, so an older answer never overwrites a newer one. */
@@ -85,7 +85,8 @@ export class AppState {
       await this.#backend.refreshModelLists();
       await this.reload();
     } catch (e) {
-      this.refreshError = `Could not read the model lists: ${describe(e)}`;
+      const shown = describe(e);
+      this.refreshError = { ...shown, message: `Could not read the model lists: ${shown.message}` };
     } finally {
       this.refreshing = false;
     }

@@ -2,7 +2,7 @@
 // flight. The compose text is saved as a draft as it is typed, and comes back whenever a
 // send fails or is stopped: nothing typed is ever lost.
 import { getContext, setContext } from "svelte";
-import { type Backend, describe, isUiError } from "./backend/backend";
+import { type Backend, type ShownError, describe } from "./backend/backend";
 import type { Conversation, Message, ModelRef, Reason, SendEvent } from "./bindings";
 
 const KEY = Symbol("switchboard-assistant-state");
@@ -22,7 +22,7 @@ export class AssistantState {
   lastReason = $state<Reason | null>(null);
   /** A retry in progress ("trying again in 2 s"). */
   retrying = $state<{ reason: Reason; afterSeconds: number } | null>(null);
-  error = $state<string | null>(null);
+  error = $state<ShownError | null>(null);
 
   readonly #backend: Backend;
   #draftTimer: ReturnType<typeof setTimeout> | null = null;
@@ -93,8 +93,9 @@ export class AssistantState {
       // Refused before sending (no key, turned off by the workspace, unknown model): the text
       // goes straight back, and a reason is shown as any other reason is.
       if (fromBox) this.compose = text;
-      if (isUiError(e) && e.reason) this.lastReason = e.reason;
-      else this.error = describe(e);
+      const shown = describe(e);
+      if (shown.reason) this.lastReason = shown.reason;
+      else this.error = shown;
     } finally {
       this.sendId = null;
       this.retrying = null;

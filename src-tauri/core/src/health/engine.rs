@@ -255,6 +255,12 @@ impl HealthEngine {
     pub fn record_attempt(&mut self, attempt: &AttemptRecord) -> Vec<Transition> {
         let now = attempt.at;
         let settings = self.settings.clone();
+        // Nothing is sent without a key: one added since the start (`switchboard key set`,
+        // the environment of a new window) is there now, for every model of its provider.
+        let key_added = !self
+            .has_key
+            .insert(attempt.model.provider.clone(), true)
+            .unwrap_or(false);
         let proves_network;
         let health = self.models.entry(attempt.model.clone()).or_default();
         match &attempt.outcome {
@@ -307,13 +313,17 @@ impl HealthEngine {
                 .or_default()
                 .last_answer = Some(now);
         }
-        // An attempt changes its own model, and — by proving the network — any model
-        // currently held offline; nothing else.
+        // An attempt changes its own model, any model currently held offline (by proving the
+        // network) and, when its key is new, the provider's other models; nothing else.
         let mut scope = vec![attempt.model.clone()];
         scope.extend(
             self.current
                 .values()
-                .filter(|a| a.reason.kind == ReasonKind::Offline && a.model != attempt.model)
+                .filter(|a| {
+                    a.model != attempt.model
+                        && (a.reason.kind == ReasonKind::Offline
+                            || (key_added && a.model.provider == attempt.model.provider))
+                })
                 .map(|a| a.model.clone()),
         );
         self.refresh(now, scope)

@@ -32,8 +32,9 @@ pub fn not_configured(provider: &Provider, model: &Model) -> Reason {
         message: format!(
             "Switchboard has no {name} API key, so it cannot use {model} yet. This is a setup \
              step on your side; nothing is wrong with {name}'s service. Store a key{where_to_get} \
-             with `switchboard key set {id}` or in {env}, and restart Switchboard. Source: your \
-             configuration, read at start-up; it is read again when Switchboard starts.",
+             with `switchboard key set {id}` (the next message you send uses it), or in {env} \
+             and start Switchboard again. Source: your configuration — the keyring is read again \
+             for each message, the environment when Switchboard starts.",
             name = provider.name,
             model = model.display_name,
             env = provider.api_key_env,
@@ -811,8 +812,9 @@ mod tests {
             "Switchboard has no Anthropic API key, so it cannot use Claude Opus 4.7 yet. This \
              is a setup step on your side; nothing is wrong with Anthropic's service. Store a \
              key (get one at https://console.anthropic.com/settings/keys) with `switchboard key \
-             set anthropic` or in ANTHROPIC_API_KEY, and restart Switchboard. Source: your \
-             configuration, read at start-up; it is read again when Switchboard starts."
+             set anthropic` (the next message you send uses it), or in ANTHROPIC_API_KEY and \
+             start Switchboard again. Source: your configuration — the keyring is read again for \
+             each message, the environment when Switchboard starts."
         );
         let gemini = catalog.provider("gemini").unwrap();
         let flash = catalog.model("gemini", "gemini-2.5-flash").unwrap();

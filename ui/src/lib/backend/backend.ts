@@ -3,10 +3,12 @@
 import type {
   Conversation,
   ConversationView,
+  ErrorKind,
   Message,
   ModelAvailability,
   ModelRef,
   Overview,
+  Reason,
   SendEvent,
   UiError,
 } from "../bindings";
@@ -54,9 +56,13 @@ export function sameModel(a: ModelRef | null | undefined, b: ModelRef | null | u
   return !!a && !!b && a.provider === b.provider && a.model === b.model;
 }
 
-/** An error in words, whatever threw it: the core's `{kind, message}`, or anything else. */
-export function describe(e: unknown): string {
-  if (isUiError(e)) return e.message;
-  if (e instanceof Error) return e.message;
-  return String(e);
+/** An error as the window keeps it: the core's `{kind, message, reason}` as it came, or
+ * anything else thrown (a bug, a lost bridge) as `unexpected`. The UI branches on `kind`. */
+export type ShownError = { kind: ErrorKind | "unexpected"; message: string; reason: Reason | null };
+
+/** Whatever threw, as a [`ShownError`]. */
+export function describe(e: unknown): ShownError {
+  if (isUiError(e)) return { kind: e.kind, message: e.message, reason: e.reason ?? null };
+  const message = e instanceof Error ? e.message : String(e);
+  return { kind: "unexpected", message, reason: null };
 }

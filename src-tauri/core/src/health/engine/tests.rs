@@ -840,3 +840,35 @@ fn a_restart_keeps_own_request_evidence_through_a_status_reading() {
     after.record_attempt(&ok(&gpt5(), secs(700)));
     assert_eq!(state(&after, &gpt5()).1, ReasonKind::Healthy);
 }
+
+/// A key added while Switchboard runs (`switchboard key set`) is used by the next send; the
+/// first attempt with it shows every model of its provider as no longer missing a key.
+#[test]
+fn a_key_added_while_running_is_seen_with_the_first_attempt() {
+    let catalog = Catalog::shipped().unwrap();
+    let mut e = HealthEngine::new(
+        catalog,
+        HealthSettings::default(),
+        |_| false,
+        Vec::new(),
+        secs(0),
+    );
+    assert_eq!(state(&e, &opus()).1, ReasonKind::NotConfigured);
+    assert_eq!(state(&e, &opus48()).1, ReasonKind::NotConfigured);
+    let transitions = e.record_attempt(&ok(&opus(), secs(5)));
+    assert_eq!(
+        state(&e, &opus()),
+        (AvailabilityState::Available, ReasonKind::Healthy)
+    );
+    assert_eq!(
+        state(&e, &opus48()),
+        (AvailabilityState::Unknown, ReasonKind::Unknown),
+        "not checked yet, but no longer said to need a key"
+    );
+    assert!(transitions.iter().any(|t| t.model == opus48()));
+    assert_eq!(
+        state(&e, &gpt5()).1,
+        ReasonKind::NotConfigured,
+        "another provider's key is still missing"
+    );
+}

@@ -102,6 +102,43 @@ describe("the assistant", () => {
     expect((await box()).value).toBe("Hello");
   });
 
+  it("sends a person told a key is missing to where the key goes, keeping the error's kind", async () => {
+    const backend = withPreferred();
+    backend.script = {
+      refuse: {
+        kind: "not_configured",
+        message: "Add an Anthropic API key to use Claude",
+        reason: {
+          kind: "not_configured",
+          side: "your_setup",
+          source: "configuration",
+          headline: "Add an Anthropic API key to use Claude",
+          message: "Switchboard has no Anthropic API key, so it cannot use Claude Opus 4.7 yet.",
+        },
+      },
+    };
+    const user = userEvent.setup();
+    render(App, { backend });
+    await user.type(await box(), "Hello{Enter}");
+    const reason = await screen.findByTestId("send-reason");
+    expect(reason.getAttribute("data-reason")).toBe("not_configured");
+    const help = screen.getByTestId("key-help");
+    expect(help.textContent).toContain("switchboard key set anthropic");
+    expect(help.textContent).toContain("ANTHROPIC_API_KEY");
+    expect((await box()).value).toBe("Hello");
+  });
+
+  it("keeps the kind of an error without a reason", async () => {
+    const backend = withPreferred();
+    backend.script = { refuse: { kind: "not_found", message: "Switchboard does not know that model", reason: null } };
+    const user = userEvent.setup();
+    render(App, { backend });
+    await user.type(await box(), "Hello{Enter}");
+    const error = await screen.findByTestId("send-error");
+    expect(error.getAttribute("data-kind")).toBe("not_found");
+    expect(screen.queryByTestId("key-help")).toBeNull();
+  });
+
   it("stops an answer on request", async () => {
     const backend = withPreferred();
     backend.script = { hold: true };

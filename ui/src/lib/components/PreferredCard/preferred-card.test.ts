@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import App from "../../../App.svelte";
 import type { Overview } from "../../bindings";
-import { MockBackend, retired, sampleOverview } from "../../testing/mockBackend";
+import { MockBackend, notConfigured, retired, sampleOverview } from "../../testing/mockBackend";
 
 const opus47 = { provider: "anthropic", model: "claude-opus-4-7" };
 const opus48 = { provider: "anthropic", model: "claude-opus-4-8" };
@@ -78,5 +78,17 @@ describe("a retired preferred model", () => {
     backend.emitAvailability(retired(other.models[3], other.providers[1]));
     expect(await screen.findByText("OpenAI no longer offers GPT-5")).toBeTruthy();
     expect(backend.overviewReads).toBe(reads);
+  });
+});
+
+describe("a preferred model without a key", () => {
+  it("says where the key goes", async () => {
+    const overview = { ...sampleOverview(), preferred: opus47 };
+    overview.availability[1] = notConfigured(overview.models[1], overview.providers[0]);
+    render(App, { backend: new MockBackend(overview) });
+    await openModels();
+    const card = await screen.findByTestId("preferred-card");
+    const help = within(card).getByTestId("key-help");
+    expect(help.textContent).toContain(`switchboard key set ${overview.providers[0].id}`);
   });
 });

@@ -1,0 +1,1 @@
+export { default as KeyHelp } from "./KeyHelp.svelte";
