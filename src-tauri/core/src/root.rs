@@ -15,7 +15,7 @@ use crate::model_lists::{ModelListRefresher, RefreshReport};
 use crate::notice::Notice;
 use crate::overview::{self, Overview};
 use crate::providers::Timeouts;
-use crate::providers::keys::{KeyLookup, Keys, Secret};
+use crate::providers::keys::{KeyError, KeyLookup, KeySource, KeyStore, Keys, Secret};
 use crate::providers::retry::RetryPolicy;
 use crate::startup::{self, StartupError};
 use crate::store::{Conversation, ModelListState, Store};
@@ -33,9 +33,9 @@ pub struct CoreOptions {
     /// The client every provider request goes through; `None`: one made from the config's
     /// timeouts.
     pub http: Option<reqwest::Client>,
-    /// Where keys are found. Blocking (the keyring talks D-Bus): the core only calls it off
+    /// Where keys are kept. Blocking (the keyring talks D-Bus): the core only calls it off
     /// the async threads.
-    pub keys: Arc<KeyLookup>,
+    pub keys: Arc<dyn KeyStore>,
     /// Whether models whose breaker is due are probed (the window does; a one-off terminal
     /// command does not), and only when `[health] probes` allows it.
     pub probes: bool,
@@ -56,9 +56,8 @@ impl CoreOptions {
 }
 
 /// The keyring, then each provider's environment variable.
-pub fn system_keys() -> Arc<KeyLookup> {
-    let keys = Keys::system();
-    Arc::new(move |provider: &Provider| keys.find(provider).map(|(secret, _)| secret))
+pub fn system_keys() -> Arc<dyn KeyStore> {
+    Arc::new(Keys::system())
 }
 
 type AvailabilityListener = Box<dyn Fn(&ModelAvailability) + Send + Sync>;
@@ -75,7 +74,7 @@ pub struct Core {
     model_lists: Arc<ModelListRefresher>,
     /// Taken by [`Core::run_in_background`]; a one-off command polls through it in place.
     poller: tokio::sync::Mutex<Option<Poller>>,
-    keys: Arc<KeyLookup>,
+    keys: Arc<dyn KeyStore>,
     http: reqwest::Client,
     timeouts: Timeouts,
     retry: RetryPolicy,
@@ -147,6 +146,7 @@ impl Core {
         )
         .keeping_policy_in(started.store.clone())
         .polling_on(started.health.poll_schedule());
+        let lookup = keys.clone();
         let model_lists = ModelListRefresher::new(
             started.base.clone(),
             started.model_lists.clone(),
@@ -154,7 +154,7 @@ impl Core {
             http.clone(),
             health.clone(),
             clock.clone(),
-            keys.clone(),
+            Arc::new(move |p: &Provider| lookup.find(p).map(|(secret, _)| secret)),
             started.lists,
         );
         let core = Arc::new(Core {
@@ -288,8 +288,62 @@ impl Core {
 
     /// The key for `provider`, looked up off the async threads.
     pub async fn key(&self, provider: &Provider) -> Option<Secret> {
+        self.key_and_source(provider)
+            .await
+            .map(|(secret, _)| secret)
+    }
+
+    /// Where each provider that needs a key has it from (`None`: nowhere), never the key.
+    pub async fn key_sources(&self) -> Vec<(Provider, Option<KeySource>)> {
+        let keyed: Vec<Provider> = self
+            .catalog()
+            .providers
+            .iter()
+            .filter(|p| p.needs_key())
+            .cloned()
+            .collect();
+        let keys = self.keys.clone();
+        tokio::task::spawn_blocking(move || {
+            keyed
+                .into_iter()
+                .map(|p| {
+                    let source = keys.find(&p).map(|(_, source)| source);
+                    (p, source)
+                })
+                .collect()
+        })
+        .await
+        .unwrap_or_default()
+    }
+
+    /// Keeps `secret` as the key of `provider_id` (in the keyring); the next send uses it.
+    pub async fn store_key(&self, provider_id: &str, secret: Secret) -> Result<(), KeyError> {
+        let (keys, id) = (self.keys.clone(), provider_id.to_string());
+        tokio::task::spawn_blocking(move || keys.store(&id, &secret))
+            .await
+            .unwrap_or_else(|e| Err(KeyError::Keyring(e.to_string())))?;
+        self.health.record_key(provider_id, true);
+        Ok(())
+    }
+
+    /// Forgets the stored key of `provider_id` (one in the environment stays).
+    pub async fn remove_key(&self, provider_id: &str) -> Result<(), KeyError> {
+        let (keys, id) = (self.keys.clone(), provider_id.to_string());
+        tokio::task::spawn_blocking(move || keys.remove(&id))
+            .await
+            .unwrap_or_else(|e| Err(KeyError::Keyring(e.to_string())))?;
+        // A key in the environment may still be there.
+        let still = match self.catalog().provider(provider_id) {
+            Some(provider) => self.key(provider).await.is_some(),
+            None => false,
+        };
+        self.health.record_key(provider_id, still);
+        Ok(())
+    }
+
+    async fn key_and_source(&self, provider: &Provider) -> Option<(Secret, KeySource)> {
         let (keys, provider) = (self.keys.clone(), provider.clone());
-        tokio::task::spawn_blocking(move || keys(&provider))
+        tokio::task::spawn_blocking(move || keys.find(&provider))
             .await
             .ok()
             .flatten()
@@ -427,14 +481,14 @@ impl Core {
 }
 
 /// The key of every provider that has one, read in one blocking call.
-async fn keys_for(keys: &Arc<KeyLookup>, catalog: &Catalog) -> HashMap<String, Secret> {
+async fn keys_for(keys: &Arc<dyn KeyStore>, catalog: &Catalog) -> HashMap<String, Secret> {
     let (keys, providers) = (keys.clone(), catalog.providers.clone());
     tokio::task::spawn_blocking(move || {
         let mut seen = HashSet::new();
         providers
             .iter()
             .filter(|p| p.needs_key() && seen.insert(p.id.clone()))
-            .filter_map(|p| Some((p.id.clone(), keys(p)?)))
+            .filter_map(|p| Some((p.id.clone(), keys.find(p)?.0)))
             .collect()
     })
     .await

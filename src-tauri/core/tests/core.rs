@@ -7,9 +7,10 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 use switchboard_core::assistant::AssistantError;
+use switchboard_core::catalog::Provider;
 use switchboard_core::clock::SystemClock;
 use switchboard_core::config::Paths;
-use switchboard_core::providers::keys::Secret;
+use switchboard_core::providers::keys::{KeyError, KeySource, KeyStore, Secret};
 use switchboard_core::vocabulary::{AvailabilityState, Ending, ModelRef, ReasonKind, Role};
 use switchboard_core::{Core, CoreOptions};
 use switchboard_sim::{Scenario, Simulator};
@@ -37,7 +38,7 @@ impl Setup {
             },
             clock: Arc::new(SystemClock),
             http: None,
-            keys: Arc::new(|_| Some(Secret::new("sim-core-key"))),
+            keys: Arc::new(|_: &Provider| Some(Secret::new("sim-core-key"))),
             probes: false,
         })
         .await
@@ -155,12 +156,32 @@ async fn nothing_is_sent_to_what_the_workspace_turned_off() {
     core.shutdown().await;
 }
 
+/// A keyring in memory, as the system's behaves: what is stored is found, from the keyring.
+#[derive(Default)]
+struct MemoryKeyring(std::sync::Mutex<std::collections::HashMap<String, Secret>>);
+
+impl KeyStore for MemoryKeyring {
+    fn find(&self, provider: &Provider) -> Option<(Secret, KeySource)> {
+        let keys = self.0.lock().unwrap();
+        keys.get(&provider.id)
+            .map(|s| (s.clone(), KeySource::Keyring))
+    }
+    fn store(&self, provider_id: &str, secret: &Secret) -> Result<(), KeyError> {
+        self.0
+            .lock()
+            .unwrap()
+            .insert(provider_id.into(), secret.clone());
+        Ok(())
+    }
+    fn remove(&self, provider_id: &str) -> Result<(), KeyError> {
+        self.0.lock().unwrap().remove(provider_id);
+        Ok(())
+    }
+}
+
 #[tokio::test]
 async fn a_key_stored_while_running_is_used_by_the_next_send() {
-    use std::sync::atomic::{AtomicBool, Ordering};
     let setup = Setup::new("healthy", "").await;
-    let stored = Arc::new(AtomicBool::new(false));
-    let in_keyring = stored.clone();
     let core = Core::start(CoreOptions {
         paths: Paths {
             config_file: setup.dir.path().join("config.toml"),
@@ -168,11 +189,7 @@ async fn a_key_stored_while_running_is_used_by_the_next_send() {
         },
         clock: Arc::new(SystemClock),
         http: None,
-        keys: Arc::new(move |_| {
-            in_keyring
-                .load(Ordering::SeqCst)
-                .then(|| Secret::new("sim-core-key"))
-        }),
+        keys: Arc::new(MemoryKeyring::default()),
         probes: false,
     })
     .await
@@ -185,6 +202,14 @@ async fn a_key_stored_while_running_is_used_by_the_next_send() {
             .reason
             .kind
     };
+    let source_of = async |core: &Core, id: &str| {
+        core.key_sources()
+            .await
+            .into_iter()
+            .find(|(p, _)| p.id == id)
+            .unwrap()
+            .1
+    };
     let refused = core
         .send("one", None, "Hello", &opus(), 64, &mut |_| {})
         .await;
@@ -192,8 +217,16 @@ async fn a_key_stored_while_running_is_used_by_the_next_send() {
         matches!(refused, Err(AssistantError::NotConfigured(_))),
         "{refused:?}"
     );
-    // `switchboard key set anthropic` in another terminal.
-    stored.store(true, Ordering::SeqCst);
+    assert_eq!(source_of(&core, "anthropic").await, None);
+
+    // `switchboard key set anthropic`, as the window's Settings will.
+    core.store_key("anthropic", Secret::new("sk-ant-core-test"))
+        .await
+        .unwrap();
+    assert_eq!(
+        source_of(&core, "anthropic").await,
+        Some(KeySource::Keyring)
+    );
     core.send("two", None, "Hello", &opus(), 64, &mut |_| {})
         .await
         .expect("the stored key is used");
@@ -202,6 +235,30 @@ async fn a_key_stored_while_running_is_used_by_the_next_send() {
         reason_of(&core, "claude-opus-4-8"),
         ReasonKind::NotConfigured,
         "the provider's other models no longer say they need a key"
+    );
+    let asked = setup.sim.requests();
+    assert_eq!(
+        asked
+            .iter()
+            .filter(|r| r.provider.as_deref() == Some("anthropic"))
+            .count(),
+        1,
+        "one request, with the key: none before it was stored"
+    );
+
+    // `switchboard key delete anthropic`.
+    core.remove_key("anthropic").await.unwrap();
+    assert_eq!(
+        reason_of(&core, "claude-opus-4-8"),
+        ReasonKind::NotConfigured,
+        "a removed key is missing again"
+    );
+    let refused = core
+        .send("three", None, "Hello", &opus(), 64, &mut |_| {})
+        .await;
+    assert!(
+        matches!(refused, Err(AssistantError::NotConfigured(_))),
+        "{refused:?}"
     );
     core.shutdown().await;
 }

@@ -1,56 +1,35 @@
-//! `switchboard key`: API keys in the OS keyring. A key is read from stdin, never from the
-//! command line, and never printed.
+//! `switchboard key`: API keys in the OS keyring, through the core. A key is read from stdin,
+//! never from the command line, and never printed.
 
 use super::{KeyCommand, SharedCore};
 use std::process::ExitCode;
 use switchboard_core::catalog::Provider;
-use switchboard_core::providers::keys::{KeySource, Keys, Secret, keyring_delete, keyring_set};
+use switchboard_core::providers::keys::{KeySource, Secret};
 
 pub async fn run(core: &SharedCore, command: KeyCommand) -> ExitCode {
-    let catalog = core.catalog();
-    let known = |id: &str| match catalog.provider(id) {
-        Some(p) if p.needs_key() => Ok(p.clone()),
-        Some(_) => Err(format!("{id} needs no key")),
-        None => Err(format!(
-            "there is no provider `{id}`; `switchboard status` lists them"
-        )),
-    };
-    let keyed: Vec<Provider> = catalog
-        .providers
-        .iter()
-        .filter(|p| p.needs_key())
-        .cloned()
-        .collect();
     let result = match command {
-        KeyCommand::Set { provider } => match known(&provider) {
-            Ok(p) => off_the_async_threads(move || set(&p)).await,
+        KeyCommand::Set { provider } => match keyed(core, &provider) {
+            Ok(p) => set(core, p).await,
             Err(e) => Err(e),
         },
-        KeyCommand::Delete { provider } => match known(&provider) {
-            Ok(p) => {
-                off_the_async_threads(move || {
-                    keyring_delete(&p.id).map_err(|e| e.to_string())?;
-                    println!("Removed the {} key from the keyring.", p.name);
-                    Ok(())
-                })
+        KeyCommand::Delete { provider } => match keyed(core, &provider) {
+            Ok(p) => core
+                .remove_key(&p.id)
                 .await
-            }
+                .map(|()| println!("Removed the {} key from the keyring.", p.name))
+                .map_err(|e| e.to_string()),
             Err(e) => Err(e),
         },
         KeyCommand::List => {
-            off_the_async_threads(move || {
-                let keys = Keys::system();
-                for p in &keyed {
-                    let from = match keys.find(p) {
-                        Some((_, KeySource::Keyring)) => "from the keyring".to_string(),
-                        Some((_, KeySource::Environment(var))) => format!("from {var}"),
-                        None => "none".to_string(),
-                    };
-                    println!("{:<12} {from}", p.id);
-                }
-                Ok(())
-            })
-            .await
+            for (p, source) in core.key_sources().await {
+                let from = match source {
+                    Some(KeySource::Keyring) => "from the keyring".to_string(),
+                    Some(KeySource::Environment(var)) => format!("from {var}"),
+                    None => "none".to_string(),
+                };
+                println!("{:<12} {from}", p.id);
+            }
+            Ok(())
         }
     };
     match result {
@@ -62,28 +41,37 @@ pub async fn run(core: &SharedCore, command: KeyCommand) -> ExitCode {
     }
 }
 
-fn set(provider: &Provider) -> Result<(), String> {
-    let mut line = String::new();
-    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-        eprintln!("Paste the {} API key and press Enter:", provider.name);
+/// The provider `id`, if it is one that takes a key.
+fn keyed(core: &SharedCore, id: &str) -> Result<Provider, String> {
+    match core.catalog().provider(id) {
+        Some(p) if p.needs_key() => Ok(p.clone()),
+        Some(_) => Err(format!("{id} needs no key")),
+        None => Err(format!(
+            "there is no provider `{id}`; `switchboard status` lists them"
+        )),
     }
-    std::io::stdin()
-        .read_line(&mut line)
-        .map_err(|e| format!("could not read the key: {e}"))?;
+}
+
+async fn set(core: &SharedCore, provider: Provider) -> Result<(), String> {
+    let name = provider.name.clone();
+    // Reading stdin blocks: off the async threads.
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+            eprintln!("Paste the {name} API key and press Enter:");
+        }
+        std::io::stdin().read_line(&mut line).map(|_| line)
+    })
+    .await
+    .map_err(|e| format!("could not read the key: {e}"))?
+    .map_err(|e| format!("could not read the key: {e}"))?;
     let key = line.trim();
     if key.is_empty() {
         return Err("no key was given".into());
     }
-    keyring_set(&provider.id, &Secret::new(key)).map_err(|e| e.to_string())?;
+    core.store_key(&provider.id, Secret::new(key))
+        .await
+        .map_err(|e| e.to_string())?;
     println!("Stored the {} key in the keyring.", provider.name);
     Ok(())
-}
-
-/// The keyring talks D-Bus and blocks, and stdin blocks too.
-async fn off_the_async_threads(
-    work: impl FnOnce() -> Result<(), String> + Send + 'static,
-) -> Result<(), String> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .unwrap_or_else(|e| Err(format!("the key command failed: {e}")))
 }

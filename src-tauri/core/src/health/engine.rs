@@ -251,6 +251,27 @@ impl HealthEngine {
         self.models.values().any(|h| h.no_answer_since.is_some())
     }
 
+    /// A key was stored for `provider` (`present`) or removed: its models are decided again.
+    pub fn record_key(
+        &mut self,
+        provider: &str,
+        present: bool,
+        now: DateTime<Utc>,
+    ) -> Vec<Transition> {
+        let needs = self
+            .provider_index
+            .get(provider)
+            .is_some_and(|&i| self.catalog.providers[i].needs_key());
+        self.has_key.insert(provider.to_string(), present || !needs);
+        let scope = self
+            .current
+            .keys()
+            .filter(|m| m.provider == provider)
+            .cloned()
+            .collect();
+        self.refresh(now, scope)
+    }
+
     /// One of this app's attempts.
     pub fn record_attempt(&mut self, attempt: &AttemptRecord) -> Vec<Transition> {
         let now = attempt.at;

@@ -113,6 +113,13 @@ impl HealthService {
         self.publish(transitions);
     }
 
+    /// A key was stored for `provider` (`present`) or removed.
+    pub fn record_key(&self, provider: &str, present: bool) {
+        let now = self.clock.now();
+        let transitions = self.engine().record_key(provider, present, now);
+        self.publish(transitions);
+    }
+
     /// Whether the workspace policy turns all of `provider` off now.
     pub fn provider_turned_off(&self, provider: &str) -> bool {
         let now = self.clock.now();

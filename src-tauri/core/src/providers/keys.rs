@@ -49,6 +49,37 @@ pub enum KeyError {
     Keyring(String),
 }
 
+/// Where keys are kept: found (with where from), stored and removed. Every call may block
+/// (the keyring talks D-Bus): the core makes them off the async threads.
+pub trait KeyStore: Send + Sync {
+    /// The key for `provider` and where it came from; `None` for a provider that needs none.
+    fn find(&self, provider: &Provider) -> Option<(Secret, KeySource)>;
+    /// Keeps `secret` as `provider_id`'s key.
+    fn store(&self, provider_id: &str, secret: &Secret) -> Result<(), KeyError>;
+    /// Forgets `provider_id`'s stored key (one in the environment stays).
+    fn remove(&self, provider_id: &str) -> Result<(), KeyError>;
+}
+
+/// Keys fixed by a function of the provider (for tests and embedding): found as if from the
+/// provider's environment variable; nothing can be stored.
+impl<F: Fn(&Provider) -> Option<Secret> + Send + Sync> KeyStore for F {
+    fn find(&self, provider: &Provider) -> Option<(Secret, KeySource)> {
+        self(provider).map(|secret| (secret, KeySource::Environment(provider.api_key_env.clone())))
+    }
+
+    fn store(&self, _provider_id: &str, _secret: &Secret) -> Result<(), KeyError> {
+        Err(KeyError::Keyring(
+            "these keys are fixed; none can be stored".into(),
+        ))
+    }
+
+    fn remove(&self, _provider_id: &str) -> Result<(), KeyError> {
+        Err(KeyError::Keyring(
+            "these keys are fixed; none can be removed".into(),
+        ))
+    }
+}
+
 /// Looks keys up: keyring first, then the environment (passed in, for tests).
 pub struct Keys<E: Fn(&str) -> Option<String> + Send + Sync> {
     env: E,
@@ -98,6 +129,30 @@ impl<E: Fn(&str) -> Option<String> + Send + Sync> Keys<E> {
                     KeySource::Environment(provider.api_key_env.clone()),
                 )
             })
+    }
+}
+
+impl<E: Fn(&str) -> Option<String> + Send + Sync> KeyStore for Keys<E> {
+    fn find(&self, provider: &Provider) -> Option<(Secret, KeySource)> {
+        Keys::find(self, provider)
+    }
+
+    fn store(&self, provider_id: &str, secret: &Secret) -> Result<(), KeyError> {
+        if !self.use_keyring {
+            return Err(KeyError::NoKeyring(
+                "this key lookup reads the environment only".into(),
+            ));
+        }
+        keyring_set(provider_id, secret)
+    }
+
+    fn remove(&self, provider_id: &str) -> Result<(), KeyError> {
+        if !self.use_keyring {
+            return Err(KeyError::NoKeyring(
+                "this key lookup reads the environment only".into(),
+            ));
+        }
+        keyring_delete(provider_id)
     }
 }
 
