@@ -8,6 +8,7 @@ pub mod assistant;
 pub mod catalog;
 pub mod clock;
 pub mod config;
+pub mod fallback;
 pub mod health;
 pub mod model_lists;
 pub mod notice;

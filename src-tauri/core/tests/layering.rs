@@ -13,6 +13,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("catalog", &["vocabulary"]),
     ("providers", &["catalog", "vocabulary", "clock"]),
     ("store", &["catalog", "vocabulary", "notice"]),
+    // Pure decisions: which models could stand in, and whether a consent lets one.
+    ("fallback", &["catalog", "vocabulary"]),
     (
         "health",
         &[

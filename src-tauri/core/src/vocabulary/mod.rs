@@ -1,7 +1,7 @@
 //! What every layer speaks, at the bottom of the core: how a model is named, the state and
 //! reason kinds with their sides and evidence sources, how an attempt failed, what a status
 //! page and the workspace policy said (already mapped to models), availability and its
-//! changes, and how a conversation's answers end.
+//! changes, the person's consents to a stand-in model, and how a conversation's answers end.
 //!
 //! Nothing here depends on another module of the core: the catalog, the provider clients, the
 //! store, the availability engine and the assistant all build on these types, so none of
@@ -9,6 +9,7 @@
 
 mod attempt;
 mod availability;
+mod consent;
 mod conversation;
 mod evidence;
 mod model;
@@ -16,6 +17,7 @@ mod reason;
 
 pub use attempt::{AttemptOutcome, AttemptRecord, Failure, FailureClass, StreamBreak, Transport};
 pub use availability::{Evidence, ModelAvailability, Transition};
+pub use consent::{Consent, ConsentScope, StandIn};
 pub use conversation::{Ending, Role};
 pub use evidence::{ComponentEvidence, ComponentStatus, Coverage, IncidentEvidence, PolicyRule};
 pub use model::ModelRef;
