@@ -595,6 +595,7 @@ mod tests {
                 status: MessageStatus::Complete,
                 model: None,
                 stood_in_for: None,
+                stand_in_why: None,
                 failure: None,
                 ending,
                 created_at: now,

@@ -72,6 +72,9 @@ pub struct Message {
     pub model: Option<ModelRef>,
     /// The preferred model a fallback answer stood in for.
     pub stood_in_for: Option<ModelRef>,
+    /// Why it stood in, in one line ("Anthropic: elevated errors on Claude Opus 4.7").
+    #[serde(default)]
+    pub stand_in_why: Option<String>,
     pub failure: Option<Failure>,
     /// How an answer the provider finished ended (complete, length limit, filtered, …).
     pub ending: Option<Ending>,
@@ -124,6 +127,7 @@ fn message_from(row: &SqliteRow) -> Result<Message, StoreError> {
             row.try_get("stood_in_for_provider")?,
             row.try_get("stood_in_for_model")?,
         ),
+        stand_in_why: row.try_get("stand_in_why")?,
         failure: failure
             .map(|f| serde_json::from_str(&f))
             .transpose()
@@ -243,8 +247,8 @@ impl Store {
             .transpose()?;
         sqlx::query(
             "INSERT INTO messages (id, conversation_id, role, text, status, provider, model, \
-             stood_in_for_provider, stood_in_for_model, failure, ending, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             stood_in_for_provider, stood_in_for_model, stand_in_why, failure, ending, created_at, \
+             updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&message.id)
         .bind(&message.conversation_id)
@@ -255,6 +259,7 @@ impl Store {
         .bind(message.model.as_ref().map(|m| &m.model))
         .bind(message.stood_in_for.as_ref().map(|m| &m.provider))
         .bind(message.stood_in_for.as_ref().map(|m| &m.model))
+        .bind(&message.stand_in_why)
         .bind(failure)
         .bind(ending_json(message)?)
         .bind(message.created_at)
@@ -379,6 +384,7 @@ mod tests {
             status,
             model: Some(ModelRef::new("anthropic", "claude-opus-4-7")),
             stood_in_for: None,
+            stand_in_why: None,
             failure: None,
             ending: None,
             created_at: now,

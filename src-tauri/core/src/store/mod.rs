@@ -16,11 +16,13 @@
 mod attempts;
 mod availability;
 mod conversations;
+mod fallback;
 mod model_lists;
 mod settings;
 
 pub use attempts::AttemptBucket;
 pub use conversations::{Conversation, Message, MessageStatus, new_id};
+pub use fallback::QueuedMessage;
 pub use model_lists::ModelListState;
 
 use crate::notice::Notice;
@@ -85,6 +87,22 @@ pub struct Opened {
     pub store: Store,
     pub notices: Vec<Notice>,
 }
+
+/// What a repair copies out of a damaged database, in the order a person misses them: every
+/// table (a test holds it to the schema).
+const TABLES: &[&str] = &[
+    "conversations",
+    "messages",
+    "message_chunks",
+    "drafts",
+    "settings",
+    "model_state",
+    "availability_events",
+    "model_lists",
+    "attempts",
+    "consents",
+    "queued_messages",
+];
 
 impl Store {
     /// Opens (or creates) the database in `data_dir`. A file that is not a readable SQLite
@@ -233,18 +251,6 @@ impl Store {
     /// this fresh one — conversations and their messages first, then settings and history —
     /// skipping what cannot be read. Says what was kept, if anything.
     async fn copy_readable_from(&self, damaged: &Path) -> Result<Option<String>, StoreError> {
-        /// In the order a person misses them.
-        const TABLES: &[&str] = &[
-            "conversations",
-            "messages",
-            "message_chunks",
-            "drafts",
-            "settings",
-            "model_state",
-            "availability_events",
-            "model_lists",
-            "attempts",
-        ];
         let mut conn = self.pool().acquire().await?;
         // Rows are copied as found; a message whose conversation was lost is still kept.
         sqlx::query("PRAGMA foreign_keys = OFF")
@@ -522,6 +528,22 @@ fn cause(error: &StoreError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_repair_copies_every_table() {
+        let store = Store::in_memory().await.unwrap();
+        let mut tables: Vec<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'table' \
+             AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx_%' ORDER BY name",
+        )
+        .fetch_all(&store.pool())
+        .await
+        .unwrap();
+        let mut copied: Vec<String> = TABLES.iter().map(|t| t.to_string()).collect();
+        tables.sort();
+        copied.sort();
+        assert_eq!(copied, tables);
+    }
     use crate::notice::NoticeKind;
     use crate::vocabulary::ModelRef;
 
@@ -535,6 +557,7 @@ mod tests {
             status: MessageStatus::Sent,
             model: None,
             stood_in_for: None,
+            stand_in_why: None,
             failure: None,
             ending: None,
             created_at: now,
