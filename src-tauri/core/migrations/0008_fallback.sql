@@ -11,6 +11,10 @@ CREATE TABLE consents (
     alternative_model    TEXT NOT NULL,
     scope                TEXT NOT NULL CHECK (scope IN ('until_back', 'always')),
     given_at             TEXT NOT NULL,
+    -- "Until back": when the preferred model last came back, and whether it failed again
+    -- soon after (then its next return must last before the conversation goes back to it).
+    returned_at          TEXT,
+    relapsed             INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (preferred_provider, preferred_model, scope)
 );
 

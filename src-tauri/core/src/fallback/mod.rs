@@ -14,6 +14,7 @@ pub use rank::{Alternative, Comparison, Excluded, Exclusion, Needs, Ranking, ran
 use crate::vocabulary::{
     AvailabilityState, Consent, ConsentScope, ModelAvailability, ModelRef, Reason, ReasonKind,
 };
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -67,37 +68,51 @@ fn needs_the_person(reason: ReasonKind) -> bool {
     )
 }
 
+/// How soon after its return a failure of the preferred model counts as the same outage (an
+/// "until it is back" consent holds again at once, without asking) — and, after such a
+/// relapse, how long its next return must last before the conversation goes back to it. So a
+/// model failing every few minutes never bounces the conversation back and forth.
+pub fn settle() -> chrono::Duration {
+    chrono::Duration::minutes(10)
+}
+
 /// What a send does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Plan {
     /// Ask the preferred model.
     Preferred,
-    /// A kept consent covers it: this alternative answers, standing in.
+    /// A kept consent covers it: this alternative answers, standing in. `holding`: the
+    /// preferred model is back, but it failed again soon after its last return, so the
+    /// stand-in keeps answering until the return has lasted [`settle`].
     StandIn {
         alternative: ModelRef,
         scope: ConsentScope,
         reason: Reason,
+        holding: bool,
     },
     /// The preferred model is out and no consent covers it: ask the person first. Nothing is
     /// sent anywhere until they choose.
     Ask { reason: Reason, ranking: Ranking },
 }
 
-/// What to do with a message for `preferred`, given its availability, the kept consents and
-/// the ranking of alternatives now. A consent whose alternative cannot take this conversation
-/// now (out itself, no key, too small) does not count: the person is asked again.
-pub fn plan(preferred: &ModelAvailability, consents: &[Consent], ranking: Ranking) -> Plan {
-    if !known_out(preferred) {
-        return Plan::Preferred;
-    }
+/// What to do with a message for `preferred` at `now`, given its availability, the kept
+/// consents and the ranking of alternatives. A consent whose alternative cannot take this
+/// conversation now (out itself, no key, too small) does not count: the person is asked again.
+pub fn plan(
+    preferred: &ModelAvailability,
+    consents: &[Consent],
+    ranking: Ranking,
+    now: DateTime<Utc>,
+) -> Plan {
     let reason = preferred.reason.clone();
     let usable = |model: &ModelRef| ranking.alternatives.iter().any(|a| &a.model == model);
-    // "Until it is back" before "always": the person's latest word for this outage.
+    let out = known_out(preferred);
     let mut kept: Vec<&Consent> = consents
         .iter()
-        .filter(|c| c.preferred == preferred.model && covers(c.scope, reason.kind))
+        .filter(|c| c.preferred == preferred.model && in_force(c, out, reason.kind, now))
         .collect();
+    // "Until it is back" before "always": the person's latest word for this outage.
     kept.sort_by_key(|c| {
         (
             c.scope != ConsentScope::UntilBack,
@@ -109,9 +124,59 @@ pub fn plan(preferred: &ModelAvailability, consents: &[Consent], ranking: Rankin
             alternative: consent.alternative.clone(),
             scope: consent.scope,
             reason,
+            holding: !out,
         },
-        None => Plan::Ask { reason, ranking },
+        None if out => Plan::Ask { reason, ranking },
+        None => Plan::Preferred,
     }
+}
+
+/// Whether `consent` lets its alternative answer now.
+fn in_force(consent: &Consent, out: bool, reason: ReasonKind, now: DateTime<Utc>) -> bool {
+    let since_return = consent.returned_at.map(|t| now - t);
+    match (consent.scope, out) {
+        // Back after a relapse: the stand-in answers until the return has lasted.
+        (ConsentScope::UntilBack, false) => {
+            consent.relapsed && since_return.is_some_and(|d| d < settle())
+        }
+        // Out: within the outage it was given for, or again soon after a return.
+        (ConsentScope::UntilBack, true) => {
+            covers(consent.scope, reason) && since_return.is_none_or(|d| d < settle())
+        }
+        (scope, true) => covers(scope, reason),
+        (_, false) => false,
+    }
+}
+
+/// What the preferred model coming back (`back`) or going out again does to an "until it is
+/// back" consent at `now`; `None`: it has ended.
+pub fn after_change(consent: &Consent, back: bool, now: DateTime<Utc>) -> Option<Consent> {
+    if consent.scope != ConsentScope::UntilBack {
+        return Some(consent.clone());
+    }
+    if back {
+        return Some(Consent {
+            returned_at: Some(now),
+            ..consent.clone()
+        });
+    }
+    match consent.returned_at {
+        // Out again soon after coming back: the same outage, and its next return must last.
+        Some(t) if now - t < settle() => Some(Consent {
+            returned_at: None,
+            relapsed: true,
+            ..consent.clone()
+        }),
+        // It had been back for a good while: this is a new outage, and the person is asked.
+        Some(_) => None,
+        None => Some(consent.clone()),
+    }
+}
+
+/// An "until it is back" consent whose return has lasted: it is over.
+pub fn ended(consent: &Consent, now: DateTime<Utc>) -> bool {
+    consent.scope == ConsentScope::UntilBack
+        && consent.returned_at.is_some_and(|t| now - t >= settle())
 }
 
 /// The system prompt a stand-in model gets, so it never claims to be the model it replaces.

@@ -406,6 +406,8 @@ fn a_kept_consent_stands_in_only_while_it_covers_and_its_model_can_answer() {
         alternative: alt,
         scope,
         given_at: t,
+        returned_at: None,
+        relapsed: false,
     };
     let plan_now = |availability: &[ModelAvailability], consents: &[Consent]| {
         let ranking = ranked(
@@ -414,7 +416,7 @@ fn a_kept_consent_stands_in_only_while_it_covers_and_its_model_can_answer() {
             text_needs(),
             &FallbackOrders::default(),
         );
-        plan(of(availability, &opus()), consents, ranking)
+        plan(of(availability, &opus()), consents, ranking, t)
     };
     // No consent: ask.
     assert!(matches!(plan_now(&availability, &[]), Plan::Ask { .. }));
@@ -422,7 +424,7 @@ fn a_kept_consent_stands_in_only_while_it_covers_and_its_model_can_answer() {
     let always = [consent(m("openai", "gpt-5"), ConsentScope::Always)];
     assert!(matches!(
         plan_now(&availability, &always),
-        Plan::StandIn { ref alternative, scope: ConsentScope::Always, .. } if *alternative == m("openai", "gpt-5")
+        Plan::StandIn { ref alternative, scope: ConsentScope::Always, holding: false, .. } if *alternative == m("openai", "gpt-5")
     ));
     // "Until back" wins over "always".
     let both = [
@@ -465,6 +467,98 @@ fn a_kept_consent_stands_in_only_while_it_covers_and_its_model_can_answer() {
     assert!(matches!(plan_now(&availability, &always), Plan::Ask { .. }));
 }
 
+/// The rule against flapping: once the preferred model is back the conversation goes back to
+/// it; if it fails again within ten minutes of that return, the "until it is back" consent
+/// holds again at once (no new question), and its next return must last ten minutes before
+/// the conversation goes back to it. A return that lasts ends the consent; a failure after
+/// that is a new outage, and the person is asked.
+#[test]
+fn a_model_failing_again_soon_after_its_return_does_not_bounce_the_conversation() {
+    let (catalog, mut availability) = world(ReasonKind::ElevatedErrors);
+    let t0 = Utc.with_ymd_and_hms(2026, 6, 5, 9, 0, 0).unwrap();
+    let minutes = |n| t0 + chrono::Duration::minutes(n);
+    let plan_at = |availability: &[ModelAvailability], consent: &Consent, now| {
+        let ranking = ranked(
+            &catalog,
+            availability,
+            text_needs(),
+            &FallbackOrders::default(),
+        );
+        plan(
+            of(availability, &opus()),
+            std::slice::from_ref(consent),
+            ranking,
+            now,
+        )
+    };
+    let gpt = m("openai", "gpt-5");
+    let stands_in = |plan: &Plan, holding_now: bool| matches!(plan, Plan::StandIn { alternative, holding, .. } if *alternative == gpt && *holding == holding_now);
+    let mut consent = Consent {
+        preferred: opus(),
+        alternative: gpt.clone(),
+        scope: ConsentScope::UntilBack,
+        given_at: t0,
+        returned_at: None,
+        relapsed: false,
+    };
+    assert!(stands_in(
+        &plan_at(&availability, &consent, minutes(1)),
+        false
+    ));
+
+    // Back at minute 5: the next message goes to Opus 4.7.
+    set(
+        &mut availability,
+        &opus(),
+        AvailabilityState::Available,
+        ReasonKind::Healthy,
+    );
+    consent = after_change(&consent, true, minutes(5)).expect("asleep, not ended");
+    assert_eq!(
+        plan_at(&availability, &consent, minutes(6)),
+        Plan::Preferred
+    );
+
+    // Out again at minute 8: the same outage; GPT-5 answers again without a question.
+    set(
+        &mut availability,
+        &opus(),
+        AvailabilityState::Unavailable,
+        ReasonKind::ElevatedErrors,
+    );
+    consent = after_change(&consent, false, minutes(8)).expect("the same outage");
+    assert!(consent.relapsed);
+    assert!(stands_in(
+        &plan_at(&availability, &consent, minutes(9)),
+        false
+    ));
+
+    // Back at minute 12: GPT-5 keeps answering until minute 22.
+    set(
+        &mut availability,
+        &opus(),
+        AvailabilityState::Available,
+        ReasonKind::Healthy,
+    );
+    consent = after_change(&consent, true, minutes(12)).unwrap();
+    assert!(stands_in(
+        &plan_at(&availability, &consent, minutes(13)),
+        true
+    ));
+    assert!(stands_in(
+        &plan_at(&availability, &consent, minutes(21)),
+        true
+    ));
+    assert_eq!(
+        plan_at(&availability, &consent, minutes(22)),
+        Plan::Preferred
+    );
+    assert!(ended(&consent, minutes(22)), "a return that lasted ends it");
+
+    // Had it lasted and then failed: a new outage, asked again.
+    assert_eq!(after_change(&consent, false, minutes(40)), None);
+}
+
 #[test]
 fn the_stand_in_is_told_who_it_answers_for() {
     let prompt = stand_in_prompt("GPT-6 Luna", "Claude Opus 4.7");
@@ -503,7 +597,7 @@ proptest! {
     #[test]
     fn nothing_is_planned_to_a_model_no_consent_covers(
         states in proptest::collection::vec(any_state(), 34),
-        consents in proptest::collection::vec((0usize..34, any_scope()), 0..4),
+        consents in proptest::collection::vec((0usize..34, any_scope(), proptest::option::of(0i64..30), any::<bool>()), 0..4),
     ) {
         let catalog = Catalog::shipped().unwrap();
         let availability: Vec<ModelAvailability> = catalog
@@ -516,21 +610,32 @@ proptest! {
         let t = Utc.with_ymd_and_hms(2026, 6, 5, 9, 0, 0).unwrap();
         let consents: Vec<Consent> = consents
             .into_iter()
-            .map(|(i, scope)| Consent {
+            .map(|(i, scope, returned, relapsed)| Consent {
                 preferred: opus(),
                 alternative: catalog.models[i % catalog.models.len()].model_ref(),
                 scope,
-                given_at: t,
+                given_at: t - chrono::Duration::hours(1),
+                returned_at: returned.map(|minutes| t - chrono::Duration::minutes(minutes)),
+                relapsed,
             })
             .collect();
         let ranking = rank(&preferred, &text_needs(), &catalog, &availability, &FallbackOrders::default());
-        match plan(&preferred, &consents, ranking) {
+        match plan(&preferred, &consents, ranking, t) {
             Plan::Preferred => prop_assert!(!known_out(&preferred)),
             Plan::Ask { .. } => prop_assert!(known_out(&preferred)),
-            Plan::StandIn { alternative, scope, .. } => {
-                prop_assert!(known_out(&preferred));
-                prop_assert!(covers(scope, preferred.reason.kind));
-                prop_assert!(consents.iter().any(|c| c.alternative == alternative && c.scope == scope));
+            Plan::StandIn { alternative, scope, holding, .. } => {
+                let consent = consents.iter().find(|c| c.alternative == alternative && c.scope == scope);
+                prop_assert!(consent.is_some(), "only a kept consent's model stands in");
+                let consent = consent.unwrap();
+                if holding {
+                    // Back, but it failed again soon after its last return.
+                    prop_assert!(!known_out(&preferred));
+                    prop_assert!(scope == ConsentScope::UntilBack && consent.relapsed);
+                    prop_assert!(consent.returned_at.is_some_and(|r| t - r < settle()));
+                } else {
+                    prop_assert!(known_out(&preferred));
+                    prop_assert!(covers(scope, preferred.reason.kind));
+                }
                 let state = of(&availability, &alternative);
                 prop_assert!(matches!(state.state, AvailabilityState::Available | AvailabilityState::Unknown));
                 prop_assert_ne!(alternative, opus());

@@ -46,6 +46,8 @@ fn consent_from(row: &SqliteRow) -> Result<Consent, StoreError> {
             ConsentScope::UntilBack
         },
         given_at: row.try_get("given_at")?,
+        returned_at: row.try_get("returned_at")?,
+        relapsed: row.try_get("relapsed")?,
     })
 }
 
@@ -81,7 +83,8 @@ impl Store {
         };
         sqlx::query(
             "INSERT OR REPLACE INTO consents (preferred_provider, preferred_model, \
-             alternative_provider, alternative_model, scope, given_at) VALUES (?, ?, ?, ?, ?, ?)",
+             alternative_provider, alternative_model, scope, given_at, returned_at, relapsed) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&consent.preferred.provider)
         .bind(&consent.preferred.model)
@@ -89,6 +92,8 @@ impl Store {
         .bind(&consent.alternative.model)
         .bind(scope)
         .bind(consent.given_at)
+        .bind(consent.returned_at)
+        .bind(consent.relapsed)
         .execute(&self.pool())
         .await?;
         Ok(())
@@ -199,6 +204,8 @@ mod tests {
             alternative: ModelRef::new("openai", alt),
             scope,
             given_at: at,
+            returned_at: None,
+            relapsed: false,
         };
         store
             .keep_consent(&consent("gpt-5", ConsentScope::Always, t(0)))

@@ -26,6 +26,14 @@ pub struct Consent {
     pub alternative: ModelRef,
     pub scope: ConsentScope,
     pub given_at: DateTime<Utc>,
+    /// "Until it is back": when the preferred model last came back. The consent stays asleep
+    /// for a while after, so a model that fails again at once does not bounce the
+    /// conversation back and forth (see `fallback::SETTLE`).
+    #[serde(default)]
+    pub returned_at: Option<DateTime<Utc>>,
+    /// It failed again soon after coming back: the next return must last before it counts.
+    #[serde(default)]
+    pub relapsed: bool,
 }
 
 /// Why an answer came from another model than the one asked for, kept with the answer.
