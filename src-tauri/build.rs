@@ -10,6 +10,12 @@ const COMMANDS: &[&str] = &[
     "send_message",
     "stop_sending",
     "refresh_model_lists",
+    "plan_send",
+    "queue_message",
+    "queued_messages",
+    "cancel_queued",
+    "list_consents",
+    "withdraw_consent",
 ];
 
 fn main() {

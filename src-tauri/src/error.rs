@@ -20,6 +20,9 @@ pub enum ErrorKind {
     NotConfigured,
     /// The workspace policy turns the model off: the message is the admin's.
     AdminDisabled,
+    /// The preferred model is out and no consent covers it: nothing was sent; the person
+    /// chooses (the window opens the consent dialog).
+    NeedsConsent,
 }
 
 /// The one error shape the UI receives: `{kind, message, reason}`, the reason (whose side,
@@ -59,7 +62,14 @@ impl From<AssistantError> for UiError {
                 message: error.to_string(),
                 reason: None,
             },
-            AssistantError::EmptyMessage | AssistantError::Endpoint(_) => Self {
+            AssistantError::NeedsConsent(ref reason) => Self {
+                kind: ErrorKind::NeedsConsent,
+                message: error.to_string(),
+                reason: Some(reason.clone()),
+            },
+            AssistantError::EmptyMessage
+            | AssistantError::Endpoint(_)
+            | AssistantError::NotOffered(_) => Self {
                 kind: ErrorKind::InvalidInput,
                 message: error.to_string(),
                 reason: None,
@@ -99,6 +109,7 @@ mod tests {
             ErrorKind::Storage => "storage",
             ErrorKind::NotConfigured => "not_configured",
             ErrorKind::AdminDisabled => "admin_disabled",
+            ErrorKind::NeedsConsent => "needs_consent",
         };
         for kind in [
             ErrorKind::NotFound,
@@ -106,6 +117,7 @@ mod tests {
             ErrorKind::Storage,
             ErrorKind::NotConfigured,
             ErrorKind::AdminDisabled,
+            ErrorKind::NeedsConsent,
         ] {
             assert_eq!(serde_json::to_value(kind).unwrap(), name(kind));
         }
@@ -128,7 +140,8 @@ mod tests {
                 "invalid_input",
                 "storage",
                 "not_configured",
-                "admin_disabled"
+                "admin_disabled",
+                "needs_consent"
             ]
         );
     }

@@ -40,6 +40,12 @@ pub fn run(paths: Paths) -> ExitCode {
                 }
             });
             let handle = app.handle().clone();
+            core.on_fallback(move |event| {
+                if let Err(error) = commands::FallbackChanged(event.clone()).emit(&handle) {
+                    tracing::warn!(%error, "could not announce a return or a queued message");
+                }
+            });
+            let handle = app.handle().clone();
             core.on_catalog_change(move || {
                 if let Err(error) = commands::CatalogChanged.emit(&handle) {
                     tracing::warn!(%error, "could not announce a catalog change");

@@ -19,4 +19,4 @@ pub mod startup;
 pub mod store;
 pub mod vocabulary;
 
-pub use root::{Core, CoreOptions};
+pub use root::{Choice, Core, CoreOptions, FallbackEvent};

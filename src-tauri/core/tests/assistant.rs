@@ -76,6 +76,8 @@ impl World {
             timeouts: Timeouts::default(),
             retry: RetryPolicy::default(),
             max_tokens: switchboard_core::assistant::send::DEFAULT_MAX_TOKENS,
+            stand_in: None,
+            question_id: None,
         }
     }
 }

@@ -12,7 +12,7 @@ use switchboard_core::clock::SystemClock;
 use switchboard_core::config::Paths;
 use switchboard_core::providers::keys::{KeyError, KeySource, KeyStore, Secret};
 use switchboard_core::vocabulary::{AvailabilityState, Ending, ModelRef, ReasonKind, Role};
-use switchboard_core::{Core, CoreOptions};
+use switchboard_core::{Choice, Core, CoreOptions};
 use switchboard_sim::{Scenario, Simulator};
 
 struct Setup {
@@ -56,11 +56,19 @@ async fn an_answer_and_what_it_showed_outlive_the_core_that_got_it() {
     let core = setup.core().await;
     let mut streamed = String::new();
     let sent = core
-        .send("one", None, "Say hello", &opus(), 256, &mut |event| {
-            if let switchboard_core::assistant::send::SendEvent::Text { chunk, .. } = event {
-                streamed.push_str(&chunk);
-            }
-        })
+        .send(
+            "one",
+            None,
+            "Say hello",
+            &opus(),
+            256,
+            Choice::Preferred,
+            &mut |event| {
+                if let switchboard_core::assistant::send::SendEvent::Text { chunk, .. } = event {
+                    streamed.push_str(&chunk);
+                }
+            },
+        )
         .await
         .expect("the simulator answers");
     assert!(!sent.answer.text.is_empty());
@@ -139,7 +147,15 @@ async fn nothing_is_sent_to_what_the_workspace_turned_off() {
     let core = setup.core().await;
     assert!(!core.read_policy().await, "the policy was read");
     let result = core
-        .send("one", None, "Hello", &opus(), 256, &mut |_| {})
+        .send(
+            "one",
+            None,
+            "Hello",
+            &opus(),
+            256,
+            Choice::Preferred,
+            &mut |_| {},
+        )
         .await;
     assert!(
         matches!(result, Err(AssistantError::TurnedOff(ref reason)) if reason.kind == ReasonKind::AdminDisabled),
@@ -211,7 +227,15 @@ async fn a_key_stored_while_running_is_used_by_the_next_send() {
             .1
     };
     let refused = core
-        .send("one", None, "Hello", &opus(), 64, &mut |_| {})
+        .send(
+            "one",
+            None,
+            "Hello",
+            &opus(),
+            64,
+            Choice::Preferred,
+            &mut |_| {},
+        )
         .await;
     assert!(
         matches!(refused, Err(AssistantError::NotConfigured(_))),
@@ -227,9 +251,17 @@ async fn a_key_stored_while_running_is_used_by_the_next_send() {
         source_of(&core, "anthropic").await,
         Some(KeySource::Keyring)
     );
-    core.send("two", None, "Hello", &opus(), 64, &mut |_| {})
-        .await
-        .expect("the stored key is used");
+    core.send(
+        "two",
+        None,
+        "Hello",
+        &opus(),
+        64,
+        Choice::Preferred,
+        &mut |_| {},
+    )
+    .await
+    .expect("the stored key is used");
     assert_eq!(reason_of(&core, "claude-opus-4-7"), ReasonKind::Healthy);
     assert_ne!(
         reason_of(&core, "claude-opus-4-8"),
@@ -254,7 +286,15 @@ async fn a_key_stored_while_running_is_used_by_the_next_send() {
         "a removed key is missing again"
     );
     let refused = core
-        .send("three", None, "Hello", &opus(), 64, &mut |_| {})
+        .send(
+            "three",
+            None,
+            "Hello",
+            &opus(),
+            64,
+            Choice::Preferred,
+            &mut |_| {},
+        )
         .await;
     assert!(
         matches!(refused, Err(AssistantError::NotConfigured(_))),

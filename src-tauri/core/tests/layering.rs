@@ -29,6 +29,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "assistant",
         &[
+            "fallback",
             "catalog",
             "vocabulary",
             "store",

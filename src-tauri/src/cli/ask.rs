@@ -4,6 +4,7 @@
 use super::{SharedCore, exit, plain, resolve_model, say};
 use std::io::Write;
 use std::process::ExitCode;
+use switchboard_core::Choice;
 use switchboard_core::assistant::AssistantError;
 use switchboard_core::assistant::send::SendEvent;
 use switchboard_core::notice::NoticeKind;
@@ -58,7 +59,16 @@ pub async fn run(core: &SharedCore, model: &str, prompt: &str, max_tokens: u32) 
         _ => {}
     };
     let result = core
-        .send(SEND_ID, None, prompt, &model, max_tokens, &mut print)
+        // No stand-in from the terminal yet: the model named is the model asked.
+        .send(
+            SEND_ID,
+            None,
+            prompt,
+            &model,
+            max_tokens,
+            Choice::Preferred,
+            &mut print,
+        )
         .await;
     ctrl_c.abort();
     let display = core

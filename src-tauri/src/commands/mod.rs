@@ -7,11 +7,14 @@ use crate::error::UiError;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use std::sync::Arc;
-use switchboard_core::Core;
 use switchboard_core::assistant::{self, send::SendEvent};
+use switchboard_core::fallback::Plan;
 use switchboard_core::overview::Overview;
+use switchboard_core::store::QueuedMessage;
 use switchboard_core::store::{Conversation, Message};
+use switchboard_core::vocabulary::{Consent, ConsentScope, Reason};
 use switchboard_core::vocabulary::{ModelAvailability, ModelRef};
+use switchboard_core::{Choice, Core, FallbackEvent};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
@@ -24,6 +27,10 @@ pub struct AvailabilityChanged(pub ModelAvailability);
 /// details). The window reads the overview again.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
 pub struct CatalogChanged;
+
+/// The preferred model is back, or a queued message was sent.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
+pub struct FallbackChanged(pub FallbackEvent);
 
 /// The preferred model changed (from this window, the tray or another window).
 #[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
@@ -92,16 +99,40 @@ pub async fn save_draft(
     Ok(core.save_draft(conversation_id.as_deref(), &text).await?)
 }
 
-/// Sends `text` to `model`; progress arrives on `events`. `send_id` names this send for
-/// [`stop_sending`].
+/// What pressing Send does now for `model`: ask it, let a consented stand-in answer, or ask
+/// the person first (with the ranked alternatives). `failed`: the reason a send just failed.
 #[tauri::command]
 #[specta::specta]
+pub async fn plan_send(
+    core: State<'_, Arc<Core>>,
+    conversation_id: Option<String>,
+    text: String,
+    model: ModelRef,
+    failed: Option<Reason>,
+) -> Result<Plan, UiError> {
+    Ok(core
+        .plan_send(
+            conversation_id.as_deref(),
+            &text,
+            &model,
+            assistant::send::DEFAULT_MAX_TOKENS,
+            failed,
+        )
+        .await?)
+}
+
+/// Sends `text` for `model` as the person chose; progress arrives on `events`. `send_id`
+/// names this send for [`stop_sending`].
+#[tauri::command]
+#[specta::specta]
+#[allow(clippy::too_many_arguments)]
 pub async fn send_message(
     core: State<'_, Arc<Core>>,
     send_id: String,
     conversation_id: Option<String>,
     text: String,
     model: ModelRef,
+    choice: Choice,
     events: Channel<SendEvent>,
 ) -> Result<Message, UiError> {
     let mut forward = |event: SendEvent| {
@@ -116,10 +147,59 @@ pub async fn send_message(
             &text,
             &model,
             assistant::send::DEFAULT_MAX_TOKENS,
+            choice,
             &mut forward,
         )
         .await?;
     Ok(sent.answer)
+}
+
+/// Keeps `text` until `model` is back ("Wait"); it is sent then, once.
+#[tauri::command]
+#[specta::specta]
+pub async fn queue_message(
+    core: State<'_, Arc<Core>>,
+    conversation_id: Option<String>,
+    text: String,
+    model: ModelRef,
+) -> Result<QueuedMessage, UiError> {
+    Ok(core
+        .queue_message(conversation_id.as_deref(), &text, &model)
+        .await?)
+}
+
+/// Every message waiting for its model.
+#[tauri::command]
+#[specta::specta]
+pub async fn queued_messages(core: State<'_, Arc<Core>>) -> Result<Vec<QueuedMessage>, UiError> {
+    Ok(core.queued().await?)
+}
+
+/// Takes a message out of the queue and hands it back (its text goes back in the box).
+#[tauri::command]
+#[specta::specta]
+pub async fn cancel_queued(
+    core: State<'_, Arc<Core>>,
+    id: String,
+) -> Result<Option<QueuedMessage>, UiError> {
+    Ok(core.cancel_queued(&id).await?)
+}
+
+/// The kept consents, for Settings.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_consents(core: State<'_, Arc<Core>>) -> Result<Vec<Consent>, UiError> {
+    Ok(core.consents().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn withdraw_consent(
+    core: State<'_, Arc<Core>>,
+    preferred: ModelRef,
+    scope: ConsentScope,
+) -> Result<bool, UiError> {
+    Ok(core.withdraw_consent(&preferred, scope).await?)
 }
 
 /// Stops a send: what has arrived is kept.
@@ -141,12 +221,19 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
             save_draft,
             send_message,
             stop_sending,
-            refresh_model_lists
+            refresh_model_lists,
+            plan_send,
+            queue_message,
+            queued_messages,
+            cancel_queued,
+            list_consents,
+            withdraw_consent
         ])
         .events(tauri_specta::collect_events![
             AvailabilityChanged,
             PreferredModelChanged,
-            CatalogChanged
+            CatalogChanged,
+            FallbackChanged
         ])
         .error_handling(tauri_specta::ErrorHandlingMode::Throw)
         // One TypeScript name per type: the UI reads what Rust writes.

@@ -3,7 +3,21 @@
 // send fails or is stopped: nothing typed is ever lost.
 import { getContext, setContext } from "svelte";
 import { type Backend, type ShownError, describe } from "./backend/backend";
-import type { Conversation, Message, ModelRef, Reason, SendEvent } from "./bindings";
+import type {
+  Choice,
+  ConsentScope,
+  Conversation,
+  FallbackEvent,
+  Message,
+  ModelRef,
+  QueuedMessage,
+  Ranking,
+  Reason,
+  SendEvent,
+} from "./bindings";
+
+/** The consent dialog's question: the message, the model it was for, and why it is out. */
+export type ConsentRequest = { text: string; model: ModelRef; reason: Reason; ranking: Ranking; fromBox: boolean };
 
 const KEY = Symbol("switchboard-assistant-state");
 const DRAFT_SAVE_DELAY_MS = 300;
@@ -23,6 +37,12 @@ export class AssistantState {
   /** A retry in progress ("trying again in 2 s"). */
   retrying = $state<{ reason: Reason; afterSeconds: number } | null>(null);
   error = $state<ShownError | null>(null);
+  /** The consent dialog, open while the person chooses; nothing is sent meanwhile. */
+  consent = $state<ConsentRequest | null>(null);
+  /** Messages waiting for their model, in every conversation. */
+  queued = $state<QueuedMessage[]>([]);
+  /** "Claude Opus 4.7 is back": the last return, until the next send. */
+  back = $state<{ model: ModelRef; holding: boolean } | null>(null);
 
   readonly #backend: Backend;
   #draftTimer: ReturnType<typeof setTimeout> | null = null;
@@ -35,9 +55,16 @@ export class AssistantState {
 
   async load(): Promise<void> {
     await this.#run(async () => {
+      await this.#backend.onFallbackChanged((e) => void this.#onFallback(e));
       this.conversations = await this.#backend.listConversations();
       this.compose = await this.#backend.loadDraft(null);
+      this.queued = await this.#backend.queuedMessages();
     });
+  }
+
+  /** The messages waiting in the open conversation. */
+  get waitingHere(): QueuedMessage[] {
+    return this.queued.filter((q) => q.conversation_id === this.conversation?.id);
   }
 
   async open(id: string): Promise<void> {
@@ -66,39 +93,121 @@ export class AssistantState {
     this.#draftTimer = setTimeout(() => void this.#flushDraft(), DRAFT_SAVE_DELAY_MS);
   }
 
+  /** Send: the preferred model, a stand-in a kept consent names, or — when the model is
+   * known to be out and nothing covers it — the consent dialog, before any request. */
   async send(model: ModelRef | null): Promise<void> {
     const text = this.compose;
-    if (!model || !text.trim() || this.sending) return;
-    if (this.#draftTimer) clearTimeout(this.#draftTimer);
+    if (!model || !text.trim() || this.sending || this.consent) return;
+    // The text is safe as a draft before anything else happens.
+    await this.#flushDraft();
+    let plan;
+    try {
+      plan = await this.#backend.planSend(this.conversation?.id ?? null, text, model, null);
+    } catch (e) {
+      this.error = describe(e);
+      return;
+    }
+    if (plan.kind === "ask") {
+      this.consent = { text, model, reason: plan.reason, ranking: plan.ranking, fromBox: true };
+      return;
+    }
     this.compose = "";
-    await this.#sendText(text, model, true);
+    await this.#sendText(text, model, true, plan.kind === "stand_in" ? { kind: "auto" } : { kind: "preferred" });
+  }
+
+  /** The person's answer in the consent dialog. */
+  async decide(
+    decision:
+      | { kind: "stand_in"; alternative: ModelRef; scope: ConsentScope }
+      | { kind: "wait" }
+      | { kind: "keep_trying" }
+      | { kind: "cancel" },
+  ): Promise<void> {
+    const request = this.consent;
+    if (!request) return;
+    this.consent = null;
+    if (decision.kind === "cancel") return;
+    if (request.fromBox) this.compose = "";
+    if (decision.kind === "wait") {
+      await this.#run(async () => {
+        const queued = await this.#backend.queueMessage(this.conversation?.id ?? null, request.text, request.model);
+        this.queued = [...this.queued, queued];
+        if (!this.conversation) {
+          this.conversations = await this.#backend.listConversations();
+          const created = this.conversations.find((c) => c.id === queued.conversation_id);
+          if (created) await this.open(created.id);
+        }
+      });
+      return;
+    }
+    const choice: Choice =
+      decision.kind === "keep_trying"
+        ? { kind: "preferred" }
+        : { kind: "stand_in", alternative: decision.alternative, scope: decision.scope };
+    await this.#sendText(request.text, request.model, request.fromBox, choice);
+  }
+
+  /** Takes a waiting message out of the queue; its text goes back in the box. */
+  async cancelQueued(id: string): Promise<void> {
+    await this.#run(async () => {
+      const taken = await this.#backend.cancelQueued(id);
+      this.queued = this.queued.filter((q) => q.id !== id);
+      if (taken && !this.compose.trim()) this.edit(taken.text);
+    });
+  }
+
+  async #onFallback(event: FallbackEvent): Promise<void> {
+    if (event.kind === "back") {
+      this.back = { model: event.model, holding: event.holding };
+      return;
+    }
+    this.queued = this.queued.filter((q) => q.id !== event.queued.id);
+    if (this.conversation?.id === event.queued.conversation_id) await this.open(event.queued.conversation_id);
+    this.conversations = await this.#backend.listConversations().catch(() => this.conversations);
   }
 
   /** Asks the model to go on with an answer that stopped at the length limit; the compose
    * box is left as it is. */
   async continueAnswer(model: ModelRef | null): Promise<void> {
     if (!model || this.sending) return;
-    await this.#sendText(CONTINUE_PROMPT, model, false);
+    await this.#sendText(CONTINUE_PROMPT, model, false, { kind: "auto" });
   }
 
-  async #sendText(text: string, model: ModelRef, fromBox: boolean): Promise<void> {
+  async #sendText(text: string, model: ModelRef, fromBox: boolean, choice: Choice): Promise<void> {
     const sendId = crypto.randomUUID();
     this.sendId = sendId;
     this.lastReason = null;
     this.retrying = null;
     this.error = null;
+    this.back = null;
+    let failed: Reason | null = null;
     try {
-      await this.#backend.sendMessage(sendId, this.conversation?.id ?? null, text, model, (e) => this.#on(e, fromBox));
+      await this.#backend.sendMessage(sendId, this.conversation?.id ?? null, text, model, choice, (e) => {
+        if (e.kind === "failed" && e.reason && e.answer.text === "") failed = e.reason;
+        this.#on(e, fromBox);
+      });
     } catch (e) {
       // Refused before sending (no key, turned off by the workspace, unknown model): the text
       // goes straight back, and a reason is shown as any other reason is.
       if (fromBox) this.compose = text;
       const shown = describe(e);
-      if (shown.reason) this.lastReason = shown.reason;
+      if (shown.kind === "needs_consent" && shown.reason) failed = shown.reason;
+      else if (shown.reason) this.lastReason = shown.reason;
       else this.error = shown;
     } finally {
       this.sendId = null;
       this.retrying = null;
+    }
+    // The model could not answer after its retries (or went out meanwhile): the same dialog.
+    if (failed && choice.kind !== "stand_in") await this.#askAfterFailure(text, model, failed, fromBox);
+  }
+
+  async #askAfterFailure(text: string, model: ModelRef, failed: Reason, fromBox: boolean): Promise<void> {
+    try {
+      const plan = await this.#backend.planSend(this.conversation?.id ?? null, text, model, failed);
+      if (plan.kind === "ask") this.consent = { text, model, reason: plan.reason, ranking: plan.ranking, fromBox };
+    } catch (e) {
+      this.error = describe(e);
     }
   }
 

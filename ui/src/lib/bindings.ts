@@ -14,24 +14,51 @@ export const commands = {
 	loadDraft: (conversationId: string | null) => __TAURI_INVOKE<string>("load_draft", { conversationId }),
 	saveDraft: (conversationId: string | null, text: string) => __TAURI_INVOKE<null>("save_draft", { conversationId, text }),
 	/**
-	 *  Sends `text` to `model`; progress arrives on `events`. `send_id` names this send for
-	 *  [`stop_sending`].
+	 *  Sends `text` for `model` as the person chose; progress arrives on `events`. `send_id`
+	 *  names this send for [`stop_sending`].
 	 */
-	sendMessage: (sendId: string, conversationId: string | null, text: string, model: ModelRef, events: Channel<SendEvent>) => __TAURI_INVOKE<Message>("send_message", { sendId, conversationId, text, model, events }),
+	sendMessage: (sendId: string, conversationId: string | null, text: string, model: ModelRef, choice: Choice, events: Channel<SendEvent>) => __TAURI_INVOKE<Message>("send_message", { sendId, conversationId, text, model, choice, events }),
 	/**  Stops a send: what has arrived is kept. */
 	stopSending: (sendId: string) => __TAURI_INVOKE<void>("stop_sending", { sendId }),
 	/**  Asks every provider which models it serves now; the window hears [`CatalogChanged`]. */
 	refreshModelLists: () => __TAURI_INVOKE<null>("refresh_model_lists"),
+	/**
+	 *  What pressing Send does now for `model`: ask it, let a consented stand-in answer, or ask
+	 *  the person first (with the ranked alternatives). `failed`: the reason a send just failed.
+	 */
+	planSend: (conversationId: string | null, text: string, model: ModelRef, failed: Reason | null) => __TAURI_INVOKE<Plan>("plan_send", { conversationId, text, model, failed }),
+	/**  Keeps `text` until `model` is back ("Wait"); it is sent then, once. */
+	queueMessage: (conversationId: string | null, text: string, model: ModelRef) => __TAURI_INVOKE<QueuedMessage>("queue_message", { conversationId, text, model }),
+	/**  Every message waiting for its model. */
+	queuedMessages: () => __TAURI_INVOKE<QueuedMessage[]>("queued_messages"),
+	/**  Takes a message out of the queue and hands it back (its text goes back in the box). */
+	cancelQueued: (id: string) => __TAURI_INVOKE<QueuedMessage | null>("cancel_queued", { id }),
+	/**  The kept consents, for Settings. */
+	listConsents: () => __TAURI_INVOKE<Consent[]>("list_consents"),
+	withdrawConsent: (preferred: ModelRef, scope: ConsentScope) => __TAURI_INVOKE<boolean>("withdraw_consent", { preferred, scope }),
 };
 
 /** Events */
 export const events = {
 	availabilityChanged: makeEvent<AvailabilityChanged, AvailabilityChanged>("availability-changed"),
 	catalogChanged: makeEvent<CatalogChanged, CatalogChanged>("catalog-changed"),
+	fallbackChanged: makeEvent<FallbackChanged, FallbackChanged>("fallback-changed"),
 	preferredModelChanged: makeEvent<PreferredModelChanged, PreferredModelChanged>("preferred-model-changed"),
 };
 
 /* Types */
+/**  One model that could answer, with what differs from the preferred model, in words. */
+export type Alternative = {
+	model: ModelRef,
+	display_name: string,
+	provider_name: string,
+	/**  `available`, or `unknown` (not checked yet, ranked after every available one). */
+	state: AvailabilityState,
+	comparison: Comparison,
+	/**  "Context window 400K tokens (Claude Opus 4.7: 1M)", "OpenAI, not Anthropic". */
+	differences: string[],
+};
+
 /**  A model's availability changed. */
 export type AvailabilityChanged = ModelAvailability;
 
@@ -46,6 +73,32 @@ export type AvailabilityState = "available" | "degraded" | "unavailable" |
  */
 export type CatalogChanged = null;
 
+/**  What the person chose for a message. */
+export type Choice = 
+/**
+ *  Follow the plan: the preferred model, or the stand-in a kept consent names; when the
+ *  preferred model is out and nothing covers it, nothing is sent
+ *  ([`AssistantError::NeedsConsent`]).
+ */
+{ kind: "auto" } | 
+/**  The preferred model, whatever its state ("Keep trying"). */
+{ kind: "preferred" } | 
+/**
+ *  `alternative` answers this message, standing in, with the consent of `scope` (kept
+ *  when it is more than this message).
+ */
+{ kind: "stand_in"; alternative: ModelRef; scope: ConsentScope };
+
+/**  The figures the dialog compares. */
+export type Comparison = {
+	context_window: number | null,
+	price_in: number | null,
+	price_out: number | null,
+	images: boolean,
+	tools: boolean | null,
+	same_provider: boolean,
+};
+
 /**  A status-page component that carries model requests, and its status. */
 export type ComponentEvidence = {
 	name: string,
@@ -57,6 +110,33 @@ export type ComponentEvidence = {
  *  neither working nor an outage.
  */
 export type ComponentStatus = "operational" | "degraded_performance" | "partial_outage" | "major_outage" | "under_maintenance" | "unknown";
+
+/**  A consent that is kept: "until it is back" or "always". */
+export type Consent = {
+	/**  The model the person prefers. */
+	preferred: ModelRef,
+	/**  The model that may answer in its place. */
+	alternative: ModelRef,
+	scope: ConsentScope,
+	given_at: string,
+	/**
+	 *  "Until it is back": when the preferred model last came back. The consent stays asleep
+	 *  for a while after, so a model that fails again at once does not bounce the
+	 *  conversation back and forth (see `fallback::SETTLE`).
+	 */
+	returned_at?: string | null,
+	/**  It failed again soon after coming back: the next return must last before it counts. */
+	relapsed?: boolean,
+};
+
+/**  How far a consent reaches. */
+export type ConsentScope = 
+/**  This one message; nothing is kept. */
+"this_message" | 
+/**  Every message until the preferred model is back; then it ends by itself. */
+"until_back" | 
+/**  Whenever the preferred model is out for a reason on the provider's side, until withdrawn. */
+"always";
 
 export type Conversation = {
 	id: string,
@@ -131,7 +211,12 @@ export type ErrorKind =
 /**  The provider is not set up (no key): the message says what to do. */
 "not_configured" | 
 /**  The workspace policy turns the model off: the message is the admin's. */
-"admin_disabled";
+"admin_disabled" | 
+/**
+ *  The preferred model is out and no consent covers it: nothing was sent; the person
+ *  chooses (the window opens the consent dialog).
+ */
+"needs_consent";
 
 /**  The evidence behind a model's availability, whatever the reason chosen. */
 export type Evidence = {
@@ -163,6 +248,26 @@ export type EvidenceSource =
 "configuration" | 
 /**  Nothing heard yet. */
 "nothing";
+
+export type Excluded = {
+	model: ModelRef,
+	display_name: string,
+	why: Exclusion,
+	/**
+	 *  The same, in words: "no key for OpenAI", "its context window (128K) is smaller than
+	 *  this conversation (about 150K tokens)".
+	 */
+	words: string,
+};
+
+/**  Why a model is not offered. */
+export type Exclusion = { kind: "no_key" } | { kind: "retired" } | { kind: "turned_off" } | 
+/**  Itself not available now, with its reason's kind. */
+{ kind: "unavailable"; reason: ReasonKind } | 
+/**  Its context window is smaller than the conversation. */
+{ kind: "too_small"; needs: number; has: number } | { kind: "no_images" } | { kind: "no_tools" } | 
+/**  Its provider's settings were refused. */
+{ kind: "unusable" };
 
 /**  One failed attempt, with what the provider said kept for the details view. */
 export type Failure = {
@@ -203,6 +308,19 @@ export type FailureClass =
  *  answered, and no one's side is known: it is not counted against the model.
  */
 { class: "not_the_api" };
+
+/**  The preferred model is back, or a queued message was sent. */
+export type FallbackChanged = FallbackEvent;
+
+/**  What the window and the terminal hear about the return and the queue. */
+export type FallbackEvent = 
+/**
+ *  The preferred model `model` is back. `holding`: it failed again soon after its last
+ *  return, so its stand-in answers until this return has lasted.
+ */
+{ kind: "back"; model: ModelRef; holding: boolean } | 
+/**  A queued message was sent on its model's return; `answer` is where it went. */
+{ kind: "queued_sent"; queued: QueuedMessage; answer: Message | null };
 
 /**  An open incident on a status page, already mapped to the models it concerns. */
 export type IncidentEvidence = {
@@ -249,6 +367,8 @@ export type Message = {
 	model: ModelRef | null,
 	/**  The preferred model a fallback answer stood in for. */
 	stood_in_for: ModelRef | null,
+	/**  Why it stood in, in one line ("Anthropic: elevated errors on Claude Opus 4.7"). */
+	stand_in_why?: string | null,
 	failure: Failure | null,
 	/**  How an answer the provider finished ended (complete, length limit, filtered, …). */
 	ending: Ending | null,
@@ -339,6 +459,14 @@ export type ModelRef = {
 	model: string,
 };
 
+/**  What this conversation asks of a model. */
+export type Needs = {
+	/**  Its estimated size, with room for the answer, in tokens. */
+	tokens: number,
+	images: boolean,
+	tools: boolean,
+};
+
 export type Notice = {
 	kind: NoticeKind,
 	title: string,
@@ -375,6 +503,22 @@ export type Overview = {
 	demo: string | null,
 };
 
+/**  What a send does. */
+export type Plan = 
+/**  Ask the preferred model. */
+{ kind: "preferred" } | 
+/**
+ *  A kept consent covers it: this alternative answers, standing in. `holding`: the
+ *  preferred model is back, but it failed again soon after its last return, so the
+ *  stand-in keeps answering until the return has lasted [`settle`].
+ */
+{ kind: "stand_in"; alternative: ModelRef; scope: ConsentScope; reason: Reason; holding: boolean } | 
+/**
+ *  The preferred model is out and no consent covers it: ask the person first. Nothing is
+ *  sent anywhere until they choose.
+ */
+{ kind: "ask"; reason: Reason; ranking: Ranking };
+
 /**  One rule of the workspace policy. */
 export type PolicyRule = {
 	provider: string,
@@ -408,6 +552,30 @@ export type Provider = {
 	 *  the shipped endpoint instead of the one the person set.
 	 */
 	unusable?: string | null,
+};
+
+/**  A message waiting for its model to be back ("Wait — send it when it is back"). */
+export type QueuedMessage = {
+	/**  Also the id its question gets when it is sent. */
+	id: string,
+	conversation_id: string,
+	text: string,
+	/**  The model it waits for. */
+	model: ModelRef,
+	queued_at: string,
+};
+
+/**  The alternatives, best first, and the models left out with why. */
+export type Ranking = {
+	preferred: ModelRef,
+	needs: Needs,
+	/**
+	 *  The reason reaches the preferred model's whole provider (an incident on many of its
+	 *  models, a policy on the provider, overload): other providers come first.
+	 */
+	provider_wide: boolean,
+	alternatives: Alternative[],
+	excluded: Excluded[],
 };
 
 export type Reason = {

@@ -27,6 +27,14 @@ pub enum AssistantError {
     /// admin's words.
     #[error("{}", .0.message)]
     TurnedOff(Reason),
+    /// The preferred model is out and no consent covers it: the person chooses first, and
+    /// nothing was sent anywhere.
+    #[error("{}", .0.message)]
+    NeedsConsent(Reason),
+    /// The chosen stand-in cannot take this message (out itself, no key, too small, or the
+    /// reason is one only the person can fix).
+    #[error("{0}")]
+    NotOffered(String),
     #[error("the provider's address is not allowed: {0}")]
     Endpoint(#[from] EndpointError),
     #[error(transparent)]

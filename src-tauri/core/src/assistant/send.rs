@@ -16,6 +16,7 @@ use crate::store::{Conversation, Message, MessageStatus, Store, new_id};
 use crate::vocabulary::FailureClass;
 use crate::vocabulary::ModelRef;
 use crate::vocabulary::Reason;
+use crate::vocabulary::StandIn;
 use crate::vocabulary::{Ending, Role};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -76,6 +77,11 @@ pub struct SendContext<'a> {
     pub retry: RetryPolicy,
     /// The longest answer to ask for, in tokens ([`DEFAULT_MAX_TOKENS`]).
     pub max_tokens: u32,
+    /// The model asked answers in place of the preferred one, with the person's consent: the
+    /// answer is labelled so, and the model is told.
+    pub stand_in: Option<StandIn>,
+    /// The id the question gets (a queued message keeps its id); a new one when `None`.
+    pub question_id: Option<String>,
 }
 
 /// The end of a send: the answer as stored (its `ending` when the provider finished it), and
@@ -165,7 +171,7 @@ async fn send_saving(
     let history = ctx.store.messages(&conversation.id).await?;
 
     let mut question = Message {
-        id: new_id(),
+        id: ctx.question_id.clone().unwrap_or_else(new_id),
         conversation_id: conversation.id.clone(),
         role: Role::User,
         text: text.to_string(),
@@ -185,6 +191,8 @@ async fn send_saving(
         text: String::new(),
         status: MessageStatus::Streaming,
         model: Some(model.clone()),
+        stood_in_for: ctx.stand_in.as_ref().map(|s| s.preferred.clone()),
+        stand_in_why: ctx.stand_in.as_ref().map(|s| s.why.clone()),
         ..question.clone()
     };
     ctx.store.insert_message(&answer).await?;
@@ -194,9 +202,17 @@ async fn send_saving(
         answer: answer.clone(),
     });
 
+    // A stand-in is told whom it answers for, so it never claims to be that model.
+    let system = ctx.stand_in.as_ref().map(|s| {
+        let preferred = ctx
+            .catalog
+            .model(&s.preferred.provider, &s.preferred.model)
+            .map_or(s.preferred.model.as_str(), |m| m.display_name.as_str());
+        crate::fallback::stand_in_prompt(&catalog_model.display_name, preferred)
+    });
     let request = ChatRequest {
         model: model.model.clone(),
-        system: None,
+        system,
         messages: context_of(&history, text),
         max_tokens: ctx.max_tokens,
     };
@@ -385,7 +401,7 @@ fn context_of(history: &[Message], text: &str) -> Vec<ChatMessage> {
 }
 
 /// A conversation's title: the start of its first message, on a word boundary.
-fn title_of(text: &str) -> String {
+pub(crate) fn title_of(text: &str) -> String {
     let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let line = line.trim();
     if line.chars().count() <= 60 {

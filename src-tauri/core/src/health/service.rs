@@ -328,7 +328,7 @@ pub async fn keep_attempts(
 }
 
 /// The next item; once `stop` is cancelled, only what is already queued, then `None`.
-async fn next_or_queued<T>(
+pub(crate) async fn next_or_queued<T>(
     receiver: &mut mpsc::UnboundedReceiver<T>,
     stop: &CancellationToken,
 ) -> Option<T> {

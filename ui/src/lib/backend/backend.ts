@@ -1,13 +1,17 @@
 // The UI talks to the core only through this interface: the Tauri implementation in the app,
 // a test double in Vitest.
 import type {
+  Choice,
   Conversation,
   ConversationView,
   ErrorKind,
+  FallbackEvent,
   Message,
   ModelAvailability,
   ModelRef,
   Overview,
+  Plan,
+  QueuedMessage,
   Reason,
   SendEvent,
   UiError,
@@ -32,14 +36,25 @@ export interface Backend {
   openConversation(id: string): Promise<ConversationView>;
   loadDraft(conversationId: string | null): Promise<string>;
   saveDraft(conversationId: string | null, text: string): Promise<void>;
-  /** Sends; progress goes to `onEvent`; resolves with the stored answer. */
+  /** What pressing Send does now: ask the model, let a consented stand-in answer, or ask the
+   * person first. `failed`: the reason a send to it just failed. */
+  planSend(conversationId: string | null, text: string, model: ModelRef, failed: Reason | null): Promise<Plan>;
+  /** Sends as the person chose; progress goes to `onEvent`; resolves with the stored answer. */
   sendMessage(
     sendId: string,
     conversationId: string | null,
     text: string,
     model: ModelRef,
+    choice: Choice,
     onEvent: (event: SendEvent) => void,
   ): Promise<Message>;
+  /** Keeps the message until `model` is back ("Wait"). */
+  queueMessage(conversationId: string | null, text: string, model: ModelRef): Promise<QueuedMessage>;
+  queuedMessages(): Promise<QueuedMessage[]>;
+  /** Takes a message out of the queue and hands it back. */
+  cancelQueued(id: string): Promise<QueuedMessage | null>;
+  /** Called when a model is back, and when a queued message was sent. */
+  onFallbackChanged(handler: (event: FallbackEvent) => void): Promise<Unlisten>;
   stopSending(sendId: string): Promise<void>;
 }
 

@@ -17,11 +17,16 @@ export const tauriBackend: Backend = {
   saveDraft: async (conversationId, text) => {
     await commands.saveDraft(conversationId, text);
   },
-  sendMessage: (sendId, conversationId, text, model, onEvent) => {
+  planSend: (conversationId, text, model, failed) => commands.planSend(conversationId, text, model, failed),
+  sendMessage: (sendId, conversationId, text, model, choice, onEvent) => {
     const channel = new Channel<SendEvent>();
     channel.onmessage = onEvent;
-    return commands.sendMessage(sendId, conversationId, text, model, channel);
+    return commands.sendMessage(sendId, conversationId, text, model, choice, channel);
   },
+  queueMessage: (conversationId, text, model) => commands.queueMessage(conversationId, text, model),
+  queuedMessages: () => commands.queuedMessages(),
+  cancelQueued: (id) => commands.cancelQueued(id),
+  onFallbackChanged: (handler) => events.fallbackChanged.listen((event) => handler(event.payload)),
   stopSending: async (sendId) => {
     await commands.stopSending(sendId);
   },

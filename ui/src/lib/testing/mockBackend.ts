@@ -1,8 +1,12 @@
 // A Backend for Vitest: the shipped catalog's shape, in memory, recording what the UI asked.
 import type { Backend } from "../backend/backend";
 import type {
+  Choice,
   Conversation,
   ConversationView,
+  FallbackEvent,
+  Plan,
+  QueuedMessage,
   Message,
   DetailSources,
   Ending,
@@ -145,7 +149,13 @@ export type Script =
 
 export class MockBackend implements Backend {
   chosen: ModelRef[] = [];
-  sent: { text: string; model: ModelRef; conversationId: string | null }[] = [];
+  sent: { text: string; model: ModelRef; conversationId: string | null; choice?: Choice }[] = [];
+  /** What `planSend` answers; each call is recorded in `plans`. */
+  plan: Plan = { kind: "preferred" };
+  /** Answers for the next `planSend` calls, in order, before `plan`. */
+  nextPlans: Plan[] = [];
+  plans: { model: ModelRef; failed: Reason | null }[] = [];
+  queue: QueuedMessage[] = [];
   drafts = new Map<string, string>();
   conversations: Conversation[] = [];
   messages = new Map<string, Message[]>();
@@ -166,6 +176,7 @@ export class MockBackend implements Backend {
   onRefresh: ((overview: Overview) => void) | null = null;
   #heldRefresh: (() => void) | null = null;
   #availabilityHandlers: ((a: ModelAvailability) => void)[] = [];
+  #fallbackHandlers: ((e: FallbackEvent) => void)[] = [];
   #catalogHandlers: (() => void)[] = [];
 
   constructor(overview: Overview = sampleOverview()) {
@@ -242,24 +253,69 @@ export class MockBackend implements Backend {
     this.#held?.();
   }
 
+  async planSend(_conversationId: string | null, _text: string, model: ModelRef, failed: Reason | null): Promise<Plan> {
+    this.plans.push({ model, failed });
+    return this.nextPlans.shift() ?? this.plan;
+  }
+
+  async queueMessage(conversationId: string | null, text: string, model: ModelRef): Promise<QueuedMessage> {
+    const queued = { id: `w${this.queue.length + 1}`, conversation_id: conversationId ?? "c-new", text, model, queued_at: "2026-11-24T10:00:00Z" };
+    this.queue.push(queued);
+    return queued;
+  }
+
+  async queuedMessages(): Promise<QueuedMessage[]> {
+    return [...this.queue];
+  }
+
+  async cancelQueued(id: string): Promise<QueuedMessage | null> {
+    const found = this.queue.find((q) => q.id === id) ?? null;
+    this.queue = this.queue.filter((q) => q.id !== id);
+    return found;
+  }
+
+  async onFallbackChanged(handler: (e: FallbackEvent) => void) {
+    this.#fallbackHandlers.push(handler);
+    return () => {
+      this.#fallbackHandlers = this.#fallbackHandlers.filter((h) => h !== handler);
+    };
+  }
+
+  /** Announces a return or a queued message sent, as the core does. */
+  emitFallback(event: FallbackEvent): void {
+    for (const h of this.#fallbackHandlers) h(event);
+  }
+
   async sendMessage(
     _sendId: string,
     conversationId: string | null,
     text: string,
     model: ModelRef,
+    choice: Choice,
     onEvent: (event: SendEvent) => void,
   ): Promise<Message> {
     if ("refuse" in this.script) throw this.script.refuse;
-    this.sent.push({ text, model, conversationId });
+    const answeredBy = choice.kind === "stand_in" ? choice.alternative : model;
+    this.sent.push({ text, model: answeredBy, conversationId, choice });
     const now = "2026-11-24T10:00:00Z";
     let conversation = this.conversations.find((c) => c.id === conversationId);
     if (!conversation) {
       conversation = { id: `c${this.conversations.length + 1}`, title: text.slice(0, 60), created_at: now, updated_at: now };
       this.conversations.unshift(conversation);
     }
-    const base = { conversation_id: conversation.id, stood_in_for: null, failure: null, ending: null, created_at: now, updated_at: now };
+    const standIn = choice.kind === "stand_in";
+    const base = { conversation_id: conversation.id, stood_in_for: null, stand_in_why: null, failure: null, ending: null, created_at: now, updated_at: now };
     const question: Message = { ...base, id: `q${this.sent.length}`, role: "user", text, status: "sent", model: null };
-    const answer: Message = { ...base, id: `a${this.sent.length}`, role: "assistant", text: "", status: "streaming", model };
+    const answer: Message = {
+      ...base,
+      id: `a${this.sent.length}`,
+      role: "assistant",
+      text: "",
+      status: "streaming",
+      model: answeredBy,
+      stood_in_for: standIn ? model : null,
+      stand_in_why: standIn ? "Elevated errors on Claude Opus 4.7" : null,
+    };
     onEvent({ kind: "started", conversation, question, answer });
     const script = this.script;
     if ("hold" in script) {

@@ -26,7 +26,7 @@ describe("the assistant", () => {
     await user.type(await box(), "Where to go?{Enter}");
     await waitFor(() => expect(screen.getByText(/Answered by Claude Opus 4.7/)).toBeTruthy());
     expect(document.querySelector(".markdown strong")?.textContent).toBe("Lisbon");
-    expect(backend.sent).toEqual([{ text: "Where to go?", model: { provider: "anthropic", model: "claude-opus-4-7" }, conversationId: null }]);
+    expect(backend.sent).toEqual([{ text: "Where to go?", model: { provider: "anthropic", model: "claude-opus-4-7" }, conversationId: null, choice: { kind: "preferred" } }]);
     expect((await box()).value).toBe("");
     expect(screen.getByRole("button", { name: /Where to go\?/ })).toBeTruthy();
   });

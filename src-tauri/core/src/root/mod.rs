@@ -19,8 +19,12 @@ use crate::providers::keys::{KeyError, KeyLookup, KeySource, KeyStore, Keys, Sec
 use crate::providers::retry::RetryPolicy;
 use crate::startup::{self, StartupError};
 use crate::store::{Conversation, ModelListState, Store};
-use crate::vocabulary::{ModelAvailability, ModelRef, PolicyRule, Transition};
+use crate::vocabulary::{ModelAvailability, ModelRef, PolicyRule, StandIn, Transition};
+
+mod fallback;
+
 use chrono::{DateTime, Utc};
+pub use fallback::{Choice, FallbackEvent};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use tokio::task::JoinHandle;
@@ -60,7 +64,8 @@ pub fn system_keys() -> Arc<dyn KeyStore> {
     Arc::new(Keys::system())
 }
 
-type AvailabilityListener = Box<dyn Fn(&ModelAvailability) + Send + Sync>;
+type AvailabilityListener = Box<dyn Fn(&Transition) + Send + Sync>;
+type FallbackListener = Box<dyn Fn(&FallbackEvent) + Send + Sync>;
 
 /// Switchboard running: the store, the availability engine with its poller, the model-list
 /// refresher, the key lookup and the retry policy.
@@ -82,6 +87,7 @@ pub struct Core {
     /// Sends in flight, by the id their door gave each, so a stop can reach them.
     sending: Mutex<HashMap<String, CancellationToken>>,
     on_availability: Arc<Mutex<Vec<AvailabilityListener>>>,
+    on_fallback: Mutex<Vec<FallbackListener>>,
     /// Ends the background tasks; [`Core::shutdown`] cancels it and waits for them.
     stop: CancellationToken,
     tasks: Mutex<Vec<JoinHandle<()>>>,
@@ -172,6 +178,7 @@ impl Core {
             clock,
             sending: Mutex::default(),
             on_availability: Arc::default(),
+            on_fallback: Mutex::default(),
             stop: CancellationToken::new(),
             tasks: Mutex::default(),
         });
@@ -183,7 +190,7 @@ impl Core {
             core.stop.clone(),
             move |transition: &Transition| {
                 for listener in listeners.lock().expect("listeners lock").iter() {
-                    listener(&transition.to);
+                    listener(transition);
                 }
             },
         ));
@@ -192,6 +199,22 @@ impl Core {
             core.store.clone(),
             core.stop.clone(),
         ));
+        // The return: consents and the queue follow each change, in order, once.
+        let (changes, returns) = tokio::sync::mpsc::unbounded_channel();
+        core.on_availability
+            .lock()
+            .expect("listeners lock")
+            .push(Box::new(move |transition: &Transition| {
+                let _ = changes.send(transition.clone());
+            }));
+        core.spawn(fallback::follow_returns(
+            Arc::downgrade(&core),
+            returns,
+            core.stop.clone(),
+        ));
+        if let Err(error) = core.store.recover_queue().await {
+            tracing::error!(%error, "could not look at the queue");
+        }
         Ok(core)
     }
 
@@ -238,15 +261,18 @@ impl Core {
         self.model_lists.refresh().await
     }
 
-    /// Sends `text` to `model` (in a conversation, or a new one); `send_id` names this send
-    /// for [`Core::stop_sending`].
-    pub async fn send(
+    /// Sends `text` to `model` as it is, standing in where `stand_in` says so; the one place
+    /// a request for a message is made.
+    #[allow(clippy::too_many_arguments)]
+    async fn send_to(
         &self,
         send_id: &str,
         conversation_id: Option<&str>,
         text: &str,
         model: &ModelRef,
         max_tokens: u32,
+        stand_in: Option<StandIn>,
+        question_id: Option<String>,
         on_event: &mut (dyn FnMut(SendEvent) + Send),
     ) -> Result<SendOutcome, AssistantError> {
         let catalog = self.health.catalog();
@@ -272,6 +298,8 @@ impl Core {
             timeouts: self.timeouts,
             retry: self.retry.clone(),
             max_tokens,
+            stand_in,
+            question_id,
         };
         let result =
             assistant::send::send(&ctx, conversation_id, text, model, cancel, on_event).await;
@@ -451,6 +479,17 @@ impl Core {
         listener: impl Fn(&ModelAvailability) + Send + Sync + 'static,
     ) {
         self.on_availability
+            .lock()
+            .expect("listeners lock")
+            .push(Box::new(move |transition: &Transition| {
+                listener(&transition.to)
+            }));
+    }
+
+    /// Called when a preferred model is back, and when a queued message is sent or the queue
+    /// changes.
+    pub fn on_fallback(&self, listener: impl Fn(&FallbackEvent) + Send + Sync + 'static) {
+        self.on_fallback
             .lock()
             .expect("listeners lock")
             .push(Box::new(listener));

@@ -1,0 +1,470 @@
+//! Fallback with consent, at work: what a send does ([`Core::plan_send`], [`Core::send`]),
+//! the queue of messages waiting for their model, the kept consents, and the return — the
+//! preferred model's change of availability wakes or ends "until it is back" consents and
+//! sends the queue, once, in order.
+
+use super::Core;
+use crate::assistant::AssistantError;
+use crate::assistant::send::{SendEvent, SendOutcome};
+use crate::fallback::{self, FallbackOrders, Needs, Plan, known_out};
+use crate::store::{Message, QueuedMessage, new_id};
+use crate::vocabulary::{
+    AvailabilityState, Consent, ConsentScope, ModelAvailability, ModelRef, Reason, StandIn,
+    Transition,
+};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use std::sync::Weak;
+use tokio::sync::mpsc::UnboundedReceiver;
+use tokio_util::sync::CancellationToken;
+
+/// What the person chose for a message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Choice {
+    /// Follow the plan: the preferred model, or the stand-in a kept consent names; when the
+    /// preferred model is out and nothing covers it, nothing is sent
+    /// ([`AssistantError::NeedsConsent`]).
+    Auto,
+    /// The preferred model, whatever its state ("Keep trying").
+    Preferred,
+    /// `alternative` answers this message, standing in, with the consent of `scope` (kept
+    /// when it is more than this message).
+    StandIn {
+        alternative: ModelRef,
+        scope: ConsentScope,
+    },
+}
+
+/// What the window and the terminal hear about the return and the queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FallbackEvent {
+    /// The preferred model `model` is back. `holding`: it failed again soon after its last
+    /// return, so its stand-in answers until this return has lasted.
+    Back { model: ModelRef, holding: bool },
+    /// A queued message was sent on its model's return; `answer` is where it went.
+    QueuedSent {
+        queued: QueuedMessage,
+        answer: Option<Box<Message>>,
+    },
+}
+
+impl Core {
+    /// What pressing Send does now for a message to `preferred`: ask it, let the stand-in a
+    /// kept consent names answer, or ask the person first. `failed`: the reason a send to it
+    /// just failed for (after its retries) — then the person is asked even before its breaker
+    /// says it is out, unless the reason is one only they can fix.
+    pub async fn plan_send(
+        &self,
+        conversation_id: Option<&str>,
+        text: &str,
+        preferred: &ModelRef,
+        max_tokens: u32,
+        failed: Option<Reason>,
+    ) -> Result<Plan, AssistantError> {
+        let availability = self.availability();
+        let Some(current) = availability.iter().find(|a| &a.model == preferred).cloned() else {
+            return Err(AssistantError::UnknownModel(preferred.clone()));
+        };
+        let needs = self.needs(conversation_id, text, max_tokens).await?;
+        let catalog = self.catalog();
+        let orders = FallbackOrders::default();
+        let consents = self.kept_consents().await?;
+        // A failure just now counts as being out, for the plan, with its reason.
+        let current = match failed {
+            Some(reason)
+                if !known_out(&current)
+                    && fallback::covers(ConsentScope::ThisMessage, reason.kind) =>
+            {
+                ModelAvailability {
+                    state: AvailabilityState::Unavailable,
+                    reason,
+                    ..current
+                }
+            }
+            _ => current,
+        };
+        let ranking = fallback::rank(&current, &needs, &catalog, &availability, &orders);
+        Ok(fallback::plan(&current, &consents, ranking, self.now()))
+    }
+
+    /// Sends `text` for `preferred` as the person chose. Nothing goes to another model
+    /// without a consent that covers the case: the dialog's choice now, or a kept one.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn send(
+        &self,
+        send_id: &str,
+        conversation_id: Option<&str>,
+        text: &str,
+        preferred: &ModelRef,
+        max_tokens: u32,
+        choice: Choice,
+        on_event: &mut (dyn FnMut(SendEvent) + Send),
+    ) -> Result<SendOutcome, AssistantError> {
+        let (model, stand_in) = match choice {
+            Choice::Preferred => (preferred.clone(), None),
+            Choice::Auto => {
+                match self
+                    .plan_send(conversation_id, text, preferred, max_tokens, None)
+                    .await?
+                {
+                    Plan::Preferred => (preferred.clone(), None),
+                    Plan::StandIn {
+                        alternative,
+                        reason,
+                        holding,
+                        ..
+                    } => {
+                        let why = self.why(preferred, &reason, holding);
+                        (alternative, Some(why))
+                    }
+                    Plan::Ask { reason, .. } => return Err(AssistantError::NeedsConsent(reason)),
+                }
+            }
+            Choice::StandIn { alternative, scope } => {
+                let plan = self
+                    .plan_send(conversation_id, text, preferred, max_tokens, None)
+                    .await?;
+                let reason = match &plan {
+                    Plan::Ask { reason, .. } | Plan::StandIn { reason, .. } => reason.clone(),
+                    Plan::Preferred => self
+                        .availability()
+                        .into_iter()
+                        .find(|a| &a.model == preferred)
+                        .map(|a| a.reason)
+                        .ok_or_else(|| AssistantError::UnknownModel(preferred.clone()))?,
+                };
+                if !fallback::covers(ConsentScope::ThisMessage, reason.kind) {
+                    return Err(AssistantError::NotOffered(format!(
+                        "{} — this is for you to fix, so no other model answers instead",
+                        reason.headline
+                    )));
+                }
+                let offered = match &plan {
+                    Plan::Ask { ranking, .. } => {
+                        ranking.alternatives.iter().any(|a| a.model == alternative)
+                    }
+                    _ => {
+                        self.can_take(conversation_id, text, preferred, &alternative, max_tokens)
+                            .await?
+                    }
+                };
+                if !offered {
+                    return Err(AssistantError::NotOffered(format!(
+                        "{} cannot take this message now; pick another model",
+                        self.display_name(&alternative)
+                    )));
+                }
+                if scope != ConsentScope::ThisMessage {
+                    self.store
+                        .keep_consent(&Consent {
+                            preferred: preferred.clone(),
+                            alternative: alternative.clone(),
+                            scope,
+                            given_at: self.now(),
+                            returned_at: None,
+                            relapsed: false,
+                        })
+                        .await?;
+                }
+                let why = self.why(preferred, &reason, false);
+                (alternative, Some(why))
+            }
+        };
+        self.send_to(
+            send_id,
+            conversation_id,
+            text,
+            &model,
+            max_tokens,
+            stand_in,
+            None,
+            on_event,
+        )
+        .await
+    }
+
+    /// Keeps `text` for `model`, sent when it is back ("Wait"). A new conversation is started
+    /// for it if there is none, so it shows where it belongs.
+    pub async fn queue_message(
+        &self,
+        conversation_id: Option<&str>,
+        text: &str,
+        model: &ModelRef,
+    ) -> Result<QueuedMessage, AssistantError> {
+        let text = text.trim_end();
+        if text.trim().is_empty() {
+            return Err(AssistantError::EmptyMessage);
+        }
+        if self
+            .catalog()
+            .model(&model.provider, &model.model)
+            .is_none()
+        {
+            return Err(AssistantError::UnknownModel(model.clone()));
+        }
+        let now = self.now();
+        let conversation_id = match conversation_id {
+            Some(id) => {
+                self.store
+                    .conversation(id)
+                    .await?
+                    .ok_or_else(|| AssistantError::UnknownConversation(id.to_string()))?
+                    .id
+            }
+            None => {
+                self.store
+                    .create_conversation(&crate::assistant::send::title_of(text), now)
+                    .await?
+                    .id
+            }
+        };
+        let queued = QueuedMessage {
+            id: new_id(),
+            conversation_id: conversation_id.clone(),
+            text: text.to_string(),
+            model: model.clone(),
+            queued_at: now,
+        };
+        self.store.queue_message(&queued).await?;
+        // The text is in the queue now, not in the box.
+        self.store.set_draft(&conversation_id, "", now).await?;
+        self.store.set_draft("", "", now).await?;
+        Ok(queued)
+    }
+
+    /// Every message waiting for its model, oldest first.
+    pub async fn queued(&self) -> Result<Vec<QueuedMessage>, AssistantError> {
+        Ok(self.store.queued().await?)
+    }
+
+    /// Takes a message out of the queue; it is returned, so its text can go back in the box.
+    pub async fn cancel_queued(&self, id: &str) -> Result<Option<QueuedMessage>, AssistantError> {
+        let found = self.store.queued().await?.into_iter().find(|q| q.id == id);
+        match found {
+            Some(queued) if self.store.remove_queued(id).await? => Ok(Some(queued)),
+            _ => Ok(None),
+        }
+    }
+
+    /// The kept consents ("until it is back", "always"), for Settings.
+    pub async fn consents(&self) -> Result<Vec<Consent>, AssistantError> {
+        self.kept_consents().await
+    }
+
+    /// Withdraws the consent of `scope` for `preferred`; whether there was one.
+    pub async fn withdraw_consent(
+        &self,
+        preferred: &ModelRef,
+        scope: ConsentScope,
+    ) -> Result<bool, AssistantError> {
+        Ok(self.store.withdraw_consent(preferred, scope).await?)
+    }
+
+    /// The kept consents, less the "until it is back" ones whose return has lasted (ended
+    /// here, as their time is read).
+    async fn kept_consents(&self) -> Result<Vec<Consent>, AssistantError> {
+        let now = self.now();
+        let mut kept = Vec::new();
+        for consent in self.store.consents().await? {
+            if fallback::ended(&consent, now) {
+                self.store
+                    .withdraw_consent(&consent.preferred, consent.scope)
+                    .await?;
+            } else {
+                kept.push(consent);
+            }
+        }
+        Ok(kept)
+    }
+
+    /// The preferred model's availability changed: wake, hold or end its "until it is back"
+    /// consent; when it is back, say so and send what waits for it.
+    pub(super) async fn after_transition(&self, transition: &Transition) {
+        // Back from being out: not a first answer after the start (unknown → available).
+        let back = transition.to.state == AvailabilityState::Available
+            && matches!(
+                transition.from,
+                AvailabilityState::Unavailable | AvailabilityState::Disabled
+            );
+        let out = known_out(&transition.to);
+        if !back && !out {
+            return;
+        }
+        let now = self.now();
+        let mut holding = false;
+        let mut waited_for = false;
+        match self.store.consents().await {
+            Ok(consents) => {
+                waited_for |= consents.iter().any(|c| c.preferred == transition.model);
+                for consent in consents.iter().filter(|c| {
+                    c.preferred == transition.model && c.scope == ConsentScope::UntilBack
+                }) {
+                    let result = match fallback::after_change(consent, back, now) {
+                        Some(changed) => {
+                            holding |= back && changed.relapsed;
+                            self.store.keep_consent(&changed).await
+                        }
+                        None => self
+                            .store
+                            .withdraw_consent(&consent.preferred, consent.scope)
+                            .await
+                            .map(|_| ()),
+                    };
+                    if let Err(error) = result {
+                        tracing::error!(%error, "could not keep a consent's change");
+                    }
+                }
+            }
+            Err(error) => tracing::error!(%error, "could not read the consents"),
+        }
+        if back {
+            // Said for the model the person prefers, or one a consent or the queue waits for.
+            let preferred = self.preferred_model().await.ok().flatten();
+            let queued = self
+                .store
+                .queued()
+                .await
+                .map(|q| q.iter().any(|q| q.model == transition.model))
+                .unwrap_or(false);
+            if waited_for || queued || preferred.as_ref() == Some(&transition.model) {
+                self.announce(&FallbackEvent::Back {
+                    model: transition.model.clone(),
+                    holding,
+                });
+            }
+            self.release_queue(&transition.model).await;
+        }
+    }
+
+    /// Sends, in order, each message waiting for `model`, each exactly once.
+    async fn release_queue(&self, model: &ModelRef) {
+        let waiting = match self.store.queued().await {
+            Ok(waiting) => waiting,
+            Err(error) => {
+                tracing::error!(%error, "could not read the queue");
+                return;
+            }
+        };
+        for queued in waiting.into_iter().filter(|q| &q.model == model) {
+            match self.store.claim_queued(&queued.id, self.now()).await {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(error) => {
+                    tracing::error!(%error, "could not take a queued message");
+                    continue;
+                }
+            }
+            let send_id = format!("queued-{}", queued.id);
+            let sent = self
+                .send_to(
+                    &send_id,
+                    Some(&queued.conversation_id),
+                    &queued.text,
+                    &queued.model,
+                    crate::assistant::send::DEFAULT_MAX_TOKENS,
+                    None,
+                    Some(queued.id.clone()),
+                    &mut |_| {},
+                )
+                .await;
+            let answer = match sent {
+                Ok(outcome) => Some(Box::new(outcome.answer)),
+                Err(error) => {
+                    tracing::warn!(%error, "a queued message could not be sent");
+                    None
+                }
+            };
+            if let Err(error) = self.store.remove_queued(&queued.id).await {
+                tracing::error!(%error, "could not take a sent message out of the queue");
+            }
+            self.announce(&FallbackEvent::QueuedSent { queued, answer });
+        }
+    }
+
+    fn announce(&self, event: &FallbackEvent) {
+        for listener in self.on_fallback.lock().expect("listeners lock").iter() {
+            listener(event);
+        }
+    }
+
+    /// What this conversation, with `text` added, asks of a model.
+    async fn needs(
+        &self,
+        conversation_id: Option<&str>,
+        text: &str,
+        max_tokens: u32,
+    ) -> Result<Needs, AssistantError> {
+        let history = match conversation_id {
+            Some(id) => self.store.messages(id).await?,
+            None => Vec::new(),
+        };
+        let chars = history
+            .iter()
+            .map(|m| m.text.chars().count())
+            .sum::<usize>()
+            + text.chars().count();
+        Ok(Needs::of_text(chars, max_tokens))
+    }
+
+    /// Whether `alternative` could take this message now, ranked as for the dialog.
+    async fn can_take(
+        &self,
+        conversation_id: Option<&str>,
+        text: &str,
+        preferred: &ModelRef,
+        alternative: &ModelRef,
+        max_tokens: u32,
+    ) -> Result<bool, AssistantError> {
+        let availability = self.availability();
+        let Some(current) = availability.iter().find(|a| &a.model == preferred) else {
+            return Ok(false);
+        };
+        let needs = self.needs(conversation_id, text, max_tokens).await?;
+        let ranking = fallback::rank(
+            current,
+            &needs,
+            &self.catalog(),
+            &availability,
+            &FallbackOrders::default(),
+        );
+        Ok(ranking.alternatives.iter().any(|a| &a.model == alternative))
+    }
+
+    fn display_name(&self, model: &ModelRef) -> String {
+        self.catalog()
+            .model(&model.provider, &model.model)
+            .map_or(model.model.clone(), |m| m.display_name.clone())
+    }
+
+    /// Why a stand-in answers, as its label says it.
+    fn why(&self, preferred: &ModelRef, reason: &Reason, holding: bool) -> StandIn {
+        let why = if holding {
+            format!(
+                "{} failed again soon after it came back",
+                self.display_name(preferred)
+            )
+        } else {
+            reason.headline.clone()
+        };
+        StandIn {
+            preferred: preferred.clone(),
+            why,
+        }
+    }
+}
+
+/// Follows every change of availability for the return, in order, until `stop`.
+pub(super) async fn follow_returns(
+    core: Weak<Core>,
+    mut changes: UnboundedReceiver<Transition>,
+    stop: CancellationToken,
+) {
+    while let Some(transition) = crate::health::service::next_or_queued(&mut changes, &stop).await {
+        let Some(core) = core.upgrade() else {
+            return;
+        };
+        core.after_transition(&transition).await;
+    }
+}

@@ -1,0 +1,377 @@
+//! Fallback with consent through the core, against the simulator: nothing goes to another
+//! model without a consent, a stand-in's answer says whom it stood in for, and when the
+//! preferred model is back the conversation and the queue go back to it — once.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+use switchboard_core::assistant::AssistantError;
+use switchboard_core::catalog::Provider;
+use switchboard_core::clock::ManualClock;
+use switchboard_core::config::Paths;
+use switchboard_core::fallback::Plan;
+use switchboard_core::providers::keys::Secret;
+use switchboard_core::vocabulary::{ConsentScope, ModelRef};
+use switchboard_core::{Choice, Core, CoreOptions, FallbackEvent};
+use switchboard_sim::{Scenario, Simulator};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+/// Claude Opus 4.7 answers every request with a server error until t=60, then recovers.
+const SCENARIO: &str = r#"
+name = "opus-out"
+[[steps]]
+at = 0
+label = "Opus 4.7 fails every request"
+[steps.models."anthropic/claude-opus-4-7"]
+behaviour = "error"
+error = "server_error"
+[[steps]]
+at = 60
+label = "Opus 4.7 recovers"
+models = { "anthropic/claude-opus-4-7" = { behaviour = "ok" } }
+"#;
+
+struct World {
+    sim: Simulator,
+    dir: tempfile::TempDir,
+    clock: ManualClock,
+}
+
+impl World {
+    async fn new() -> Self {
+        let sim = common::simulator(Scenario::from_toml(SCENARIO).unwrap()).await;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.toml"), sim.config_toml()).unwrap();
+        Self {
+            sim,
+            dir,
+            clock: ManualClock::new(chrono::Utc::now()),
+        }
+    }
+
+    /// The core as the window starts it (probes on), and what it announces.
+    async fn core(&self) -> (Arc<Core>, UnboundedReceiver<FallbackEvent>) {
+        let core = Core::start(CoreOptions {
+            paths: Paths {
+                config_file: self.dir.path().join("config.toml"),
+                data_dir: self.dir.path().join("data"),
+            },
+            clock: Arc::new(self.clock.clone()),
+            http: None,
+            keys: Arc::new(|_: &Provider| Some(Secret::new("sim-fallback-key"))),
+            probes: true,
+        })
+        .await
+        .expect("the core starts");
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        core.on_fallback(move |event| {
+            let _ = tx.send(event.clone());
+        });
+        (core, rx)
+    }
+
+    /// Chat requests the simulator saw for `model`.
+    fn asked(&self, model: &str) -> usize {
+        self.sim
+            .requests()
+            .iter()
+            .filter(|r| r.model.as_deref() == Some(model) && r.method == "POST")
+            .count()
+    }
+
+    fn chat_requests(&self) -> usize {
+        self.sim
+            .requests()
+            .iter()
+            .filter(|r| r.method == "POST")
+            .count()
+    }
+
+    /// Past Opus 4.7's recovery and its breaker's cooldown; one poll probes it.
+    async fn recover(&self, core: &Core) {
+        self.sim.advance(Duration::from_secs(61));
+        self.clock.advance(Duration::from_secs(301));
+        core.poll_once().await;
+    }
+}
+
+fn opus() -> ModelRef {
+    ModelRef::new("anthropic", "claude-opus-4-7")
+}
+
+fn gpt() -> ModelRef {
+    ModelRef::new("openai", "gpt-5")
+}
+
+async fn next_event(events: &mut UnboundedReceiver<FallbackEvent>) -> FallbackEvent {
+    tokio::time::timeout(Duration::from_secs(30), events.recv())
+        .await
+        .expect("the core announces the return")
+        .expect("the core is running")
+}
+
+/// The first send fails with its retries and opens Opus 4.7's breaker.
+async fn open_the_breaker(w: &World, core: &Core) {
+    let outcome = core
+        .send(
+            "first",
+            None,
+            "Summarise the Q3 report",
+            &opus(),
+            256,
+            Choice::Auto,
+            &mut |_| {},
+        )
+        .await
+        .expect("sent, and failed");
+    assert!(outcome.reason.is_some(), "Opus 4.7 fails");
+    assert_eq!(w.asked("claude-opus-4-7"), 3, "one try and two retries");
+}
+
+#[tokio::test]
+async fn without_consent_nothing_goes_anywhere_once_the_model_is_known_out() {
+    let w = World::new().await;
+    let (core, _events) = w.core().await;
+    open_the_breaker(&w, &core).await;
+    let before = w.chat_requests();
+
+    let plan = core
+        .plan_send(None, "Summarise the Q3 report", &opus(), 256, None)
+        .await
+        .unwrap();
+    let Plan::Ask { reason, ranking } = plan else {
+        panic!("the person is asked: {plan:?}");
+    };
+    assert!(
+        reason.message.contains("the model itself has not changed"),
+        "{}",
+        reason.message
+    );
+    assert!(ranking.alternatives.iter().all(|a| a.model != opus()));
+    assert!(!ranking.alternatives.is_empty());
+
+    let refused = core
+        .send(
+            "again",
+            None,
+            "Summarise the Q3 report",
+            &opus(),
+            256,
+            Choice::Auto,
+            &mut |_| {},
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(AssistantError::NeedsConsent(_))),
+        "{refused:?}"
+    );
+    assert_eq!(
+        w.chat_requests(),
+        before,
+        "no request to Opus 4.7, and none to any other model, without a consent"
+    );
+    core.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_stand_in_is_labelled_and_the_conversation_goes_back_when_the_model_is() {
+    let w = World::new().await;
+    let (core, mut events) = w.core().await;
+    open_the_breaker(&w, &core).await;
+
+    // "Use GPT-5 until Claude Opus 4.7 is back".
+    let choice = Choice::StandIn {
+        alternative: gpt(),
+        scope: ConsentScope::UntilBack,
+    };
+    let sent = core
+        .send(
+            "stand-in",
+            None,
+            "Plan the offsite",
+            &opus(),
+            256,
+            choice,
+            &mut |_| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(sent.answer.model, Some(gpt()));
+    assert_eq!(sent.answer.stood_in_for, Some(opus()));
+    assert!(sent.answer.stand_in_why.is_some());
+    assert_eq!(w.asked("gpt-5"), 1);
+    let conversation = sent.answer.conversation_id.clone();
+
+    // The consent holds: the next message goes to GPT-5 without asking, and none to Opus 4.7.
+    let opus_before = w.asked("claude-opus-4-7");
+    let next = core
+        .send(
+            "next",
+            Some(&conversation),
+            "And the agenda?",
+            &opus(),
+            256,
+            Choice::Auto,
+            &mut |_| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(next.answer.model, Some(gpt()));
+    assert_eq!(w.asked("claude-opus-4-7"), opus_before);
+
+    // Opus 4.7 recovers: the probe finds it, the core says it is back.
+    w.recover(&core).await;
+    assert_eq!(
+        next_event(&mut events).await,
+        FallbackEvent::Back {
+            model: opus(),
+            holding: false
+        }
+    );
+    let back = core
+        .send(
+            "back",
+            Some(&conversation),
+            "Thanks",
+            &opus(),
+            256,
+            Choice::Auto,
+            &mut |_| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        back.answer.model,
+        Some(opus()),
+        "the next message goes to Opus 4.7"
+    );
+    assert_eq!(back.answer.stood_in_for, None);
+
+    // The labels stay with the conversation.
+    let view = core.open_conversation(&conversation).await.unwrap();
+    let answered: Vec<(Option<ModelRef>, Option<ModelRef>)> = view
+        .messages
+        .iter()
+        .filter(|m| m.role == switchboard_core::vocabulary::Role::Assistant)
+        .map(|m| (m.model.clone(), m.stood_in_for.clone()))
+        .collect();
+    assert_eq!(
+        answered,
+        [
+            (Some(gpt()), Some(opus())),
+            (Some(gpt()), Some(opus())),
+            (Some(opus()), None)
+        ]
+    );
+    core.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_queued_message_is_sent_once_on_the_return_and_survives_a_restart() {
+    let w = World::new().await;
+    let (core, _) = w.core().await;
+    open_the_breaker(&w, &core).await;
+    let queued = core
+        .queue_message(None, "Send the minutes to the team", &opus())
+        .await
+        .unwrap();
+    core.shutdown().await;
+
+    // Switchboard is closed and opened again while it waits.
+    let (core, mut events) = w.core().await;
+    assert_eq!(core.queued().await.unwrap(), std::slice::from_ref(&queued));
+    let asked_before = w.asked("claude-opus-4-7");
+    w.recover(&core).await;
+    // The return, then the queued message.
+    assert!(matches!(
+        next_event(&mut events).await,
+        FallbackEvent::Back { .. }
+    ));
+    let FallbackEvent::QueuedSent {
+        queued: sent,
+        answer,
+    } = next_event(&mut events).await
+    else {
+        panic!("the queued message is sent");
+    };
+    assert_eq!(sent.id, queued.id);
+    let answer = answer.expect("answered");
+    assert_eq!(answer.model, Some(opus()));
+    assert!(core.queued().await.unwrap().is_empty());
+    // The probe and the queued message: exactly one request carried it.
+    assert_eq!(w.asked("claude-opus-4-7"), asked_before + 2);
+    let view = core
+        .open_conversation(&queued.conversation_id)
+        .await
+        .unwrap();
+    let questions: Vec<&str> = view
+        .messages
+        .iter()
+        .filter(|m| m.role == switchboard_core::vocabulary::Role::User)
+        .map(|m| m.text.as_str())
+        .collect();
+    assert_eq!(
+        questions,
+        ["Send the minutes to the team"],
+        "sent once, where it was queued"
+    );
+    core.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_reason_for_the_person_to_fix_is_never_worked_around() {
+    let scenario = r#"
+name = "bad-key"
+[[steps]]
+at = 0
+label = "Anthropic rejects the key"
+[steps.models."anthropic/*"]
+behaviour = "error"
+error = "bad_key"
+"#;
+    let sim = common::simulator(Scenario::from_toml(scenario).unwrap()).await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), sim.config_toml()).unwrap();
+    let core = Core::start(CoreOptions {
+        paths: Paths {
+            config_file: dir.path().join("config.toml"),
+            data_dir: dir.path().join("data"),
+        },
+        clock: Arc::new(ManualClock::new(chrono::Utc::now())),
+        http: None,
+        keys: Arc::new(|_: &Provider| Some(Secret::new("sk-rejected"))),
+        probes: false,
+    })
+    .await
+    .unwrap();
+    let failed = core
+        .send("one", None, "Hello", &opus(), 64, Choice::Auto, &mut |_| {})
+        .await
+        .unwrap();
+    let reason = failed.reason.expect("the key is rejected");
+    assert_eq!(
+        reason.kind,
+        switchboard_core::vocabulary::ReasonKind::AuthFailed
+    );
+    let choice = Choice::StandIn {
+        alternative: gpt(),
+        scope: ConsentScope::ThisMessage,
+    };
+    let refused = core
+        .send("two", None, "Hello", &opus(), 64, choice, &mut |_| {})
+        .await;
+    assert!(
+        matches!(refused, Err(AssistantError::NotOffered(_))),
+        "{refused:?}"
+    );
+    assert_eq!(
+        sim.requests()
+            .iter()
+            .filter(|r| r.provider.as_deref() == Some("openai"))
+            .count(),
+        0,
+        "a rejected key is said, not worked around"
+    );
+    core.shutdown().await;
+}

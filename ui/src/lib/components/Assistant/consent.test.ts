@@ -1,0 +1,155 @@
+import { render, screen, waitFor, within } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import App from "../../../App.svelte";
+import type { Alternative, Plan, Reason } from "../../bindings";
+import { MockBackend, sampleOverview } from "../../testing/mockBackend";
+
+const opus = { provider: "anthropic", model: "claude-opus-4-7" };
+const gpt = { provider: "openai", model: "gpt-5" };
+
+const elevated: Reason = {
+  kind: "elevated_errors",
+  side: "provider",
+  source: "own_requests",
+  headline: "Elevated errors on Claude Opus 4.7",
+  message: "Anthropic's servers are failing this app's requests to Claude Opus 4.7. The model itself has not changed.",
+};
+
+function alternative(model: typeof gpt, name: string, provider: string): Alternative {
+  return {
+    model,
+    display_name: name,
+    provider_name: provider,
+    state: "available",
+    comparison: { context_window: 400000, price_in: 1.25, price_out: 10, images: true, tools: true, same_provider: false },
+    differences: [`${provider}, not Anthropic`, "context window 400K (Claude Opus 4.7: 200K)"],
+  };
+}
+
+function asking(reason: Reason = elevated, alternatives = [alternative(gpt, "GPT-5", "OpenAI")]): Plan {
+  return {
+    kind: "ask",
+    reason,
+    ranking: {
+      preferred: opus,
+      needs: { tokens: 4200, images: false, tools: false },
+      provider_wide: false,
+      alternatives,
+      excluded: [
+        {
+          model: { provider: "openai", model: "gpt-5-mini" },
+          display_name: "GPT-5 mini",
+          why: { kind: "no_key" },
+          words: "no OpenAI API key",
+        },
+      ],
+    },
+  };
+}
+
+function preferringOpus(): MockBackend {
+  return new MockBackend({ ...sampleOverview(), preferred: opus });
+}
+
+const box = () => screen.findByRole("textbox", { name: "Message" }) as Promise<HTMLTextAreaElement>;
+
+describe("the consent dialog", () => {
+  it("opens before any request when the preferred model is known to be out", async () => {
+    const backend = preferringOpus();
+    backend.plan = asking();
+    const user = userEvent.setup();
+    render(App, { backend });
+    await user.type(await box(), "Summarise the Q3 report{Enter}");
+    const dialog = await screen.findByRole("dialog");
+    expect(dialog.textContent).toContain("The model itself has not changed.");
+    expect(dialog.textContent).toContain("Nothing has been sent.");
+    expect(backend.sent).toEqual([]);
+    // The first choice has the focus, and the text is still in the box behind the dialog.
+    expect(document.activeElement?.getAttribute("data-choice")).toBe("this_message");
+    expect((await box()).value).toBe("Summarise the Q3 report");
+    expect(within(dialog).getByText(/OpenAI, not Anthropic/)).toBeTruthy();
+  });
+
+  it("sends to the stand-in with the consent chosen, and labels the answer", async () => {
+    const backend = preferringOpus();
+    backend.plan = asking();
+    const user = userEvent.setup();
+    render(App, { backend });
+    await user.type(await box(), "Summarise the Q3 report{Enter}");
+    await user.click(await screen.findByRole("button", { name: "Use GPT-5 until Claude Opus 4.7 is back" }));
+    await waitFor(() => expect(backend.sent).toHaveLength(1));
+    expect(backend.sent[0].choice).toEqual({ kind: "stand_in", alternative: gpt, scope: "until_back" });
+    const label = await screen.findByTestId("answered-by");
+    expect(label.textContent).toContain("Answered by GPT-5");
+    expect(label.textContent).toContain("standing in for Claude Opus 4.7");
+    expect(label.textContent).toContain("(Elevated errors on Claude Opus 4.7)");
+    expect(screen.queryByRole("dialog")).toBeNull();
+  });
+
+  it("keeps the text in the box on Cancel and on Escape, and sends nothing", async () => {
+    const backend = preferringOpus();
+    backend.plan = asking();
+    const user = userEvent.setup();
+    render(App, { backend });
+    await user.type(await box(), "Draft the memo{Enter}");
+    await user.click(await screen.findByRole("button", { name: "Cancel" }));
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect((await box()).value).toBe("Draft the memo");
+    await user.type(await box(), "{Enter}");
+    await screen.findByRole("dialog");
+    await user.keyboard("{Escape}");
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(backend.sent).toEqual([]);
+  });
+
+  it("offers a standing consent only for the provider's side, and says when nothing qualifies", async () => {
+    const backend = preferringOpus();
+    const offline: Reason = { ...elevated, kind: "offline", side: "your_network", headline: "You appear to be offline" };
+    backend.plan = asking(offline, []);
+    const user = userEvent.setup();
+    render(App, { backend });
+    await user.type(await box(), "Hello{Enter}");
+    const dialog = await screen.findByRole("dialog");
+    expect(within(dialog).getByTestId("no-alternative").textContent).toContain("No other model can take");
+    expect(within(dialog).queryByRole("button", { name: /^Always use/ })).toBeNull();
+    expect(within(dialog).getByRole("button", { name: "Wait — send it when Claude Opus 4.7 is back" })).toBeTruthy();
+    expect(within(dialog).getByRole("button", { name: "Keep trying Claude Opus 4.7" })).toBeTruthy();
+    await user.click(within(dialog).getByRole("button", { name: /Why not/ }));
+    expect(within(dialog).getByTestId("excluded").textContent).toContain("GPT-5 mini: no OpenAI API key");
+  });
+
+  it("queues on Wait, shows the message waiting, and takes it away once sent", async () => {
+    const backend = preferringOpus();
+    backend.plan = asking();
+    const user = userEvent.setup();
+    render(App, { backend });
+    await user.type(await box(), "Send the minutes{Enter}");
+    await user.click(await screen.findByRole("button", { name: "Wait — send it when Claude Opus 4.7 is back" }));
+    await waitFor(() => expect(backend.queue).toHaveLength(1));
+    expect(backend.sent).toEqual([]);
+    expect((await screen.findByTestId("waiting-count")).textContent).toBe("1 waiting");
+    backend.emitFallback({ kind: "back", model: opus, holding: false });
+    expect((await screen.findByTestId("back-notice")).textContent).toContain(
+      "Claude Opus 4.7 is back — your next message goes to it.",
+    );
+    backend.emitFallback({ kind: "queued_sent", queued: backend.queue[0], answer: null });
+    await waitFor(() => expect(screen.queryByTestId("waiting-count")).toBeNull());
+  });
+
+  it("opens after a send that failed on the provider's side, with that reason", async () => {
+    const backend = preferringOpus();
+    backend.script = { fail: elevated };
+    const user = userEvent.setup();
+    // Not known out when Send is pressed; after the failure, the core asks.
+    backend.nextPlans = [{ kind: "preferred" }, asking()];
+    render(App, { backend });
+    await user.type(await box(), "Plan the offsite{Enter}");
+    const dialog = await screen.findByRole("dialog");
+    expect(backend.plans.map((p) => p.failed)).toEqual([null, elevated]);
+    expect(backend.sent).toHaveLength(1);
+    expect(dialog.textContent).toContain("Elevated errors on Claude Opus 4.7");
+    await user.click(screen.getByRole("button", { name: "Keep trying Claude Opus 4.7" }));
+    await waitFor(() => expect(backend.sent.at(-1)?.choice).toEqual({ kind: "preferred" }));
+  });
+});
