@@ -155,6 +155,23 @@ async fn when_the_model_fails_the_text_is_kept_and_the_reason_is_shown() {
         .count();
     assert_eq!(attempts, 3, "one try and two retries, no storm");
 
+    // The provider's side, after the retries: the consent dialog asks what to do, and Cancel
+    // leaves everything as it was.
+    let dialog = app.wait_for("[data-testid=consent-dialog]").await;
+    let said = dialog.text().await.unwrap();
+    assert!(said.contains("Nothing has been sent"), "{said}");
+    app.wait_for("[data-choice=cancel]")
+        .await
+        .click()
+        .await
+        .expect("cancel the dialog");
+    app.eventually(
+        || app.texts("[data-testid=consent-dialog]"),
+        |d: &Vec<String>| d.is_empty(),
+    )
+    .await;
+    assert_eq!(compose_text(&app).await, "Summarise the Q3 report");
+
     // Three server-side failures in a row: the model is marked unavailable, per model.
     let badge = app
         .eventually(
