@@ -285,6 +285,56 @@ impl App {
         .await;
     }
 
+    /// Chooses the preferred model in the Models view and returns to the assistant.
+    pub async fn prefer(&self, model: &str) {
+        self.show("Models").await;
+        self.wait_for(&format!("[data-model='{model}']"))
+            .await
+            .click()
+            .await
+            .unwrap();
+        self.eventually(
+            || self.attrs("[role=option][aria-selected=true]", "data-model"),
+            |m: &Vec<String>| m == &[model],
+        )
+        .await;
+        self.show("Assistant").await;
+    }
+
+    /// Types `text` in the compose box (nothing for "") and presses Enter.
+    pub async fn type_and_send(&self, text: &str) {
+        let compose = self.wait_for("textarea[aria-label=Message]").await;
+        if !text.is_empty() {
+            compose.send_keys(text).await.unwrap();
+        }
+        compose
+            .send_keys(&fantoccini::key::Key::Enter)
+            .await
+            .unwrap();
+    }
+
+    /// What the compose box holds.
+    pub async fn compose_text(&self) -> String {
+        let value = self
+            .client
+            .execute(
+                "return document.querySelector('textarea[aria-label=Message]').value",
+                vec![],
+            )
+            .await
+            .unwrap();
+        value.as_str().unwrap_or_default().to_string()
+    }
+
+    /// Clicks what `css` finds first, once it is there.
+    pub async fn click(&self, css: &str) {
+        self.wait_for(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click `{css}`: {e}"));
+    }
+
     /// Saves a screenshot of the window (for looking at a failure).
     pub async fn screenshot(&self, path: &Path) {
         if let Ok(png) = self.client.screenshot().await {

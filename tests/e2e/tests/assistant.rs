@@ -1,6 +1,5 @@
 //! The assistant through the real window, against the provider simulator.
 
-use fantoccini::key::Key;
 use switchboard_e2e::{App, Profile};
 use switchboard_sim::{Scenario, SimOptions, Simulator, stubs};
 
@@ -16,40 +15,6 @@ async fn simulator(scenario: Scenario) -> Simulator {
     .expect("the simulator starts")
 }
 
-/// Chooses the preferred model in the Models view and returns to the assistant.
-async fn prefer(app: &App, model: &str) {
-    app.show("Models").await;
-    app.wait_for(&format!("[data-model='{model}']"))
-        .await
-        .click()
-        .await
-        .unwrap();
-    app.eventually(
-        || app.attrs("[role=option][aria-selected=true]", "data-model"),
-        |m: &Vec<String>| m == &[model],
-    )
-    .await;
-    app.show("Assistant").await;
-}
-
-async fn type_and_send(app: &App, text: &str) {
-    let compose = app.wait_for("textarea[aria-label=Message]").await;
-    compose.send_keys(text).await.unwrap();
-    compose.send_keys(&Key::Enter).await.unwrap();
-}
-
-async fn compose_text(app: &App) -> String {
-    let value = app
-        .client
-        .execute(
-            "return document.querySelector('textarea[aria-label=Message]').value",
-            vec![],
-        )
-        .await
-        .unwrap();
-    value.as_str().unwrap_or_default().to_string()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_question_streams_its_answer_labelled_with_the_model_and_survives_a_restart() {
     let sim = simulator(Scenario::builtin("healthy").unwrap()).await;
@@ -59,8 +24,8 @@ async fn a_question_streams_its_answer_labelled_with_the_model_and_survives_a_re
     let banner = app.wait_for("[data-testid=demo-banner]").await;
     assert!(banner.text().await.unwrap().contains("simulated"));
 
-    prefer(&app, "anthropic/claude-opus-4-7").await;
-    type_and_send(&app, "What is the capital of Portugal?").await;
+    app.prefer("anthropic/claude-opus-4-7").await;
+    app.type_and_send("What is the capital of Portugal?").await;
     let answer = app
         .wait_for(".answer[data-status=complete] .markdown")
         .await;
@@ -73,7 +38,7 @@ async fn a_question_streams_its_answer_labelled_with_the_model_and_survives_a_re
         label[0].starts_with("Answered by Claude Opus 4.7"),
         "labelled with the model that wrote it: {label:?}"
     );
-    assert_eq!(compose_text(&app).await, "", "the box is emptied once sent");
+    assert_eq!(app.compose_text().await, "", "the box is emptied once sent");
     let badge = app
         .eventually(
             || app.texts(".asking .badge"),
@@ -130,8 +95,8 @@ async fn when_the_model_fails_the_text_is_kept_and_the_reason_is_shown() {
     let profile = Profile::with_keys();
     profile.write_config(&sim.config_toml());
     let app = App::launch(&profile).await;
-    prefer(&app, "anthropic/claude-opus-4-7").await;
-    type_and_send(&app, "Summarise the Q3 report").await;
+    app.prefer("anthropic/claude-opus-4-7").await;
+    app.type_and_send("Summarise the Q3 report").await;
 
     let reason = app.wait_for("[data-testid=send-reason]").await;
     // The retries take their backoff (about 0.5 s, then 1 s) in real time.
@@ -143,7 +108,7 @@ async fn when_the_model_fails_the_text_is_kept_and_the_reason_is_shown() {
         ["overloaded"]
     );
     let kept = app
-        .eventually(|| compose_text(&app), |t: &String| !t.is_empty())
+        .eventually(|| app.compose_text(), |t: &String| !t.is_empty())
         .await;
     assert_eq!(kept, "Summarise the Q3 report", "the person's text is back");
     app.screenshot(std::path::Path::new("/tmp/switchboard-failure.png"))
@@ -170,7 +135,7 @@ async fn when_the_model_fails_the_text_is_kept_and_the_reason_is_shown() {
         |d: &Vec<String>| d.is_empty(),
     )
     .await;
-    assert_eq!(compose_text(&app).await, "Summarise the Q3 report");
+    assert_eq!(app.compose_text().await, "Summarise the Q3 report");
 
     // Three server-side failures in a row: the model is marked unavailable, per model.
     let badge = app

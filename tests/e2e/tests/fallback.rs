@@ -1,0 +1,176 @@
+//! Fallback with consent through the real window, against the provider simulator: the dialog
+//! opens before a request is wasted, nothing goes to another model without a consent, a
+//! stand-in's answer says whom it stood in for, and a message kept for the preferred model is
+//! sent once when it is back — even across a restart.
+
+use switchboard_e2e::{App, Profile};
+use switchboard_sim::{Scenario, SimOptions, Simulator, stubs};
+
+/// Claude Opus 4.7 answers every request with a server error until t=60, then recovers.
+const OPUS_OUT: &str = r#"
+name = "opus-out"
+[[steps]]
+at = 0
+label = "Opus 4.7 fails every request"
+[steps.models."anthropic/claude-opus-4-7"]
+behaviour = "error"
+error = "server_error"
+[[steps]]
+at = 60
+label = "Opus 4.7 recovers"
+models = { "anthropic/claude-opus-4-7" = { behaviour = "ok" } }
+"#;
+
+async fn simulator() -> Simulator {
+    Simulator::start(
+        Scenario::from_toml(OPUS_OUT).unwrap(),
+        SimOptions {
+            port: None,
+            manual_clock: true,
+        },
+    )
+    .await
+    .expect("the simulator starts")
+}
+
+fn chat_requests(sim: &Simulator, model: Option<&str>) -> usize {
+    sim.requests()
+        .iter()
+        .filter(|r| r.method == "POST" && model.is_none_or(|m| r.model.as_deref() == Some(m)))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_consent_no_other_model_is_asked_and_a_stand_in_is_labelled() {
+    let sim = simulator().await;
+    let profile = Profile::with_keys();
+    // No probes: every request the simulator sees is one the person sent.
+    profile.write_config(&format!(
+        "{}\n[health]\nprobes = false\n",
+        sim.config_toml()
+    ));
+    let app = App::launch(&profile).await;
+    app.prefer("anthropic/claude-opus-4-7").await;
+    app.type_and_send("Summarise the Q3 report").await;
+
+    // It fails with its retries; the dialog asks, and Cancel keeps everything.
+    app.wait_for("[data-testid=consent-dialog]").await;
+    assert_eq!(chat_requests(&sim, Some("claude-opus-4-7")), 3);
+    app.click("[data-choice=cancel]").await;
+    assert_eq!(app.compose_text().await, "Summarise the Q3 report");
+
+    // Its breaker is open now: Send opens the dialog at once, with no request at all.
+    app.type_and_send("").await; // the text is still in the box
+    let dialog = app.wait_for("[data-testid=consent-dialog]").await;
+    let said = dialog.text().await.unwrap();
+    assert!(said.contains("Nothing has been sent"), "{said}");
+    assert_eq!(
+        chat_requests(&sim, None),
+        3,
+        "no request to Opus 4.7 first, and none to any other model without a consent"
+    );
+    app.screenshot(std::path::Path::new("/tmp/switchboard-consent.png"))
+        .await;
+
+    // "Use … until Claude Opus 4.7 is back": the stand-in answers, and says so.
+    app.click("[data-choice=until_back]").await;
+    let label = app
+        .eventually(
+            || app.texts("[data-testid=answered-by]"),
+            |l: &Vec<String>| !l.is_empty(),
+        )
+        .await;
+    assert!(
+        label[0].contains("standing in for Claude Opus 4.7"),
+        "{label:?}"
+    );
+    assert_eq!(chat_requests(&sim, Some("claude-opus-4-7")), 3);
+    assert_eq!(chat_requests(&sim, None), 4, "one request, to the stand-in");
+
+    // The consent holds: the next message goes to the stand-in without asking.
+    app.type_and_send("And the agenda?").await;
+    let labels = app
+        .eventually(
+            || app.texts("[data-testid=answered-by]"),
+            |l: &Vec<String>| l.len() == 2,
+        )
+        .await;
+    assert!(
+        labels[1].contains("standing in for Claude Opus 4.7"),
+        "{labels:?}"
+    );
+    assert!(app.texts("[data-testid=consent-dialog]").await.is_empty());
+    assert_eq!(chat_requests(&sim, Some("claude-opus-4-7")), 3);
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_kept_for_the_model_is_sent_once_when_it_is_back_even_after_a_restart() {
+    let sim = simulator().await;
+    let profile = Profile::with_keys();
+    // A short cooldown, so the probe that finds it back comes within a second or two.
+    profile.write_config(&format!(
+        "{}\n[health]\ncooldown_base_secs = 1\ncooldown_max_secs = 2\n",
+        sim.config_toml()
+    ));
+    let app = App::launch(&profile).await;
+    app.prefer("anthropic/claude-opus-4-7").await;
+    let text = "Send the minutes to the team";
+    app.type_and_send(text).await;
+    app.wait_for("[data-testid=consent-dialog]").await;
+    app.click("[data-choice=wait]").await;
+    let waiting = app.wait_for("[data-testid=waiting-message]").await;
+    assert!(
+        waiting
+            .text()
+            .await
+            .unwrap()
+            .contains("Waiting for Claude Opus 4.7")
+    );
+    assert_eq!(
+        app.texts("[data-testid=waiting-count]").await,
+        ["1 waiting"]
+    );
+    app.close().await;
+
+    // Closed and opened again while it waits: still there, in its conversation.
+    let app = App::launch(&profile).await;
+    assert_eq!(
+        app.texts("[data-testid=waiting-count]").await,
+        ["1 waiting"]
+    );
+    app.click(".conversation").await;
+    app.wait_for("[data-testid=waiting-message]").await;
+
+    // Opus 4.7 recovers; a probe finds it, the window says so, and the message goes out.
+    sim.advance(std::time::Duration::from_secs(61));
+    let back = app.wait_for("[data-testid=back-notice]").await;
+    assert!(
+        back.text()
+            .await
+            .unwrap()
+            .contains("Claude Opus 4.7 is back — your next message goes to it")
+    );
+    let answers = app
+        .eventually(
+            || app.texts(".answer[data-message] .markdown"),
+            |a: &Vec<String>| !a.is_empty(),
+        )
+        .await;
+    assert_eq!(
+        answers[0].trim(),
+        stubs::answer_text("claude-opus-4-7", text).trim(),
+        "Opus 4.7 answered it"
+    );
+    app.eventually(
+        || app.texts("[data-testid=waiting-message]"),
+        |w: &Vec<String>| w.is_empty(),
+    )
+    .await;
+    // The failed first try stays as it was; the queued message went out once.
+    let delivered = app
+        .texts(".user[data-message][data-status=sent] .bubble")
+        .await;
+    assert_eq!(delivered, [text], "sent once, where it waited");
+    app.close().await;
+}
