@@ -5,6 +5,7 @@
 mod ask;
 mod key;
 mod models;
+mod queue;
 mod status;
 
 use chrono::{DateTime, Utc};
@@ -63,7 +64,15 @@ pub enum Command {
         #[arg(long, default_value_t = switchboard_core::assistant::send::DEFAULT_MAX_TOKENS,
               value_parser = clap::value_parser!(u32).range(1..))]
         max_tokens: u32,
+        /// When the model is out: `ask` (a question on the terminal; without one, `never`),
+        /// `never` (only this model is asked), or a model to answer in its place for this
+        /// message (`openai/gpt-5`). Nothing else ever answers without it.
+        #[arg(long, default_value = "ask")]
+        fallback: String,
     },
+    /// The messages waiting for their model ("Wait — send it when it is back").
+    #[command(subcommand)]
+    Queue(QueueCommand),
     /// Print the model catalog: the shipped one merged with each provider's own model list,
     /// with where each detail came from.
     Models {
@@ -77,6 +86,14 @@ pub enum Command {
     /// Manage API keys in the OS keyring.
     #[command(subcommand)]
     Key(KeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QueueCommand {
+    /// Print every waiting message: its id, the model it waits for, since when, its text.
+    List,
+    /// Take a message out of the queue; its text is printed, so nothing is lost.
+    Cancel { id: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -120,7 +137,9 @@ pub fn run(command: Command, paths: Paths) -> ExitCode {
                 model,
                 prompt,
                 max_tokens,
-            } => ask::run(&core, &model, &prompt, max_tokens).await,
+                fallback,
+            } => ask::run(&core, &model, &prompt, max_tokens, &fallback).await,
+            Command::Queue(command) => queue::run(&core, command).await,
             Command::Models { json, refresh } => models::run(&core, json, refresh).await,
             Command::Key(command) => key::run(&core, command).await,
         };

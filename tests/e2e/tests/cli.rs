@@ -550,3 +550,67 @@ async fn a_damaged_database_is_recovered_on_the_next_run() {
     let out = run(&profile, &["status"]).await;
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ask_stands_in_only_with_fallback_and_says_for_whom() {
+    let sim = simulator(
+        "[steps.models.\"anthropic/claude-opus-4-7\"]\nbehaviour = \"error\"\nerror = \"server_error\"\n",
+    )
+    .await;
+    let profile = Arc::new(Profile::with_keys());
+    profile.write_config(&sim.config_toml());
+    let opus_requests = || {
+        sim.requests()
+            .iter()
+            .filter(|r| r.method == "POST" && r.model.as_deref() == Some("claude-opus-4-7"))
+            .count()
+    };
+    let ask = ["ask", "--model", "anthropic/claude-opus-4-7"];
+
+    // Without a terminal `--fallback ask` means never: only Opus 4.7 is asked.
+    let out = run(&profile, &[&ask[..], &["Plan the offsite"]].concat()).await;
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert_eq!(opus_requests(), 3);
+    let out = run(
+        &profile,
+        &[&ask[..], &["--fallback", "never", "Plan the offsite"]].concat(),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert_eq!(opus_requests(), 6, "never: Opus 4.7 again, nothing else");
+    assert_eq!(
+        sim.requests().iter().filter(|r| r.method == "POST").count(),
+        6,
+        "no other model was asked"
+    );
+
+    // Known out now: `--fallback openai/gpt-5` answers in its place, without asking Opus 4.7.
+    let out = run(
+        &profile,
+        &[
+            &ask[..],
+            &["--fallback", "openai/gpt-5", "Plan the offsite"],
+        ]
+        .concat(),
+    )
+    .await;
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(
+        text(&out.stdout),
+        format!("{}\n", stubs::answer_text("gpt-5", "Plan the offsite"))
+    );
+    assert!(
+        err.contains("answered by GPT-5, standing in for Claude Opus 4.7"),
+        "{err}"
+    );
+    assert_eq!(opus_requests(), 6, "no request wasted on Opus 4.7");
+
+    // Nothing waits.
+    let out = run(&profile, &["queue", "list"]).await;
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out.stdout), "No message is waiting.\n");
+    let out = run(&profile, &["queue", "cancel", "nope"]).await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("no message `nope` is waiting"));
+}

@@ -132,6 +132,12 @@ async fn a_message_kept_for_the_model_is_sent_once_when_it_is_back_even_after_a_
         ["1 waiting"]
     );
     app.close().await;
+    let listed = profile.run_cli(&["queue", "list"]);
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        listed.contains("Claude Opus 4.7") && listed.contains(text),
+        "{listed}"
+    );
 
     // Closed and opened again while it waits: still there, in its conversation.
     let app = App::launch(&profile).await;

@@ -212,7 +212,11 @@ impl Core {
             returns,
             core.stop.clone(),
         ));
-        if let Err(error) = core.store.recover_queue().await {
+        // A message claimed for sending by a run that crashed: only when no other Switchboard
+        // runs (one may be sending it right now).
+        if core.store.alone_at_start()
+            && let Err(error) = core.store.recover_queue().await
+        {
             tracing::error!(%error, "could not look at the queue");
         }
         Ok(core)
