@@ -120,6 +120,37 @@ pub struct Config {
     pub health: HealthConfig,
     #[serde(default)]
     pub lists: ListsConfig,
+    #[serde(default)]
+    pub fallback: FallbackConfig,
+}
+
+/// `[fallback]`: the queue of messages waiting for their model.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct FallbackConfig {
+    /// A message that has waited longer than this is not sent by itself when its model is
+    /// back: the person is asked again.
+    pub max_wait_hours: f64,
+}
+
+impl Default for FallbackConfig {
+    fn default() -> Self {
+        Self {
+            max_wait_hours: 24.0,
+        }
+    }
+}
+
+impl FallbackConfig {
+    /// At least a minute.
+    pub fn max_wait(&self) -> chrono::Duration {
+        let hours = if self.max_wait_hours.is_finite() {
+            self.max_wait_hours.clamp(1.0 / 60.0, 24.0 * 365.0)
+        } else {
+            24.0
+        };
+        chrono::Duration::seconds((hours * 3600.0) as i64)
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]

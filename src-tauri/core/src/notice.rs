@@ -18,6 +18,9 @@ pub enum NoticeKind {
     /// A provider's model list could not be read; the last good list (or the shipped
     /// catalog) is shown.
     ModelListUnreadable,
+    /// A fallback order or a standing consent names a model that cannot stand in (retired, no
+    /// key, turned off, unknown): it is skipped, with this reason, when it would be needed.
+    FallbackBroken,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -38,6 +41,19 @@ impl Notice {
             title: "Your config file has a problem".into(),
             // `what` says what was wrong and what Switchboard does instead.
             message: format!("In {place}: {what}. Fix the file and restart to apply it."),
+        }
+    }
+
+    /// `where_` says where the model is named ("Your fallback order", "Your standing consent
+    /// for Claude Opus 4.7"); `why` why it cannot stand in.
+    pub fn fallback_broken(where_: &str, model: &str, why: &str) -> Self {
+        Self {
+            kind: NoticeKind::FallbackBroken,
+            title: format!("{model} cannot stand in"),
+            message: format!(
+                "{where_} names {model}, but {why}. It is skipped when another model is needed, \
+                 and the others are offered; change it in Settings."
+            ),
         }
     }
 

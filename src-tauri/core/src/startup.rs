@@ -26,6 +26,8 @@ pub struct Startup {
     pub network: crate::config::NetworkSettings,
     /// `[lists]`: when the providers' model lists are read.
     pub lists: crate::model_lists::ListSettings,
+    /// `[fallback]`: how long a message may wait for its model.
+    pub fallback: crate::config::FallbackConfig,
     /// Where the workspace policy is read from, if anywhere.
     pub policy: Option<crate::health::policy::PolicySource>,
     /// A workspace policy is meant to be in force: configured, or its setting could not be
@@ -102,6 +104,7 @@ pub async fn start(paths: Paths, now: DateTime<Utc>) -> Result<Startup, StartupE
         policy_expected,
         health: loaded.config.health,
         lists: loaded.config.lists.settings(),
+        fallback: loaded.config.fallback.clone(),
         base: catalog,
         catalog: merged,
         model_lists,

@@ -375,3 +375,126 @@ error = "bad_key"
     );
     core.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_message_that_waited_too_long_asks_again_instead_of_sending() {
+    let w = World::new().await;
+    let (core, mut events) = w.core().await;
+    open_the_breaker(&w, &core).await;
+    let queued = core
+        .queue_message(None, "Book the room", &opus())
+        .await
+        .unwrap();
+    // A day and more later (the default limit is 24 hours).
+    w.clock.advance(Duration::from_secs(25 * 3600));
+    let asked_before = w.asked("claude-opus-4-7");
+    w.recover(&core).await;
+    assert!(matches!(
+        next_event(&mut events).await,
+        FallbackEvent::Back { .. }
+    ));
+    let waiting = core.queued().await.unwrap();
+    assert_eq!(waiting.len(), 1, "still there, for the person to decide");
+    assert_eq!(waiting[0].id, queued.id);
+    assert!(waiting[0].too_old);
+    assert_eq!(
+        w.asked("claude-opus-4-7"),
+        asked_before + 1,
+        "only the probe"
+    );
+    core.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_fallback_order_naming_a_model_without_a_key_is_said_before_it_is_needed() {
+    let w = World::new().await;
+    let core = Core::start(CoreOptions {
+        paths: Paths {
+            config_file: w.dir.path().join("config.toml"),
+            data_dir: w.dir.path().join("data"),
+        },
+        clock: Arc::new(w.clock.clone()),
+        http: None,
+        // No Gemini key.
+        keys: Arc::new(|p: &Provider| (p.id != "gemini").then(|| Secret::new("sim-key"))),
+        probes: false,
+    })
+    .await
+    .unwrap();
+    let gemini = ModelRef::new("gemini", "gemini-2.5-pro");
+    core.set_fallback_order(vec![gemini.clone(), gpt()])
+        .await
+        .unwrap();
+    let notices = core.fallback_notices().await;
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert!(
+        notices[0].title.contains("Gemini 2.5 Pro cannot stand in"),
+        "{}",
+        notices[0].title
+    );
+    assert!(
+        notices[0].message.contains("no key"),
+        "{}",
+        notices[0].message
+    );
+    // The person's order leads the ranking; the model without a key is left out, with why.
+    open_the_breaker(&w, &core).await;
+    let Plan::Ask { ranking, .. } = core
+        .plan_send(None, "Hello", &opus(), 256, None)
+        .await
+        .unwrap()
+    else {
+        panic!("asked");
+    };
+    assert_eq!(ranking.alternatives[0].model, gpt());
+    assert!(ranking.excluded.iter().any(|e| e.model == gemini));
+    assert!(matches!(
+        core.set_fallback_order(vec![ModelRef::new("openai", "gpt-9")])
+            .await,
+        Err(AssistantError::UnknownModel(_))
+    ));
+    core.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_workspace_fallback_order_comes_first() {
+    let w = World::new().await;
+    let policy = w.dir.path().join("policy.json");
+    std::fs::write(
+        &policy,
+        r#"{"fallback_order": ["gemini/gemini-2.5-flash"]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        w.dir.path().join("config.toml"),
+        format!(
+            "{}\n[workspace]\npolicy = \"{}\"\n",
+            w.sim.config_toml(),
+            policy.display()
+        ),
+    )
+    .unwrap();
+    let (core, _) = w.core().await;
+    assert!(!core.read_policy().await, "the policy was read");
+    core.set_fallback_order(vec![gpt()]).await.unwrap();
+    open_the_breaker(&w, &core).await;
+    let Plan::Ask { ranking, .. } = core
+        .plan_send(None, "Hello", &opus(), 256, None)
+        .await
+        .unwrap()
+    else {
+        panic!("asked");
+    };
+    let first: Vec<&ModelRef> = ranking
+        .alternatives
+        .iter()
+        .take(2)
+        .map(|a| &a.model)
+        .collect();
+    assert_eq!(
+        first,
+        [&ModelRef::new("gemini", "gemini-2.5-flash"), &gpt()],
+        "the workspace's order, then the person's"
+    );
+    core.shutdown().await;
+}

@@ -264,8 +264,14 @@ fn policy_documents() {
         "policy",
         prop_oneof![bytes_like(JSON_PIECES), bytes_like(TOML_PIECES)],
         |bytes| {
-            if let Ok(rules) = switchboard_core::health::policy::parse(bytes) {
-                assert!(rules.iter().all(|r| !r.provider.is_empty()));
+            if let Ok(policy) = switchboard_core::health::policy::parse(bytes) {
+                assert!(policy.rules.iter().all(|r| !r.provider.is_empty()));
+                assert!(
+                    policy
+                        .fallback_order
+                        .iter()
+                        .all(|m| !m.provider.is_empty() && !m.model.is_empty())
+                );
             }
         },
     );

@@ -484,7 +484,12 @@ export type NoticeKind =
  *  A provider's model list could not be read; the last good list (or the shipped
  *  catalog) is shown.
  */
-"model_list_unreadable";
+"model_list_unreadable" | 
+/**
+ *  A fallback order or a standing consent names a model that cannot stand in (retired, no
+ *  key, turned off, unknown): it is skipped, with this reason, when it would be needed.
+ */
+"fallback_broken";
 
 export type Overview = {
 	providers: Provider[],
@@ -563,6 +568,11 @@ export type QueuedMessage = {
 	/**  The model it waits for. */
 	model: ModelRef,
 	queued_at: string,
+	/**
+	 *  It has waited longer than `[fallback] max_wait_hours`: it is not sent by itself when
+	 *  its model is back; the person is asked again.
+	 */
+	too_old?: boolean,
 };
 
 /**  The alternatives, best first, and the models left out with why. */

@@ -6,8 +6,12 @@
 //! {"updated_at": "2026-06-05T09:30:00Z",
 //!  "disabled": [{"provider": "anthropic", "model": null,
 //!                "message": "Anthropic is having an outage; we'll turn them back on once it's resolved.",
-//!                "until": null}]}
+//!                "until": null}],
+//!  "fallback_order": ["openai/gpt-5", "gemini/gemini-2.5-pro"]}
 //! ```
+//!
+//! `fallback_order` is the workspace's order of models to offer when one is out: first in the
+//! consent dialog, before the person's own order. It never switches by itself.
 //!
 //! A broken document never turns everything off or on: the last good one stays in force, and
 //! the problem is said in words.
@@ -87,6 +91,15 @@ impl PolicySource {
 struct Document {
     #[serde(default)]
     disabled: Vec<Entry>,
+    #[serde(default)]
+    fallback_order: Vec<String>,
+}
+
+/// A policy as read: the rules that turn things off, and the order of models to offer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Policy {
+    pub rules: Vec<PolicyRule>,
+    pub fallback_order: Vec<crate::vocabulary::ModelRef>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -101,7 +114,7 @@ struct Entry {
 }
 
 /// Reads a policy document (JSON, or TOML when it is not JSON).
-pub fn parse(bytes: &[u8]) -> Result<Vec<PolicyRule>, String> {
+pub fn parse(bytes: &[u8]) -> Result<Policy, String> {
     let text = std::str::from_utf8(bytes).map_err(|_| "it is not text".to_string())?;
     let trimmed = text.trim_start();
     if trimmed.starts_with('<') {
@@ -113,7 +126,7 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<PolicyRule>, String> {
         toml::from_str(text)
             .map_err(|e| format!("it is neither JSON nor TOML ({})", e.message()))?
     };
-    document
+    let rules = document
         .disabled
         .into_iter()
         .map(|entry| {
@@ -130,14 +143,30 @@ pub fn parse(bytes: &[u8]) -> Result<Vec<PolicyRule>, String> {
                 until: entry.until,
             })
         })
-        .collect()
+        .collect::<Result<Vec<PolicyRule>, String>>()?;
+    let fallback_order = document
+        .fallback_order
+        .iter()
+        .map(|entry| match entry.split_once('/') {
+            Some((provider, model)) if !provider.trim().is_empty() && !model.trim().is_empty() => {
+                Ok(crate::vocabulary::ModelRef::new(
+                    provider.trim(),
+                    model.trim(),
+                ))
+            }
+            _ => Err(format!(
+                "the fallback order's `{entry}` is not provider/model"
+            )),
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(Policy {
+        rules,
+        fallback_order,
+    })
 }
 
 /// Reads the policy from its source; the error says, in words, why it could not be used.
-pub async fn read(
-    http: &reqwest::Client,
-    source: &PolicySource,
-) -> Result<Vec<PolicyRule>, String> {
+pub async fn read(http: &reqwest::Client, source: &PolicySource) -> Result<Policy, String> {
     let bytes = match source {
         PolicySource::File(path) => {
             let bytes = tokio::fs::read(path)
@@ -198,15 +227,30 @@ model = "gpt-4.1"
 message = "Retired here"
 until = "2026-06-06T00:00:00Z"
 "#;
-        let from_json = parse(json).unwrap();
-        assert_eq!(from_json, parse(toml).unwrap());
+        let from_json = parse(json).unwrap().rules;
+        assert_eq!(from_json, parse(toml).unwrap().rules);
         assert_eq!(from_json[0].model, None, "the whole provider");
         assert_eq!(from_json[1].model.as_deref(), Some("gpt-4.1"));
         assert!(from_json[1].until.is_some());
         assert!(
-            parse(b"{}").unwrap().is_empty(),
+            parse(b"{}").unwrap().rules.is_empty(),
             "an empty policy turns nothing off"
         );
+    }
+
+    #[test]
+    fn the_workspace_fallback_order_is_read_as_models() {
+        let policy =
+            parse(br#"{"fallback_order": ["openai/gpt-5", " gemini / gemini-2.5-pro "]}"#).unwrap();
+        assert_eq!(
+            policy.fallback_order,
+            [
+                crate::vocabulary::ModelRef::new("openai", "gpt-5"),
+                crate::vocabulary::ModelRef::new("gemini", "gemini-2.5-pro")
+            ]
+        );
+        let err = parse(br#"{"fallback_order": ["gpt-5"]}"#).unwrap_err();
+        assert!(err.contains("`gpt-5` is not provider/model"), "{err}");
     }
 
     #[test]

@@ -173,6 +173,9 @@ pub fn status_evidence(
 /// The settings key under which the last good workspace policy is kept.
 pub const POLICY_SETTING: &str = "workspace_policy";
 
+/// The settings key of the workspace's fallback order as last read.
+pub const FALLBACK_ORDER_SETTING: &str = "workspace_fallback_order";
+
 struct Feed {
     provider: String,
     feed: StatusFeed,
@@ -272,16 +275,26 @@ impl Poller {
         };
         const POLICY: &str = "the workspace policy";
         match policy::read(&self.http, source).await {
-            Ok(rules) => {
+            Ok(policy::Policy {
+                rules,
+                fallback_order,
+            }) => {
                 self.service.set_source_problem(POLICY, None);
-                if let Some(store) = &self.keep_policy
-                    && let Err(error) = store
-                        .set_setting(POLICY_SETTING, &rules, self.clock.now())
-                        .await
-                {
-                    tracing::error!(%error, "could not keep the workspace policy");
+                if let Some(store) = &self.keep_policy {
+                    let now = self.clock.now();
+                    for kept in [
+                        store.set_setting(POLICY_SETTING, &rules, now).await,
+                        store
+                            .set_setting(FALLBACK_ORDER_SETTING, &fallback_order, now)
+                            .await,
+                    ] {
+                        if let Err(error) = kept {
+                            tracing::error!(%error, "could not keep the workspace policy");
+                        }
+                    }
                 }
                 self.service.record_policy(rules);
+                self.service.record_fallback_order(fallback_order);
                 false
             }
             // The last good policy stays in force.

@@ -31,6 +31,8 @@ pub struct HealthService {
     source_problems: Mutex<std::collections::BTreeMap<String, String>>,
     /// Connectivity checks started because an attempt got no answer, still running.
     checks: Mutex<tokio::task::JoinSet<()>>,
+    /// The workspace's order of models to offer when one is out, as last read.
+    fallback_order: Mutex<Vec<crate::vocabulary::ModelRef>>,
 }
 
 impl HealthService {
@@ -56,6 +58,7 @@ impl HealthService {
             attempt_log: Mutex::new(None),
             source_problems: Mutex::default(),
             checks: Mutex::default(),
+            fallback_order: Mutex::default(),
         });
         (service, receiver)
     }
@@ -111,6 +114,15 @@ impl HealthService {
         let now = self.clock.now();
         let transitions = self.engine().record_policy(rules, now);
         self.publish(transitions);
+    }
+
+    /// The workspace's fallback order, as its policy said it last.
+    pub fn record_fallback_order(&self, order: Vec<crate::vocabulary::ModelRef>) {
+        *self.fallback_order.lock().expect("order lock") = order;
+    }
+
+    pub fn fallback_order(&self) -> Vec<crate::vocabulary::ModelRef> {
+        self.fallback_order.lock().expect("order lock").clone()
     }
 
     /// A key was stored for `provider` (`present`) or removed.

@@ -7,6 +7,9 @@ use super::Core;
 use crate::assistant::AssistantError;
 use crate::assistant::send::{SendEvent, SendOutcome};
 use crate::fallback::{self, FallbackOrders, Needs, Plan, known_out};
+
+/// The settings key of the person's own fallback order.
+const PERSON_ORDER_SETTING: &str = "fallback_order";
 use crate::store::{Message, QueuedMessage, new_id};
 use crate::vocabulary::{
     AvailabilityState, Consent, ConsentScope, ModelAvailability, ModelRef, Reason, StandIn,
@@ -69,7 +72,7 @@ impl Core {
         };
         let needs = self.needs(conversation_id, text, max_tokens).await?;
         let catalog = self.catalog();
-        let orders = FallbackOrders::default();
+        let orders = self.orders().await;
         let consents = self.kept_consents().await?;
         // A failure just now counts as being out, for the plan, with its reason.
         let current = match failed {
@@ -226,6 +229,7 @@ impl Core {
             text: text.to_string(),
             model: model.clone(),
             queued_at: now,
+            too_old: false,
         };
         self.store.queue_message(&queued).await?;
         // The text is in the queue now, not in the box.
@@ -234,9 +238,20 @@ impl Core {
         Ok(queued)
     }
 
-    /// Every message waiting for its model, oldest first.
+    /// Every message waiting for its model, oldest first; those that waited too long are
+    /// marked (they wait for the person now, not for the model).
     pub async fn queued(&self) -> Result<Vec<QueuedMessage>, AssistantError> {
-        Ok(self.store.queued().await?)
+        let now = self.now();
+        Ok(self
+            .store
+            .queued()
+            .await?
+            .into_iter()
+            .map(|q| QueuedMessage {
+                too_old: now - q.queued_at > self.max_wait,
+                ..q
+            })
+            .collect())
     }
 
     /// Takes a message out of the queue; it is returned, so its text can go back in the box.
@@ -246,6 +261,96 @@ impl Core {
             Some(queued) if self.store.remove_queued(id).await? => Ok(Some(queued)),
             _ => Ok(None),
         }
+    }
+
+    /// Where the ranking starts: the workspace's order (its policy), then the person's own.
+    pub async fn orders(&self) -> FallbackOrders {
+        FallbackOrders {
+            workspace: self.health.fallback_order(),
+            person: self.fallback_order().await.unwrap_or_default(),
+        }
+    }
+
+    /// The person's own order of models to offer when one is out (Settings).
+    pub async fn fallback_order(&self) -> Result<Vec<ModelRef>, AssistantError> {
+        Ok(self
+            .store
+            .setting::<Vec<ModelRef>>(PERSON_ORDER_SETTING)
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// Keeps the person's order; a model the catalog does not know is refused.
+    pub async fn set_fallback_order(&self, order: Vec<ModelRef>) -> Result<(), AssistantError> {
+        let catalog = self.catalog();
+        if let Some(unknown) = order
+            .iter()
+            .find(|m| catalog.model(&m.provider, &m.model).is_none())
+        {
+            return Err(AssistantError::UnknownModel(unknown.clone()));
+        }
+        Ok(self
+            .store
+            .set_setting(PERSON_ORDER_SETTING, &order, self.now())
+            .await?)
+    }
+
+    /// A fallback order or a standing consent that names a model which cannot stand in,
+    /// said before it is needed.
+    pub async fn fallback_notices(&self) -> Vec<crate::notice::Notice> {
+        let orders = self.orders().await;
+        let consents = self.kept_consents().await.unwrap_or_default();
+        let availability = self.availability();
+        let catalog = self.catalog();
+        let mut named: Vec<(String, ModelRef)> = Vec::new();
+        named.extend(
+            orders
+                .workspace
+                .into_iter()
+                .map(|m| ("Your workspace's fallback order".to_string(), m)),
+        );
+        named.extend(
+            orders
+                .person
+                .into_iter()
+                .map(|m| ("Your fallback order".to_string(), m)),
+        );
+        named.extend(consents.into_iter().map(|c| {
+            let scope = match c.scope {
+                ConsentScope::Always => "standing consent",
+                _ => "consent until it is back",
+            };
+            (
+                format!("Your {scope} for {}", self.display_name(&c.preferred)),
+                c.alternative,
+            )
+        }));
+        named
+            .into_iter()
+            .filter_map(|(where_, model)| {
+                let name = self.display_name(&model);
+                let why = if catalog.model(&model.provider, &model.model).is_none() {
+                    Some("Switchboard does not know that model".to_string())
+                } else {
+                    availability
+                        .iter()
+                        .find(|a| a.model == model)
+                        .and_then(|a| match a.reason.kind {
+                            crate::vocabulary::ReasonKind::NotConfigured => {
+                                Some("there is no key for its provider".to_string())
+                            }
+                            crate::vocabulary::ReasonKind::ModelRetired => {
+                                Some("its provider no longer offers it".to_string())
+                            }
+                            crate::vocabulary::ReasonKind::AdminDisabled => {
+                                Some("your workspace has turned it off".to_string())
+                            }
+                            _ => None,
+                        })
+                }?;
+                Some(crate::notice::Notice::fallback_broken(&where_, &name, &why))
+            })
+            .collect()
     }
 
     /// The kept consents ("until it is back", "always"), for Settings.
@@ -340,14 +445,18 @@ impl Core {
 
     /// Sends, in order, each message waiting for `model`, each exactly once.
     async fn release_queue(&self, model: &ModelRef) {
-        let waiting = match self.store.queued().await {
+        let waiting = match self.queued().await {
             Ok(waiting) => waiting,
             Err(error) => {
                 tracing::error!(%error, "could not read the queue");
                 return;
             }
         };
-        for queued in waiting.into_iter().filter(|q| &q.model == model) {
+        // One that waited too long is left for the person to decide again.
+        for queued in waiting
+            .into_iter()
+            .filter(|q| &q.model == model && !q.too_old)
+        {
             match self.store.claim_queued(&queued.id, self.now()).await {
                 Ok(true) => {}
                 Ok(false) => continue,
@@ -427,7 +536,7 @@ impl Core {
             &needs,
             &self.catalog(),
             &availability,
-            &FallbackOrders::default(),
+            &self.orders().await,
         );
         Ok(ranking.alternatives.iter().any(|a| &a.model == alternative))
     }

@@ -83,6 +83,8 @@ pub struct Core {
     http: reqwest::Client,
     timeouts: Timeouts,
     retry: RetryPolicy,
+    /// How long a queued message may wait before the person is asked again.
+    max_wait: chrono::Duration,
     clock: Arc<dyn Clock>,
     /// Sends in flight, by the id their door gave each, so a stop can reach them.
     sending: Mutex<HashMap<String, CancellationToken>>,
@@ -140,6 +142,19 @@ impl Core {
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "the last workspace policy could not be read"),
         }
+        if started.policy_expected {
+            match started
+                .store
+                .setting::<Vec<ModelRef>>(crate::health::poller::FALLBACK_ORDER_SETTING)
+                .await
+            {
+                Ok(Some(order)) => health.record_fallback_order(order),
+                Ok(None) => {}
+                Err(error) => {
+                    tracing::warn!(%error, "the workspace's fallback order could not be read")
+                }
+            }
+        }
         let probe_keys = move |p: &Provider| keys_at_start.get(&p.id).cloned();
         let poller = Poller::new(
             health.clone(),
@@ -175,6 +190,7 @@ impl Core {
             http,
             timeouts,
             retry: started.network.retry(),
+            max_wait: started.fallback.max_wait(),
             clock,
             sending: Mutex::default(),
             on_availability: Arc::default(),
@@ -383,10 +399,12 @@ impl Core {
 
     /// Everything the window paints at start, in one call.
     pub async fn overview(&self) -> Result<Overview, AssistantError> {
+        let mut notices = self.all_notices();
+        notices.extend(self.fallback_notices().await);
         overview::overview(
             &self.health.catalog(),
             &self.store,
-            &self.all_notices(),
+            &notices,
             self.demo.as_deref(),
             self.health.availability(),
             self.model_lists.summaries(),

@@ -18,6 +18,10 @@ pub struct QueuedMessage {
     /// The model it waits for.
     pub model: ModelRef,
     pub queued_at: DateTime<Utc>,
+    /// It has waited longer than `[fallback] max_wait_hours`: it is not sent by itself when
+    /// its model is back; the person is asked again.
+    #[serde(default)]
+    pub too_old: bool,
 }
 
 fn scope_text(scope: ConsentScope) -> Option<&'static str> {
@@ -61,6 +65,7 @@ fn queued_from(row: &SqliteRow) -> Result<QueuedMessage, StoreError> {
             row.try_get::<String, _>("model")?,
         ),
         queued_at: row.try_get("queued_at")?,
+        too_old: false,
     })
 }
 
@@ -256,6 +261,7 @@ mod tests {
             text: format!("message {id}"),
             model: ModelRef::new("anthropic", "claude-opus-4-7"),
             queued_at: t(minute),
+            too_old: false,
         };
         store.queue_message(&queued("b", 2)).await.unwrap();
         store.queue_message(&queued("a", 1)).await.unwrap();
