@@ -16,6 +16,8 @@ const COMMANDS: &[&str] = &[
     "cancel_queued",
     "list_consents",
     "withdraw_consent",
+    "fallback_order",
+    "set_fallback_order",
 ];
 
 fn main() {

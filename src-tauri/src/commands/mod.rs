@@ -185,6 +185,22 @@ pub async fn cancel_queued(
     Ok(core.cancel_queued(&id).await?)
 }
 
+/// The person's own order of models to offer when one is out.
+#[tauri::command]
+#[specta::specta]
+pub async fn fallback_order(core: State<'_, Arc<Core>>) -> Result<Vec<ModelRef>, UiError> {
+    Ok(core.fallback_order().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_fallback_order(
+    core: State<'_, Arc<Core>>,
+    order: Vec<ModelRef>,
+) -> Result<(), UiError> {
+    Ok(core.set_fallback_order(order).await?)
+}
+
 /// The kept consents, for Settings.
 #[tauri::command]
 #[specta::specta]
@@ -227,7 +243,9 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
             queued_messages,
             cancel_queued,
             list_consents,
-            withdraw_consent
+            withdraw_consent,
+            fallback_order,
+            set_fallback_order
         ])
         .events(tauri_specta::collect_events![
             AvailabilityChanged,

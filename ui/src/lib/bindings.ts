@@ -36,6 +36,9 @@ export const commands = {
 	/**  The kept consents, for Settings. */
 	listConsents: () => __TAURI_INVOKE<Consent[]>("list_consents"),
 	withdrawConsent: (preferred: ModelRef, scope: ConsentScope) => __TAURI_INVOKE<boolean>("withdraw_consent", { preferred, scope }),
+	/**  The person's own order of models to offer when one is out. */
+	fallbackOrder: () => __TAURI_INVOKE<ModelRef[]>("fallback_order"),
+	setFallbackOrder: (order: ModelRef[]) => __TAURI_INVOKE<null>("set_fallback_order", { order }),
 };
 
 /** Events */

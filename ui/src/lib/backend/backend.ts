@@ -2,6 +2,8 @@
 // a test double in Vitest.
 import type {
   Choice,
+  Consent,
+  ConsentScope,
   Conversation,
   ConversationView,
   ErrorKind,
@@ -53,6 +55,12 @@ export interface Backend {
   queuedMessages(): Promise<QueuedMessage[]>;
   /** Takes a message out of the queue and hands it back. */
   cancelQueued(id: string): Promise<QueuedMessage | null>;
+  /** The person's own order of models to offer when one is out. */
+  fallbackOrder(): Promise<ModelRef[]>;
+  setFallbackOrder(order: ModelRef[]): Promise<void>;
+  /** The kept consents ("until it is back", "always"). */
+  listConsents(): Promise<Consent[]>;
+  withdrawConsent(preferred: ModelRef, scope: ConsentScope): Promise<boolean>;
   /** Called when a model is back, and when a queued message was sent. */
   onFallbackChanged(handler: (event: FallbackEvent) => void): Promise<Unlisten>;
   stopSending(sendId: string): Promise<void>;

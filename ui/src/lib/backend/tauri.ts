@@ -26,6 +26,12 @@ export const tauriBackend: Backend = {
   queueMessage: (conversationId, text, model) => commands.queueMessage(conversationId, text, model),
   queuedMessages: () => commands.queuedMessages(),
   cancelQueued: (id) => commands.cancelQueued(id),
+  fallbackOrder: () => commands.fallbackOrder(),
+  setFallbackOrder: async (order) => {
+    await commands.setFallbackOrder(order);
+  },
+  listConsents: () => commands.listConsents(),
+  withdrawConsent: (preferred, scope) => commands.withdrawConsent(preferred, scope),
   onFallbackChanged: (handler) => events.fallbackChanged.listen((event) => handler(event.payload)),
   stopSending: async (sendId) => {
     await commands.stopSending(sendId);

@@ -2,6 +2,8 @@
 import type { Backend } from "../backend/backend";
 import type {
   Choice,
+  Consent,
+  ConsentScope,
   Conversation,
   ConversationView,
   FallbackEvent,
@@ -156,6 +158,8 @@ export class MockBackend implements Backend {
   nextPlans: Plan[] = [];
   plans: { model: ModelRef; failed: Reason | null }[] = [];
   queue: QueuedMessage[] = [];
+  order: ModelRef[] = [];
+  consents: Consent[] = [];
   drafts = new Map<string, string>();
   conversations: Conversation[] = [];
   messages = new Map<string, Message[]>();
@@ -259,7 +263,14 @@ export class MockBackend implements Backend {
   }
 
   async queueMessage(conversationId: string | null, text: string, model: ModelRef): Promise<QueuedMessage> {
-    const queued = { id: `w${this.queue.length + 1}`, conversation_id: conversationId ?? "c-new", text, model, queued_at: "2026-11-24T10:00:00Z" };
+    const queued = {
+      id: `w${this.queue.length + 1}`,
+      conversation_id: conversationId ?? "c-new",
+      text,
+      model,
+      queued_at: "2026-11-24T10:00:00Z",
+      too_old: false,
+    };
     this.queue.push(queued);
     return queued;
   }
@@ -272,6 +283,26 @@ export class MockBackend implements Backend {
     const found = this.queue.find((q) => q.id === id) ?? null;
     this.queue = this.queue.filter((q) => q.id !== id);
     return found;
+  }
+
+  async fallbackOrder(): Promise<ModelRef[]> {
+    return [...this.order];
+  }
+
+  async setFallbackOrder(order: ModelRef[]): Promise<void> {
+    this.order = [...order];
+  }
+
+  async listConsents(): Promise<Consent[]> {
+    return [...this.consents];
+  }
+
+  async withdrawConsent(preferred: ModelRef, scope: ConsentScope): Promise<boolean> {
+    const before = this.consents.length;
+    this.consents = this.consents.filter(
+      (c) => !(c.preferred.provider === preferred.provider && c.preferred.model === preferred.model && c.scope === scope),
+    );
+    return this.consents.length < before;
   }
 
   async onFallbackChanged(handler: (e: FallbackEvent) => void) {
