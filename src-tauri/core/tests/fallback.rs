@@ -201,6 +201,17 @@ async fn a_stand_in_is_labelled_and_the_conversation_goes_back_when_the_model_is
     assert_eq!(sent.answer.stood_in_for, Some(opus()));
     assert!(sent.answer.stand_in_why.is_some());
     assert_eq!(w.asked("gpt-5"), 1);
+    // The stand-in was told whom it answers for, and got the person's message.
+    let request = w
+        .sim
+        .requests()
+        .into_iter()
+        .find(|r| r.model.as_deref() == Some("gpt-5"))
+        .unwrap();
+    assert_eq!(request.prompt.as_deref(), Some("Plan the offsite"));
+    let system = request.system.unwrap_or_default();
+    assert!(system.contains("in place of Claude Opus 4.7"), "{system}");
+    assert!(system.starts_with("You are GPT-5."), "{system}");
     let conversation = sent.answer.conversation_id.clone();
 
     // The consent holds: the next message goes to GPT-5 without asking, and none to Opus 4.7.
@@ -299,8 +310,19 @@ async fn a_queued_message_is_sent_once_on_the_return_and_survives_a_restart() {
     let answer = answer.expect("answered");
     assert_eq!(answer.model, Some(opus()));
     assert!(core.queued().await.unwrap().is_empty());
-    // The probe and the queued message: exactly one request carried it.
+    // The probe and the queued message: exactly one request carried it, to Opus 4.7.
     assert_eq!(w.asked("claude-opus-4-7"), asked_before + 2);
+    let carried: Vec<_> = w
+        .sim
+        .requests()
+        .into_iter()
+        .filter(|r| {
+            r.prompt.as_deref() == Some("Send the minutes to the team") && r.status == Some(200)
+        })
+        .collect();
+    assert_eq!(carried.len(), 1, "{carried:?}");
+    assert_eq!(carried[0].model.as_deref(), Some("claude-opus-4-7"));
+    assert_eq!(carried[0].system, None, "asked directly, not as a stand-in");
     let view = core
         .open_conversation(&queued.conversation_id)
         .await

@@ -86,6 +86,12 @@ async fn without_consent_no_other_model_is_asked_and_a_stand_in_is_labelled() {
     );
     assert_eq!(chat_requests(&sim, Some("claude-opus-4-7")), 3);
     assert_eq!(chat_requests(&sim, None), 4, "one request, to the stand-in");
+    let stand_in = sim.requests().into_iter().last().unwrap();
+    let system = stand_in.system.unwrap_or_default();
+    assert!(
+        system.contains("answering in place of Claude Opus 4.7"),
+        "the stand-in is told: {system}"
+    );
 
     // The consent holds: the next message goes to the stand-in without asking.
     app.type_and_send("And the agenda?").await;

@@ -32,6 +32,20 @@ pub struct LoggedRequest {
     /// `reset`, `refused`, `stalled`, `cut`, `stream_error`, `garbage`, `huge`,
     /// `html_challenge`, `redirect`, `not_modified`.
     pub outcome: String,
+    /// A chat request's last user message, as sent.
+    #[serde(default)]
+    pub prompt: Option<String>,
+    /// A chat request's system prompt (Anthropic `system`, OpenAI's system or developer
+    /// message, Gemini `systemInstruction`), as sent.
+    #[serde(default)]
+    pub system: Option<String>,
+}
+
+/// What a chat request said, for the log.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Said {
+    pub prompt: String,
+    pub system: Option<String>,
 }
 
 /// Where the scenario is.
@@ -314,6 +328,20 @@ impl Engine {
         status: Option<u16>,
         outcome: &str,
     ) {
+        self.log_with(provider, model, method, path, status, outcome, None);
+    }
+
+    /// [`Self::log`], with what a chat request said.
+    pub(crate) fn log_with(
+        &self,
+        provider: Option<&str>,
+        model: Option<&str>,
+        method: &str,
+        path: &str,
+        status: Option<u16>,
+        outcome: &str,
+        said: Option<&Said>,
+    ) {
         let entry = LoggedRequest {
             t: self.now().as_secs_f64(),
             wall: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
@@ -323,6 +351,8 @@ impl Engine {
             path: path.to_string(),
             status,
             outcome: outcome.to_string(),
+            prompt: said.map(|s| s.prompt.clone()),
+            system: said.and_then(|s| s.system.clone()),
         };
         tracing::info!(
             t = entry.t,

@@ -28,6 +28,8 @@ pub(crate) struct Call {
     pub path: String,
     pub key: Option<String>,
     pub seq: u64,
+    /// What a chat request said, once it is read: kept in the log.
+    pub said: Option<crate::engine::Said>,
 }
 
 impl Call {
@@ -47,6 +49,7 @@ impl Call {
             path: path.to_string(),
             key: None,
             seq,
+            said: None,
         }
     }
 
@@ -59,13 +62,14 @@ impl Call {
     }
 
     fn log(&self, model: Option<&str>, status: Option<u16>, outcome: &str) {
-        self.app.engine.log(
+        self.app.engine.log_with(
             Some(self.wire.provider()),
             model,
             &self.method,
             &self.path,
             status,
             outcome,
+            self.said.as_ref(),
         );
     }
 
@@ -130,6 +134,8 @@ pub(crate) struct Chat {
     /// The model as the request named it.
     pub model: String,
     pub prompt: String,
+    /// The system prompt, where the request has one.
+    pub system: Option<String>,
     pub stream: bool,
     /// OpenAI `stream_options.include_usage`.
     pub include_usage: bool,
@@ -179,7 +185,11 @@ pub(crate) fn sse(event: Option<&str>, data: &Value) -> Bytes {
 }
 
 /// Answers a chat request under the scenario.
-pub(crate) async fn chat(call: Call, chat: Chat) -> Response {
+pub(crate) async fn chat(mut call: Call, chat: Chat) -> Response {
+    call.said = Some(crate::engine::Said {
+        prompt: chat.prompt.clone(),
+        system: chat.system.clone(),
+    });
     let provider = call.wire.provider();
     // A model the provider does not serve now (never did, or retired) is not found.
     let Some(served) = call

@@ -53,6 +53,7 @@ async fn messages(
     let chat = Chat {
         model: model.to_string(),
         prompt: respond::last_user_text(&body["messages"]),
+        system: Some(respond::content_text(&body["system"])).filter(|s| !s.is_empty()),
         stream: body["stream"].as_bool().unwrap_or(false),
         include_usage: false,
         json_array: false,

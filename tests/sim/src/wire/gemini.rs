@@ -80,6 +80,8 @@ async fn generate(
     let chat = Chat {
         model: model.to_string(),
         prompt,
+        system: Some(respond::content_text(&body["systemInstruction"]["parts"]))
+            .filter(|s| !s.is_empty()),
         stream: stream && sse,
         include_usage: false,
         json_array: stream && !sse,

@@ -79,6 +79,13 @@ async fn chat(call: Call, body: &[u8]) -> Response {
     let chat = Chat {
         model: model.to_string(),
         prompt: respond::last_user_text(&body["messages"]),
+        system: body["messages"]
+            .as_array()
+            .and_then(|m| {
+                m.iter()
+                    .find(|m| m["role"] == "system" || m["role"] == "developer")
+            })
+            .map(|m| respond::content_text(&m["content"])),
         stream: body["stream"].as_bool().unwrap_or(false),
         include_usage: body["stream_options"]["include_usage"]
             .as_bool()

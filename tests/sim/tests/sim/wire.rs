@@ -649,3 +649,53 @@ async fn every_wire_stops_at_the_requested_length_limit() {
     // A limit the answer fits in changes nothing.
     assert_eq!(openai(4096).await["choices"][0]["finish_reason"], "stop");
 }
+
+/// The request log keeps what each chat request said: its last user message and its system
+/// prompt, however the wire carries it.
+#[tokio::test]
+async fn the_log_keeps_each_chat_requests_prompt_and_system_prompt() {
+    let sim = builtin("healthy").await;
+    let base = sim.provider_url("anthropic");
+    client()
+        .post(format!("{base}/v1/messages"))
+        .header("x-api-key", "sk-sim")
+        .header("anthropic-version", "2023-06-01")
+        .json(&serde_json::json!({
+            "model": "claude-opus-4-7", "max_tokens": 16, "system": "You stand in.",
+            "messages": [{"role": "user", "content": "First"}, {"role": "assistant", "content": "Ok"},
+                         {"role": "user", "content": "Second"}],
+        }))
+        .send()
+        .await
+        .unwrap();
+    chat(&sim, Wire::OpenAi, "gpt-5", "Via OpenAI", false)
+        .send()
+        .await
+        .unwrap();
+    let base = sim.provider_url("gemini");
+    client()
+        .post(format!(
+            "{base}/v1beta/models/gemini-2.5-pro:generateContent"
+        ))
+        .header("x-goog-api-key", "sk-sim")
+        .json(&serde_json::json!({
+            "systemInstruction": {"parts": [{"text": "Gemini, stand in."}]},
+            "contents": [{"role": "user", "parts": [{"text": "Via Gemini"}]}],
+        }))
+        .send()
+        .await
+        .unwrap();
+    let said: Vec<(Option<String>, Option<String>)> = sim
+        .requests()
+        .into_iter()
+        .map(|r| (r.prompt, r.system))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            (Some("Second".into()), Some("You stand in.".into())),
+            (Some("Via OpenAI".into()), Some("Be brief.".into())),
+            (Some("Via Gemini".into()), Some("Gemini, stand in.".into())),
+        ]
+    );
+}
