@@ -328,11 +328,11 @@ impl Engine {
         status: Option<u16>,
         outcome: &str,
     ) {
-        self.log_with(provider, model, method, path, status, outcome, None);
+        self.record(self.entry(provider, model, method, path, status, outcome));
     }
 
-    /// [`Self::log`], with what a chat request said.
-    pub(crate) fn log_with(
+    /// A log entry for a request now, saying nothing of what it said.
+    pub(crate) fn entry(
         &self,
         provider: Option<&str>,
         model: Option<&str>,
@@ -340,9 +340,8 @@ impl Engine {
         path: &str,
         status: Option<u16>,
         outcome: &str,
-        said: Option<&Said>,
-    ) {
-        let entry = LoggedRequest {
+    ) -> LoggedRequest {
+        LoggedRequest {
             t: self.now().as_secs_f64(),
             wall: Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true),
             provider: provider.map(str::to_string),
@@ -351,9 +350,12 @@ impl Engine {
             path: path.to_string(),
             status,
             outcome: outcome.to_string(),
-            prompt: said.map(|s| s.prompt.clone()),
-            system: said.and_then(|s| s.system.clone()),
-        };
+            prompt: None,
+            system: None,
+        }
+    }
+
+    pub(crate) fn record(&self, entry: LoggedRequest) {
         tracing::info!(
             t = entry.t,
             provider = entry.provider.as_deref().unwrap_or("-"),

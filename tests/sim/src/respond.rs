@@ -62,15 +62,19 @@ impl Call {
     }
 
     fn log(&self, model: Option<&str>, status: Option<u16>, outcome: &str) {
-        self.app.engine.log_with(
+        let mut entry = self.app.engine.entry(
             Some(self.wire.provider()),
             model,
             &self.method,
             &self.path,
             status,
             outcome,
-            self.said.as_ref(),
         );
+        if let Some(said) = &self.said {
+            entry.prompt = Some(said.prompt.clone());
+            entry.system = said.system.clone();
+        }
+        self.app.engine.record(entry);
     }
 
     /// The provider's answer for `kind`, logged.
