@@ -186,3 +186,89 @@ async fn a_message_kept_for_the_model_is_sent_once_when_it_is_back_even_after_a_
     assert_eq!(delivered, [text], "sent once, where it waited");
     app.close().await;
 }
+
+/// The June 2026 incident, as the issue tells it: Anthropic posts an incident naming Opus 4.7
+/// and Opus 4.8. Send opens the dialog with no request at all, another provider's model is
+/// offered first, and once the incident is resolved the next message goes back to Opus 4.7.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_june_2026_the_dialog_offers_another_provider_first_and_opus_comes_back() {
+    let sim = Simulator::start(
+        Scenario::builtin("june-2026").unwrap(),
+        SimOptions {
+            port: None,
+            manual_clock: true,
+        },
+    )
+    .await
+    .unwrap();
+    // The incident is posted at 420 s.
+    sim.advance(std::time::Duration::from_secs(430));
+    let profile = Profile::with_keys();
+    profile.write_config(&format!(
+        "{}\n[health]\nprobes = false\nstatus_poll_secs = 1\nstatus_poll_while_wrong_secs = 1\n",
+        sim.config_toml()
+    ));
+    let app = App::launch(&profile).await;
+    app.prefer("anthropic/claude-opus-4-7").await;
+    app.eventually(
+        || app.texts(".asking .badge"),
+        |b: &Vec<String>| b == &["Unavailable"],
+    )
+    .await;
+    app.type_and_send("Summarise the incident report").await;
+    let dialog = app.wait_for("[data-testid=consent-dialog]").await;
+    assert!(
+        dialog
+            .text()
+            .await
+            .unwrap()
+            .contains("the model itself has not changed")
+    );
+    assert_eq!(
+        chat_requests(&sim, None),
+        0,
+        "no request to anyone before the choice"
+    );
+    let providers = app
+        .texts("[data-testid=consent-dialog] .option .provider")
+        .await;
+    assert!(
+        !providers[0].starts_with("Anthropic"),
+        "an incident on two Anthropic models: another provider first ({providers:?})"
+    );
+    app.click("[data-choice=until_back]").await;
+    let label = app
+        .eventually(
+            || app.texts("[data-testid=answered-by]"),
+            |l: &Vec<String>| !l.is_empty(),
+        )
+        .await;
+    assert!(
+        label[0].contains("standing in for Claude Opus 4.7"),
+        "{label:?}"
+    );
+    assert_eq!(chat_requests(&sim, Some("claude-opus-4-7")), 0);
+
+    // Resolved at 1920 s: the window says Opus 4.7 is back, and the next message goes to it.
+    sim.advance(std::time::Duration::from_secs(1510));
+    let back = app.wait_for("[data-testid=back-notice]").await;
+    assert!(
+        back.text()
+            .await
+            .unwrap()
+            .contains("Claude Opus 4.7 is back")
+    );
+    app.type_and_send("Thanks").await;
+    let labels = app
+        .eventually(
+            || app.texts("[data-testid=answered-by]"),
+            |l: &Vec<String>| l.len() == 2,
+        )
+        .await;
+    assert!(
+        labels[1].starts_with("Answered by Claude Opus 4.7") && !labels[1].contains("standing in"),
+        "{labels:?}"
+    );
+    assert_eq!(chat_requests(&sim, Some("claude-opus-4-7")), 1);
+    app.close().await;
+}

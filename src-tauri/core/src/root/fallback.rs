@@ -387,11 +387,16 @@ impl Core {
     /// The preferred model's availability changed: wake, hold or end its "until it is back"
     /// consent; when it is back, say so and send what waits for it.
     pub(super) async fn after_transition(&self, transition: &Transition) {
-        // Back from being out: not a first answer after the start (unknown → available).
-        let back = transition.to.state == AvailabilityState::Available
+        // Back from being out — a probe or a request answered, or the incident or the policy
+        // that kept it out is over — and not merely reported in trouble. Not a first answer
+        // after the start (unknown → available).
+        let was_out = transition.from == AvailabilityState::Unavailable
+            || (transition.from == AvailabilityState::Disabled
+                && transition.from_reason == Some(crate::vocabulary::ReasonKind::AdminDisabled));
+        let back = was_out
             && matches!(
-                transition.from,
-                AvailabilityState::Unavailable | AvailabilityState::Disabled
+                transition.to.state,
+                AvailabilityState::Available | AvailabilityState::Unknown
             );
         let out = known_out(&transition.to);
         if !back && !out {
