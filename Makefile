@@ -86,7 +86,7 @@ ui: deps
 
 ## make bench: the benchmarks (criterion), each figure beside its baseline from the same run.
 bench: deps ui
-	$(CARGO) bench -p switchboard-core --bench health
+	$(CARGO) bench -p switchboard-core --bench health --bench fallback
 
 ## make fuzz: every reader of untrusted bytes (status pages, Atom, SSE, error bodies, model
 ## lists, policies) fed FUZZ_CASES arbitrary and near-valid inputs each; not part of make test.

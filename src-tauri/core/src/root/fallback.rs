@@ -70,10 +70,17 @@ impl Core {
         let Some(current) = availability.iter().find(|a| &a.model == preferred).cloned() else {
             return Err(AssistantError::UnknownModel(preferred.clone()));
         };
+        let consents = self.kept_consents().await?;
+        // Not out and nothing holding a stand-in: no alternatives to rank.
+        let holding = consents
+            .iter()
+            .any(|c| &c.preferred == preferred && c.scope == ConsentScope::UntilBack && c.relapsed);
+        if failed.is_none() && !known_out(&current) && !holding {
+            return Ok(Plan::Preferred);
+        }
         let needs = self.needs(conversation_id, text, max_tokens).await?;
         let catalog = self.catalog();
         let orders = self.orders().await;
-        let consents = self.kept_consents().await?;
         // A failure just now counts as being out, for the plan, with its reason.
         let current = match failed {
             Some(reason)
@@ -170,6 +177,7 @@ impl Core {
                             relapsed: false,
                         })
                         .await?;
+                    self.forget_cached_consents();
                 }
                 let why = self.why(preferred, &reason, false);
                 (alternative, Some(why))
@@ -273,11 +281,16 @@ impl Core {
 
     /// The person's own order of models to offer when one is out (Settings).
     pub async fn fallback_order(&self) -> Result<Vec<ModelRef>, AssistantError> {
-        Ok(self
+        if let Some(order) = self.cached_order.lock().expect("order lock").clone() {
+            return Ok(order);
+        }
+        let order = self
             .store
             .setting::<Vec<ModelRef>>(PERSON_ORDER_SETTING)
             .await?
-            .unwrap_or_default())
+            .unwrap_or_default();
+        *self.cached_order.lock().expect("order lock") = Some(order.clone());
+        Ok(order)
     }
 
     /// Keeps the person's order; a model the catalog does not know is refused.
@@ -289,10 +302,11 @@ impl Core {
         {
             return Err(AssistantError::UnknownModel(unknown.clone()));
         }
-        Ok(self
-            .store
+        self.store
             .set_setting(PERSON_ORDER_SETTING, &order, self.now())
-            .await?)
+            .await?;
+        *self.cached_order.lock().expect("order lock") = Some(order);
+        Ok(())
     }
 
     /// A fallback order or a standing consent that names a model which cannot stand in,
@@ -364,15 +378,29 @@ impl Core {
         preferred: &ModelRef,
         scope: ConsentScope,
     ) -> Result<bool, AssistantError> {
-        Ok(self.store.withdraw_consent(preferred, scope).await?)
+        let withdrawn = self.store.withdraw_consent(preferred, scope).await?;
+        self.forget_cached_consents();
+        Ok(withdrawn)
     }
 
     /// The kept consents, less the "until it is back" ones whose return has lasted (ended
     /// here, as their time is read).
     async fn kept_consents(&self) -> Result<Vec<Consent>, AssistantError> {
         let now = self.now();
+        let cached = self.cached_consents.lock().expect("consents lock").clone();
+        let all = match cached {
+            Some(all) => all,
+            None => {
+                let all = self.store.consents().await?;
+                *self.cached_consents.lock().expect("consents lock") = Some(all.clone());
+                all
+            }
+        };
+        if !all.iter().any(|c| fallback::ended(c, now)) {
+            return Ok(all);
+        }
         let mut kept = Vec::new();
-        for consent in self.store.consents().await? {
+        for consent in all {
             if fallback::ended(&consent, now) {
                 self.store
                     .withdraw_consent(&consent.preferred, consent.scope)
@@ -381,6 +409,7 @@ impl Core {
                 kept.push(consent);
             }
         }
+        self.forget_cached_consents();
         Ok(kept)
     }
 
@@ -429,6 +458,7 @@ impl Core {
             }
             Err(error) => tracing::error!(%error, "could not read the consents"),
         }
+        self.forget_cached_consents();
         if back {
             // Said for the model the person prefers, or one a consent or the queue waits for.
             let preferred = self.preferred_model().await.ok().flatten();
@@ -495,6 +525,11 @@ impl Core {
             }
             self.announce(&FallbackEvent::QueuedSent { queued, answer });
         }
+    }
+
+    /// The consents are read again from the database at the next need.
+    fn forget_cached_consents(&self) {
+        *self.cached_consents.lock().expect("consents lock") = None;
     }
 
     fn announce(&self, event: &FallbackEvent) {

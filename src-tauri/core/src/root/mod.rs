@@ -19,7 +19,7 @@ use crate::providers::keys::{KeyError, KeyLookup, KeySource, KeyStore, Keys, Sec
 use crate::providers::retry::RetryPolicy;
 use crate::startup::{self, StartupError};
 use crate::store::{Conversation, ModelListState, Store};
-use crate::vocabulary::{ModelAvailability, ModelRef, PolicyRule, StandIn, Transition};
+use crate::vocabulary::{Consent, ModelAvailability, ModelRef, PolicyRule, StandIn, Transition};
 
 mod fallback;
 
@@ -90,6 +90,10 @@ pub struct Core {
     sending: Mutex<HashMap<String, CancellationToken>>,
     on_availability: Arc<Mutex<Vec<AvailabilityListener>>>,
     on_fallback: Mutex<Vec<FallbackListener>>,
+    /// The kept consents and the person's order as last read: every write goes through the
+    /// core, which forgets them then.
+    cached_consents: Mutex<Option<Vec<Consent>>>,
+    cached_order: Mutex<Option<Vec<ModelRef>>>,
     /// Ends the background tasks; [`Core::shutdown`] cancels it and waits for them.
     stop: CancellationToken,
     tasks: Mutex<Vec<JoinHandle<()>>>,
@@ -195,6 +199,8 @@ impl Core {
             sending: Mutex::default(),
             on_availability: Arc::default(),
             on_fallback: Mutex::default(),
+            cached_consents: Mutex::default(),
+            cached_order: Mutex::default(),
             stop: CancellationToken::new(),
             tasks: Mutex::default(),
         });
