@@ -137,6 +137,34 @@ impl Profile {
         }
         command.output().expect("run the switchboard binary")
     }
+
+    /// Runs the binary on a terminal (a pseudo-terminal, through util-linux's `script`), with
+    /// `typed` as what the person types; stdout and stderr arrive together, as on a screen.
+    pub fn run_cli_on_a_terminal(&self, args: &[&str], typed: &str) -> Output {
+        let quoted: Vec<String> = std::iter::once(path_str(&app_binary()))
+            .chain(args.iter().map(|a| a.to_string()))
+            .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
+            .collect();
+        let mut command = Command::new("script");
+        command
+            .args(["-qec", &quoted.join(" "), "/dev/null"])
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (k, v) in self.env() {
+            command.env(k, v);
+        }
+        let mut child = command.spawn().expect("run script");
+        child
+            .stdin
+            .take()
+            .expect("its stdin")
+            .write_all(typed.as_bytes())
+            .expect("type");
+        child.wait_with_output().expect("the terminal run ends")
+    }
 }
 
 fn path_str(path: &Path) -> String {

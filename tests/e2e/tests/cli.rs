@@ -614,3 +614,59 @@ async fn ask_stands_in_only_with_fallback_and_says_for_whom() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("no message `nope` is waiting"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ask_on_a_terminal_asks_before_another_model_answers() {
+    let sim = simulator(
+        "[steps.models.\"anthropic/claude-opus-4-7\"]\nbehaviour = \"error\"\nerror = \"server_error\"\n",
+    )
+    .await;
+    let profile = Arc::new(Profile::with_keys());
+    profile.write_config(&sim.config_toml());
+    let ask = [
+        "ask",
+        "--model",
+        "anthropic/claude-opus-4-7",
+        "Plan the offsite",
+    ];
+    let on_terminal = |typed: &'static str| {
+        let profile = profile.clone();
+        tokio::task::spawn_blocking(move || profile.run_cli_on_a_terminal(&ask, typed))
+    };
+    // The first send fails with its retries; the question comes, and Enter cancels.
+    let out = on_terminal("\n").await.unwrap();
+    let screen = text(&out.stdout);
+    assert!(
+        screen.contains("Nothing has been sent. Answer with:"),
+        "{screen}"
+    );
+    assert!(screen.contains("  1  Use "), "{screen}");
+    assert!(
+        screen.contains("k  Keep trying Claude Opus 4.7"),
+        "{screen}"
+    );
+    assert!(screen.contains("nothing was sent"), "{screen}");
+    assert_eq!(out.status.code(), Some(3), "{screen}");
+    let posts = || sim.requests().iter().filter(|r| r.method == "POST").count();
+    assert_eq!(posts(), 3, "only Opus 4.7, with its retries");
+
+    // Known out now: the question comes first, and "1" lets the first alternative answer.
+    let out = on_terminal("1\n").await.unwrap();
+    let screen = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{screen}");
+    assert!(
+        screen.contains("standing in for Claude Opus 4.7"),
+        "{screen}"
+    );
+    assert_eq!(posts(), 4, "one request, to the model chosen");
+    let answered = sim.requests().into_iter().last().unwrap();
+    assert_ne!(answered.model.as_deref(), Some("claude-opus-4-7"));
+
+    // "w" keeps it for when Opus 4.7 is back.
+    let out = on_terminal("w\n").await.unwrap();
+    let screen = text(&out.stdout);
+    assert!(screen.contains("switchboard queue list"), "{screen}");
+    let listed = run(&profile, &["queue", "list"]).await;
+    assert!(text(&listed.stdout).contains("Plan the offsite"));
+    assert_eq!(posts(), 4, "nothing sent on Wait");
+}
