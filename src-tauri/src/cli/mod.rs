@@ -3,6 +3,7 @@
 //! window does ([`start`]), asks it, prints, and shuts it down.
 
 mod ask;
+mod conversations;
 mod key;
 mod models;
 mod queue;
@@ -73,6 +74,16 @@ pub enum Command {
     /// The messages waiting for their model ("Wait — send it when it is back").
     #[command(subcommand)]
     Queue(QueueCommand),
+    /// List the conversations: id, when, title.
+    Conversations,
+    /// Print a conversation as Markdown (or `--json`), each answer labelled with the model
+    /// that wrote it and, for a stand-in, whom it stood in for.
+    Export {
+        /// The conversation's id, from `switchboard conversations`.
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the model catalog: the shipped one merged with each provider's own model list,
     /// with where each detail came from.
     Models {
@@ -140,6 +151,8 @@ pub fn run(command: Command, paths: Paths) -> ExitCode {
                 fallback,
             } => ask::run(&core, &model, &prompt, max_tokens, &fallback).await,
             Command::Queue(command) => queue::run(&core, command).await,
+            Command::Conversations => conversations::list(&core).await,
+            Command::Export { id, json } => conversations::export(&core, &id, json).await,
             Command::Models { json, refresh } => models::run(&core, json, refresh).await,
             Command::Key(command) => key::run(&core, command).await,
         };

@@ -606,6 +606,30 @@ async fn ask_stands_in_only_with_fallback_and_says_for_whom() {
     );
     assert_eq!(opus_requests(), 6, "no request wasted on Opus 4.7");
 
+    // The label stays with the conversation, exported too.
+    let listed = run(&profile, &["conversations"]).await;
+    let listed = text(&listed.stdout);
+    let newest = listed
+        .lines()
+        .nth(1)
+        .and_then(|l| l.split_whitespace().next())
+        .expect("a conversation")
+        .to_string();
+    let exported = text(&run(&profile, &["export", &newest]).await.stdout);
+    assert!(exported.starts_with("# Plan the offsite"), "{exported}");
+    assert!(
+        exported.contains("**Answered by GPT-5, standing in for Claude Opus 4.7 ("),
+        "{exported}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&text(
+        &run(&profile, &["export", &newest, "--json"]).await.stdout,
+    ))
+    .unwrap();
+    assert_eq!(
+        json["messages"][1]["stood_in_for"]["model"],
+        "claude-opus-4-7"
+    );
+
     // Nothing waits.
     let out = run(&profile, &["queue", "list"]).await;
     assert_eq!(out.status.code(), Some(0));

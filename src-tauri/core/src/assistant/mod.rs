@@ -72,6 +72,46 @@ pub async fn open_conversation(
     })
 }
 
+/// A conversation as Markdown, each answer labelled with the model that wrote it and, for a
+/// stand-in, the model it stood in for and why — the same words the window shows.
+pub fn as_markdown(view: &ConversationView, catalog: &Catalog) -> String {
+    let name = |m: &ModelRef| {
+        catalog
+            .model(&m.provider, &m.model)
+            .map_or(m.model.clone(), |m| m.display_name.clone())
+    };
+    let mut out = format!("# {}\n", view.conversation.title);
+    for message in &view.messages {
+        let when = message.updated_at.format("%Y-%m-%d %H:%M UTC");
+        let who = match (&message.role, &message.model, &message.stood_in_for) {
+            (crate::vocabulary::Role::User, _, _) => "You".to_string(),
+            (_, Some(by), Some(preferred)) => format!(
+                "Answered by {}, standing in for {}{}",
+                name(by),
+                name(preferred),
+                message
+                    .stand_in_why
+                    .as_deref()
+                    .map(|why| format!(" ({why})"))
+                    .unwrap_or_default()
+            ),
+            (_, Some(by), None) => format!("Answered by {}", name(by)),
+            (_, None, _) => "Answer".to_string(),
+        };
+        let status = match message.status {
+            crate::store::MessageStatus::Incomplete => " — broke off part-way",
+            crate::store::MessageStatus::Cancelled => " — stopped",
+            crate::store::MessageStatus::Failed => " — not answered",
+            _ => "",
+        };
+        out.push_str(&format!(
+            "\n**{who}** · {when}{status}\n\n{}\n",
+            message.text
+        ));
+    }
+    out
+}
+
 /// Records the person's preferred model. Any catalog model may be preferred, available or
 /// not: the person's choice stands, and availability is shown beside it.
 pub async fn set_preferred_model(
