@@ -147,6 +147,20 @@ export class AssistantState {
     await this.#sendText(request.text, request.model, request.fromBox, choice);
   }
 
+  /** Takes a waiting message out of the queue and sends it now: the consent dialog offers
+   * another model while its own is out. */
+  async sendQueuedNow(id: string): Promise<void> {
+    const waiting = this.queued.find((q) => q.id === id);
+    if (!waiting || this.sending || this.consent) return;
+    if (this.conversation?.id !== waiting.conversation_id) await this.open(waiting.conversation_id);
+    await this.#run(async () => {
+      await this.#backend.cancelQueued(id);
+      this.queued = this.queued.filter((q) => q.id !== id);
+    });
+    this.compose = waiting.text;
+    await this.send(waiting.model);
+  }
+
   /** Takes a waiting message out of the queue; its text goes back in the box. */
   async cancelQueued(id: string): Promise<void> {
     await this.#run(async () => {

@@ -263,9 +263,16 @@ export class MockBackend implements Backend {
   }
 
   async queueMessage(conversationId: string | null, text: string, model: ModelRef): Promise<QueuedMessage> {
+    // As the core does: a message waits in its conversation, started for it if need be.
+    let conversation = this.conversations.find((c) => c.id === conversationId);
+    if (!conversation) {
+      const now = "2026-11-24T10:00:00Z";
+      conversation = { id: `c${this.conversations.length + 1}`, title: text.slice(0, 60), created_at: now, updated_at: now };
+      this.conversations.unshift(conversation);
+    }
     const queued = {
       id: `w${this.queue.length + 1}`,
-      conversation_id: conversationId ?? "c-new",
+      conversation_id: conversation.id,
       text,
       model,
       queued_at: "2026-11-24T10:00:00Z",

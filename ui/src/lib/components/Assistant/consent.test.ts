@@ -137,6 +137,21 @@ describe("the consent dialog", () => {
     await waitFor(() => expect(screen.queryByTestId("waiting-count")).toBeNull());
   });
 
+  it("sends a waiting message to another model on request, through the dialog", async () => {
+    const backend = preferringOpus();
+    backend.plan = asking();
+    const user = userEvent.setup();
+    render(App, { backend });
+    await user.type(await box(), "Send the minutes{Enter}");
+    await user.click(await screen.findByRole("button", { name: "Wait — send it when Claude Opus 4.7 is back" }));
+    await user.click(await screen.findByRole("button", { name: "Send to another model now" }));
+    await user.click(await screen.findByRole("button", { name: "Use GPT-5 for this message" }));
+    await waitFor(() => expect(backend.sent).toHaveLength(1));
+    expect(backend.sent[0].text).toBe("Send the minutes");
+    expect(backend.sent[0].choice).toEqual({ kind: "stand_in", alternative: gpt, scope: "this_message" });
+    expect(backend.queue).toEqual([]);
+  });
+
   it("opens after a send that failed on the provider's side, with that reason", async () => {
     const backend = preferringOpus();
     backend.script = { fail: elevated };
