@@ -147,6 +147,31 @@ fn stand_in_first_token(c: &mut Criterion) {
         },
     );
     group.finish();
+
+    // The same, alternating one of each per round, so both see the same machine: the ratio
+    // of the medians, with the spread.
+    let rounds = 200;
+    let (mut direct, mut stand_in) = (Vec::new(), Vec::new());
+    runtime.block_on(async {
+        for _ in 0..rounds {
+            direct.push(first_token(&w.core, &gpt(), Choice::Preferred).await);
+            stand_in.push(first_token(&w.core, &opus(), Choice::Auto).await);
+        }
+    });
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2]
+    };
+    let (d, s) = (median(&mut direct), median(&mut stand_in));
+    println!(
+        "first token, {rounds} alternating rounds: asked directly {d:?} (min {:?}, max {:?}), \
+         standing in {s:?} (min {:?}, max {:?}); ratio of medians {:.2}",
+        direct[0],
+        direct[rounds - 1],
+        stand_in[0],
+        stand_in[rounds - 1],
+        s.as_secs_f64() / d.as_secs_f64()
+    );
     runtime.block_on(w.core.shutdown());
 }
 
