@@ -85,8 +85,10 @@ ui: deps
 	cd ui && $(NPM) run build
 
 ## make bench: the benchmarks (criterion), each figure beside its baseline from the same run.
-bench: deps ui
+bench: test-deps ui
 	$(CARGO) bench -p switchboard-core --bench health --bench fallback
+	$(CARGO) build -p switchboard
+	$(CARGO) bench -p switchboard-e2e --bench window
 
 ## make fuzz: every reader of untrusted bytes (status pages, Atom, SSE, error bodies, model
 ## lists, policies) fed FUZZ_CASES arbitrary and near-valid inputs each; not part of make test.
