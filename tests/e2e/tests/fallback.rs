@@ -272,3 +272,62 @@ async fn in_june_2026_the_dialog_offers_another_provider_first_and_opus_comes_ba
     assert_eq!(chat_requests(&sim, Some("claude-opus-4-7")), 1);
     app.close().await;
 }
+
+/// A standing consent naming a model whose key is gone is said before it is needed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_standing_consent_naming_a_model_without_a_key_gets_its_notice() {
+    let sim = simulator().await;
+    let profile = Profile::with_keys();
+    let config = format!("{}\n[health]\nprobes = false\n", sim.config_toml());
+    profile.write_config(&config);
+    let app = App::launch(&profile).await;
+    // GPT-5 first in the person's own order, so the dialog offers it first.
+    app.show("Settings").await;
+    app.wait_for("select")
+        .await
+        .select_by_value("openai/gpt-5")
+        .await
+        .unwrap();
+    app.click(".add button").await;
+    app.eventually(
+        || app.texts("[data-testid=fallback-order]"),
+        |o: &Vec<String>| o.iter().any(|o| o.contains("GPT-5")),
+    )
+    .await;
+    app.prefer("anthropic/claude-opus-4-7").await;
+    app.type_and_send("Summarise the Q3 report").await;
+    app.wait_for("[data-testid=consent-dialog]").await;
+    app.click("[data-choice=always]").await;
+    app.eventually(
+        || app.texts("[data-testid=answered-by]"),
+        |l: &Vec<String>| l.iter().any(|l| l.contains("Answered by GPT-5")),
+    )
+    .await;
+    app.close().await;
+
+    // The OpenAI key is gone (its variable renamed in the config).
+    profile.write_config(&config.replace(
+        "[providers.openai]\n",
+        "[providers.openai]\napi_key_env = \"SWITCHBOARD_NO_SUCH_KEY\"\n",
+    ));
+    let app = App::launch(&profile).await;
+    app.show("Settings").await;
+    let said = app
+        .eventually(
+            || app.texts("[data-testid=fallback-broken]"),
+            |n: &Vec<String>| n.len() >= 2,
+        )
+        .await;
+    assert!(
+        said.iter().any(|n| n.contains(
+            "Your standing consent for Claude Opus 4.7 names GPT-5, but there is no key for its provider"
+        )),
+        "{said:?}"
+    );
+    assert!(
+        said.iter()
+            .any(|n| n.contains("Your fallback order names GPT-5")),
+        "{said:?}"
+    );
+    app.close().await;
+}
