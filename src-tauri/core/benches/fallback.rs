@@ -54,6 +54,7 @@ async fn world() -> World {
         http: None,
         keys: Arc::new(|_: &Provider| Some(Secret::new("sim-bench-key"))),
         probes: false,
+        sends_queue: false,
     })
     .await
     .unwrap();

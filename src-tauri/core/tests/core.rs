@@ -40,6 +40,7 @@ impl Setup {
             http: None,
             keys: Arc::new(|_: &Provider| Some(Secret::new("sim-core-key"))),
             probes: false,
+            sends_queue: false,
         })
         .await
         .expect("the core starts")
@@ -207,6 +208,7 @@ async fn a_key_stored_while_running_is_used_by_the_next_send() {
         http: None,
         keys: Arc::new(MemoryKeyring::default()),
         probes: false,
+        sends_queue: false,
     })
     .await
     .unwrap();

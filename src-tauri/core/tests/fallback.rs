@@ -61,6 +61,7 @@ impl World {
             http: None,
             keys: Arc::new(|_: &Provider| Some(Secret::new("sim-fallback-key"))),
             probes: true,
+            sends_queue: true,
         })
         .await
         .expect("the core starts");
@@ -364,6 +365,7 @@ error = "bad_key"
         http: None,
         keys: Arc::new(|_: &Provider| Some(Secret::new("sk-rejected"))),
         probes: false,
+        sends_queue: false,
     })
     .await
     .unwrap();
@@ -440,6 +442,7 @@ async fn a_fallback_order_naming_a_model_without_a_key_is_said_before_it_is_need
         // No Gemini key.
         keys: Arc::new(|p: &Provider| (p.id != "gemini").then(|| Secret::new("sim-key"))),
         probes: false,
+        sends_queue: false,
     })
     .await
     .unwrap();

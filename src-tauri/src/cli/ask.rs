@@ -87,7 +87,11 @@ pub async fn run(
                 Ok(Plan::StandIn { .. }) => Choice::Auto,
                 Ok(Plan::Ask { reason, ranking }) => {
                     match decide(core, &fallback, prompt, &model, &reason, &ranking).await {
-                        Ok(choice) => choice,
+                        Ok(Some(choice)) => choice,
+                        Ok(None) => {
+                            eprintln!("switchboard: nothing was sent");
+                            return ExitCode::from(exit::UNAVAILABLE);
+                        }
                         Err(code) => return code,
                     }
                 }
@@ -144,7 +148,8 @@ pub async fn run(
             .await
     {
         match decide(core, &fallback, prompt, &model, &reason, &ranking).await {
-            Ok(again @ Choice::StandIn { .. }) => {
+            // Another model for this message, or one more try of this one.
+            Ok(Some(again)) => {
                 choice = again;
                 result = core
                     .send(
@@ -158,7 +163,8 @@ pub async fn run(
                     )
                     .await;
             }
-            Ok(_) => {}
+            // Cancelled: the failure is said as it is, with its exit code.
+            Ok(None) => {}
             Err(code) => return code,
         }
     }
@@ -245,14 +251,16 @@ async fn decide(
     preferred: &ModelRef,
     reason: &Reason,
     ranking: &Ranking,
-) -> Result<Choice, ExitCode> {
+) -> Result<Option<Choice>, ExitCode> {
     let stand_in = |alternative: ModelRef| Choice::StandIn {
         alternative,
         scope: ConsentScope::ThisMessage,
     };
     match fallback {
-        Fallback::With(alternative) => Ok(stand_in(alternative.clone())),
-        Fallback::Never => Ok(Choice::Preferred),
+        // Not for a reason only the person can fix: said as it is.
+        Fallback::With(_) if ranking.for_you_to_fix => Ok(None),
+        Fallback::With(alternative) => Ok(Some(stand_in(alternative.clone()))),
+        Fallback::Never => Ok(Some(Choice::Preferred)),
         Fallback::Ask => {
             let preferred_name = core
                 .catalog()
@@ -303,13 +311,10 @@ async fn decide(
             .await
             .unwrap_or(Answer::Cancel);
             match answer {
-                Answer::Use(number) => Ok(stand_in(offered[number - 1].model.clone())),
-                Answer::KeepTrying => Ok(Choice::Preferred),
+                Answer::Use(number) => Ok(Some(stand_in(offered[number - 1].model.clone()))),
+                Answer::KeepTrying => Ok(Some(Choice::Preferred)),
                 Answer::Wait => Err(wait(core, prompt, preferred, &preferred_name).await),
-                Answer::Cancel => {
-                    eprintln!("switchboard: nothing was sent");
-                    Err(ExitCode::from(exit::UNAVAILABLE))
-                }
+                Answer::Cancel => Ok(None),
             }
         }
     }
@@ -320,8 +325,8 @@ async fn wait(core: &SharedCore, prompt: &str, preferred: &ModelRef, name: &str)
     match core.queue_message(None, prompt, preferred).await {
         Ok(queued) => {
             eprintln!(
-                "switchboard: kept ({}); it is sent when {name} is back, by the first Switchboard \
-                 that sees it back. `switchboard queue list` shows it.",
+                "switchboard: kept ({}); the Switchboard window sends it when {name} is back. \
+                 `switchboard queue list` shows it.",
                 queued.id
             );
             ExitCode::from(exit::UNAVAILABLE)

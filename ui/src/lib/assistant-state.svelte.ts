@@ -51,7 +51,9 @@ export class AssistantState {
     this.#backend = backend;
   }
 
-  sending = $derived(this.sendId !== null);
+  /** Between Send and the request: the draft is saved and the send planned. */
+  planning = $state(false);
+  sending = $derived(this.sendId !== null || this.planning);
 
   async load(): Promise<void> {
     await this.#run(async () => {
@@ -98,20 +100,24 @@ export class AssistantState {
   async send(model: ModelRef | null): Promise<void> {
     const text = this.compose;
     if (!model || !text.trim() || this.sending || this.consent) return;
-    // The text is safe as a draft before anything else happens.
-    await this.#flushDraft();
+    this.planning = true;
     let plan;
     try {
+      // The text is safe as a draft before anything else happens.
+      await this.#flushDraft();
       plan = await this.#backend.planSend(this.conversation?.id ?? null, text, model, null);
     } catch (e) {
       this.error = describe(e);
       return;
+    } finally {
+      this.planning = false;
     }
     if (plan.kind === "ask") {
       this.consent = { text, model, reason: plan.reason, ranking: plan.ranking, fromBox: true };
       return;
     }
-    this.compose = "";
+    // What was typed while planning stays; only the text sent leaves the box.
+    if (this.compose === text) this.compose = "";
     await this.#sendText(text, model, true, plan.kind === "stand_in" ? { kind: "auto" } : { kind: "preferred" });
   }
 
@@ -129,7 +135,7 @@ export class AssistantState {
     if (decision.kind === "cancel") return;
     if (request.fromBox) this.compose = "";
     if (decision.kind === "wait") {
-      await this.#run(async () => {
+      try {
         const queued = await this.#backend.queueMessage(this.conversation?.id ?? null, request.text, request.model);
         this.queued = [...this.queued, queued];
         if (!this.conversation) {
@@ -137,7 +143,11 @@ export class AssistantState {
           const created = this.conversations.find((c) => c.id === queued.conversation_id);
           if (created) await this.open(created.id);
         }
-      });
+      } catch (e) {
+        // Not kept: the text goes back in the box.
+        if (request.fromBox && !this.compose) this.compose = request.text;
+        this.error = describe(e);
+      }
       return;
     }
     const choice: Choice =
@@ -153,12 +163,17 @@ export class AssistantState {
     const waiting = this.queued.find((q) => q.id === id);
     if (!waiting || this.sending || this.consent) return;
     if (this.conversation?.id !== waiting.conversation_id) await this.open(waiting.conversation_id);
-    await this.#run(async () => {
-      await this.#backend.cancelQueued(id);
-      this.queued = this.queued.filter((q) => q.id !== id);
-    });
-    this.compose = waiting.text;
-    await this.send(waiting.model);
+    let taken = null;
+    try {
+      taken = await this.#backend.cancelQueued(id);
+    } catch (e) {
+      this.error = describe(e);
+    }
+    this.queued = this.queued.filter((q) => q.id !== id);
+    // Already being sent (its model came back meanwhile): it is not sent twice.
+    if (!taken) return;
+    this.compose = taken.text;
+    await this.send(taken.model);
   }
 
   /** Takes a waiting message out of the queue; its text goes back in the box. */
@@ -220,6 +235,11 @@ export class AssistantState {
     try {
       const plan = await this.#backend.planSend(this.conversation?.id ?? null, text, model, failed);
       if (plan.kind === "ask") this.consent = { text, model, reason: plan.reason, ranking: plan.ranking, fromBox };
+      // A standing consent covers it: the stand-in answers, once, as the person allowed.
+      if (plan.kind === "stand_in") {
+        if (fromBox && this.compose === text) this.compose = "";
+        await this.#sendText(text, model, fromBox, { kind: "stand_in", alternative: plan.alternative, scope: "this_message" });
+      }
     } catch (e) {
       this.error = describe(e);
     }

@@ -589,6 +589,11 @@ export type Ranking = {
 	provider_wide: boolean,
 	alternatives: Alternative[],
 	excluded: Excluded[],
+	/**
+	 *  The reason is one only the person can fix (a key, a plan, an account): no other model
+	 *  is offered for it, and the dialog says so.
+	 */
+	for_you_to_fix?: boolean,
 };
 
 export type Reason = {

@@ -165,9 +165,13 @@ async fn send_saving(
             .ok_or_else(|| AssistantError::UnknownConversation(id.to_string()))?,
         None => ctx.store.create_conversation(&title_of(text), now).await?,
     };
-    // The text is safe in the database before anything goes over the network.
-    ctx.store.set_draft(&conversation.id, text, now).await?;
-    ctx.store.set_draft("", "", now).await?;
+    // The text is safe in the database before anything goes over the network (a queued
+    // message is: in the queue, and the person's draft is left as it is).
+    let queued = ctx.question_id.is_some();
+    if !queued {
+        ctx.store.set_draft(&conversation.id, text, now).await?;
+        ctx.store.set_draft("", "", now).await?;
+    }
     let history = ctx.store.messages(&conversation.id).await?;
 
     let mut question = Message {
@@ -267,7 +271,9 @@ async fn send_saving(
             let reason = message::ending(provider, catalog_model, &completion.ending);
             answer.ending = Some(completion.ending);
             ctx.store.update_message(&answer).await?;
-            ctx.store.set_draft(&conversation.id, "", now).await?;
+            if !queued {
+                ctx.store.set_draft(&conversation.id, "", now).await?;
+            }
             on_event(SendEvent::Finished {
                 answer: answer.clone(),
                 reason: reason.clone(),

@@ -102,10 +102,17 @@ pub enum Plan {
 pub fn plan(
     preferred: &ModelAvailability,
     consents: &[Consent],
-    ranking: Ranking,
+    mut ranking: Ranking,
     now: DateTime<Utc>,
 ) -> Plan {
     let reason = preferred.reason.clone();
+    // Out for a reason only the person can fix: said, with no model offered in its place
+    // (the request would be wasted, and no stand-in answers for it).
+    if known_out(preferred) && needs_the_person(reason.kind) {
+        ranking.alternatives.clear();
+        ranking.for_you_to_fix = true;
+        return Plan::Ask { reason, ranking };
+    }
     let usable = |model: &ModelRef| ranking.alternatives.iter().any(|a| &a.model == model);
     let out = known_out(preferred);
     let mut kept: Vec<&Consent> = consents

@@ -94,6 +94,10 @@ pub struct Ranking {
     pub provider_wide: bool,
     pub alternatives: Vec<Alternative>,
     pub excluded: Vec<Excluded>,
+    /// The reason is one only the person can fix (a key, a plan, an account): no other model
+    /// is offered for it, and the dialog says so.
+    #[serde(default)]
+    pub for_you_to_fix: bool,
 }
 
 /// Ranks every model but `preferred`: the workspace's order first, then the person's, then
@@ -177,6 +181,7 @@ pub fn rank(
         provider_wide,
         alternatives: alternatives.into_iter().map(|(_, a)| a).collect(),
         excluded,
+        for_you_to_fix: false,
     }
 }
 

@@ -167,13 +167,18 @@ impl Core {
                     )));
                 }
                 if scope != ConsentScope::ThisMessage {
+                    // Given for an outage the model is not (or no longer) marked out for — a
+                    // send that just failed before its breaker opened, or a return meanwhile:
+                    // it holds if the model fails again soon, never at a later outage.
+                    let out_now = !matches!(plan, Plan::Preferred);
                     self.store
                         .keep_consent(&Consent {
                             preferred: preferred.clone(),
                             alternative: alternative.clone(),
                             scope,
                             given_at: self.now(),
-                            returned_at: None,
+                            returned_at: (!out_now && scope == ConsentScope::UntilBack)
+                                .then(|| self.now()),
                             relapsed: false,
                         })
                         .await?;
@@ -266,7 +271,8 @@ impl Core {
     pub async fn cancel_queued(&self, id: &str) -> Result<Option<QueuedMessage>, AssistantError> {
         let found = self.store.queued().await?.into_iter().find(|q| q.id == id);
         match found {
-            Some(queued) if self.store.remove_queued(id).await? => Ok(Some(queued)),
+            // Only one still waiting: one being sent right now is not taken back.
+            Some(queued) if self.store.cancel_queued(id).await? => Ok(Some(queued)),
             _ => Ok(None),
         }
     }
@@ -391,8 +397,20 @@ impl Core {
         let all = match cached {
             Some(all) => all,
             None => {
+                // A write while this read was under way wins: the cache is filled only if
+                // nothing was forgotten meanwhile.
+                let version = self
+                    .consents_version
+                    .load(std::sync::atomic::Ordering::SeqCst);
                 let all = self.store.consents().await?;
-                *self.cached_consents.lock().expect("consents lock") = Some(all.clone());
+                let mut cache = self.cached_consents.lock().expect("consents lock");
+                if self
+                    .consents_version
+                    .load(std::sync::atomic::Ordering::SeqCst)
+                    == version
+                {
+                    *cache = Some(all.clone());
+                }
                 all
             }
         };
@@ -419,15 +437,28 @@ impl Core {
         // Back from being out — a probe or a request answered, or the incident or the policy
         // that kept it out is over — and not merely reported in trouble. Not a first answer
         // after the start (unknown → available).
-        let was_out = transition.from == AvailabilityState::Unavailable
-            || (transition.from == AvailabilityState::Disabled
-                && transition.from_reason == Some(crate::vocabulary::ReasonKind::AdminDisabled));
+        // A model that was out stays so through "degraded" (an incident downgraded), until
+        // it is available or nothing is known against it.
+        let out = known_out(&transition.to);
+        let was_out = {
+            let mut out_models = self.out_models.lock().expect("out lock");
+            let was = out_models.contains(&transition.model)
+                || transition.from == AvailabilityState::Unavailable
+                || (transition.from == AvailabilityState::Disabled
+                    && transition.from_reason
+                        == Some(crate::vocabulary::ReasonKind::AdminDisabled));
+            if out || (was && transition.to.state == AvailabilityState::Degraded) {
+                out_models.insert(transition.model.clone());
+            } else {
+                out_models.remove(&transition.model);
+            }
+            was
+        };
         let back = was_out
             && matches!(
                 transition.to.state,
                 AvailabilityState::Available | AvailabilityState::Unknown
             );
-        let out = known_out(&transition.to);
         if !back && !out {
             return;
         }
@@ -474,7 +505,9 @@ impl Core {
                     holding,
                 });
             }
-            self.release_queue(&transition.model).await;
+            if self.sends_queue {
+                self.release_queue(&transition.model).await;
+            }
         }
     }
 
@@ -514,22 +547,38 @@ impl Core {
                 )
                 .await;
             let answer = match sent {
-                Ok(outcome) => Some(Box::new(outcome.answer)),
-                Err(error) => {
-                    tracing::warn!(%error, "a queued message could not be sent");
+                Ok(outcome) if !outcome.answer.text.is_empty() => Some(Box::new(outcome.answer)),
+                // Not answered (it failed again, or Switchboard is closing): it waits again,
+                // under a new id, as the first try's question now carries the old one.
+                other => {
+                    if let Err(error) = &other {
+                        tracing::warn!(%error, "a queued message could not be sent");
+                    }
+                    let again = QueuedMessage {
+                        id: new_id(),
+                        ..queued.clone()
+                    };
+                    if let Err(error) = self.store.queue_message(&again).await {
+                        tracing::error!(%error, "could not keep a message waiting");
+                    }
                     None
                 }
             };
             if let Err(error) = self.store.remove_queued(&queued.id).await {
                 tracing::error!(%error, "could not take a sent message out of the queue");
             }
-            self.announce(&FallbackEvent::QueuedSent { queued, answer });
+            if answer.is_some() {
+                self.announce(&FallbackEvent::QueuedSent { queued, answer });
+            }
         }
     }
 
     /// The consents are read again from the database at the next need.
     fn forget_cached_consents(&self) {
-        *self.cached_consents.lock().expect("consents lock") = None;
+        let mut cache = self.cached_consents.lock().expect("consents lock");
+        self.consents_version
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        *cache = None;
     }
 
     fn announce(&self, event: &FallbackEvent) {

@@ -43,6 +43,9 @@ pub struct CoreOptions {
     /// Whether models whose breaker is due are probed (the window does; a one-off terminal
     /// command does not), and only when `[health] probes` allows it.
     pub probes: bool,
+    /// Whether this core sends the queue when a model is back (the window; a one-off command
+    /// would be cut off when it ends).
+    pub sends_queue: bool,
 }
 
 impl CoreOptions {
@@ -55,6 +58,7 @@ impl CoreOptions {
             http: None,
             keys: system_keys(),
             probes,
+            sends_queue: probes,
         }
     }
 }
@@ -93,7 +97,11 @@ pub struct Core {
     /// The kept consents and the person's order as last read: every write goes through the
     /// core, which forgets them then.
     cached_consents: Mutex<Option<Vec<Consent>>>,
+    consents_version: std::sync::atomic::AtomicU64,
     cached_order: Mutex<Option<Vec<ModelRef>>>,
+    /// Models known out at their last change (through "degraded" too), for the return.
+    out_models: Mutex<HashSet<ModelRef>>,
+    sends_queue: bool,
     /// Ends the background tasks; [`Core::shutdown`] cancels it and waits for them.
     stop: CancellationToken,
     tasks: Mutex<Vec<JoinHandle<()>>>,
@@ -110,6 +118,7 @@ impl Core {
             http,
             keys,
             probes,
+            sends_queue,
         } = options;
         let started = startup::start(paths, clock.now()).await?;
         let timeouts = started.timeouts;
@@ -200,7 +209,10 @@ impl Core {
             on_availability: Arc::default(),
             on_fallback: Mutex::default(),
             cached_consents: Mutex::default(),
+            consents_version: Default::default(),
             cached_order: Mutex::default(),
+            out_models: Mutex::default(),
+            sends_queue,
             stop: CancellationToken::new(),
             tasks: Mutex::default(),
         });

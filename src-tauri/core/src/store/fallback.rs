@@ -175,6 +175,15 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
+    /// Takes a message still waiting out of the queue (cancelled); not one being sent.
+    pub async fn cancel_queued(&self, id: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM queued_messages WHERE id = ? AND claimed_at IS NULL")
+            .bind(id)
+            .execute(&self.pool())
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     /// After a crash: a message claimed for sending whose question was saved was sent (it
     /// leaves the queue); one whose question was not waits again. Never sent twice, never lost.
     pub async fn recover_queue(&self) -> Result<(), StoreError> {
@@ -286,6 +295,12 @@ mod tests {
         // A crash before "a" was saved as a question: it waits again.
         store.recover_queue().await.unwrap();
         assert_eq!(store.queued().await.unwrap().len(), 2);
+        assert!(store.claim_queued("b", t(6)).await.unwrap());
+        assert!(
+            !store.cancel_queued("b").await.unwrap(),
+            "one being sent is not cancelled"
+        );
+        assert!(store.cancel_queued("a").await.unwrap());
         assert!(store.remove_queued("b").await.unwrap());
         assert!(!store.remove_queued("b").await.unwrap());
     }
