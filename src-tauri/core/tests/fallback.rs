@@ -523,3 +523,104 @@ async fn the_workspace_fallback_order_comes_first() {
     );
     core.shutdown().await;
 }
+
+/// An incident that is downgraded before it is resolved: the model goes out, then only
+/// degraded, then clear — and that is a return, so what waits for it is sent.
+#[tokio::test]
+async fn a_return_through_degraded_still_sends_what_waits() {
+    let scenario = r#"
+name = "downgraded"
+[[steps]]
+at = 0
+label = "incident"
+[steps.status.anthropic]
+components = { "Claude API" = "major_outage" }
+[[steps.status.anthropic.incidents]]
+id = "inc1"
+name = "Elevated errors on Claude Opus 4.7"
+impact = "critical"
+status = "investigating"
+body = "We are investigating elevated errors on Claude Opus 4.7."
+components = ["Claude API"]
+[[steps]]
+at = 60
+label = "downgraded"
+[steps.status.anthropic]
+components = { "Claude API" = "degraded_performance" }
+[[steps.status.anthropic.incidents]]
+id = "inc1"
+impact = "minor"
+status = "monitoring"
+body = "A fix is in place; Claude Opus 4.7 is recovering."
+[[steps]]
+at = 120
+label = "resolved"
+[steps.status.anthropic]
+components = { "Claude API" = "operational" }
+[[steps.status.anthropic.incidents]]
+id = "inc1"
+status = "resolved"
+body = "This incident has been resolved."
+"#;
+    let sim = common::simulator(Scenario::from_toml(scenario).unwrap()).await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), sim.config_toml()).unwrap();
+    let clock = ManualClock::new(chrono::Utc::now());
+    let core = Core::start(CoreOptions {
+        paths: Paths {
+            config_file: dir.path().join("config.toml"),
+            data_dir: dir.path().join("data"),
+        },
+        clock: Arc::new(clock.clone()),
+        http: None,
+        keys: Arc::new(|_: &Provider| Some(Secret::new("sim-key"))),
+        probes: false,
+        sends_queue: true,
+    })
+    .await
+    .unwrap();
+    let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
+    core.on_fallback(move |event| {
+        let _ = tx.send(event.clone());
+    });
+    let state = |core: &Core| {
+        core.availability()
+            .into_iter()
+            .find(|a| a.model == opus())
+            .unwrap()
+            .state
+    };
+    core.poll_once().await;
+    assert_eq!(
+        state(&core),
+        switchboard_core::vocabulary::AvailabilityState::Unavailable
+    );
+    core.queue_message(None, "Book the room", &opus())
+        .await
+        .unwrap();
+    sim.advance(Duration::from_secs(61));
+    clock.advance(Duration::from_secs(61));
+    core.poll_once().await;
+    assert_eq!(
+        state(&core),
+        switchboard_core::vocabulary::AvailabilityState::Degraded
+    );
+    assert_eq!(
+        core.queued().await.unwrap().len(),
+        1,
+        "degraded is not back"
+    );
+    sim.advance(Duration::from_secs(60));
+    clock.advance(Duration::from_secs(60));
+    core.poll_once().await;
+    assert!(matches!(
+        next_event(&mut events).await,
+        FallbackEvent::Back { .. }
+    ));
+    assert!(matches!(
+        next_event(&mut events).await,
+        FallbackEvent::QueuedSent { .. }
+    ));
+    assert!(core.queued().await.unwrap().is_empty());
+    core.shutdown().await;
+}

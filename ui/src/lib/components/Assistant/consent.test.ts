@@ -152,6 +152,49 @@ describe("the consent dialog", () => {
     expect(backend.queue).toEqual([]);
   });
 
+  it("says when the reason is for the person to fix, offering no other model", async () => {
+    const backend = preferringOpus();
+    const badKey: Reason = { ...elevated, kind: "auth_failed", side: "your_key", headline: "Anthropic rejected your API key" };
+    const plan = asking(badKey, []);
+    if (plan.kind === "ask") plan.ranking.for_you_to_fix = true;
+    backend.plan = plan;
+    const user = userEvent.setup();
+    render(App, { backend });
+    await user.type(await box(), "Hello{Enter}");
+    const dialog = await screen.findByRole("dialog");
+    expect(within(dialog).getByTestId("no-alternative").textContent).toContain("This is for you to fix");
+    expect(within(dialog).queryByRole("button", { name: /^Use / })).toBeNull();
+  });
+
+  it("puts the text back when it cannot be kept for later", async () => {
+    const backend = preferringOpus();
+    backend.plan = asking();
+    backend.queueMessage = async () => {
+      throw { kind: "storage", message: "Switchboard could not save or read its data", reason: null };
+    };
+    const user = userEvent.setup();
+    render(App, { backend });
+    await user.type(await box(), "Send the minutes{Enter}");
+    await user.click(await screen.findByRole("button", { name: "Wait — send it when Claude Opus 4.7 is back" }));
+    await waitFor(async () => expect((await box()).value).toBe("Send the minutes"));
+    expect((await screen.findByTestId("send-error")).getAttribute("data-kind")).toBe("storage");
+  });
+
+  it("lets a standing consent answer after a failure, once, labelled", async () => {
+    const backend = preferringOpus();
+    backend.script = { fail: elevated };
+    backend.nextPlans = [
+      { kind: "preferred" },
+      { kind: "stand_in", alternative: gpt, scope: "always", reason: elevated, holding: false },
+    ];
+    const user = userEvent.setup();
+    render(App, { backend });
+    await user.type(await box(), "Plan the offsite{Enter}");
+    await waitFor(() => expect(backend.sent).toHaveLength(2));
+    expect(backend.sent[1].choice).toEqual({ kind: "stand_in", alternative: gpt, scope: "this_message" });
+    expect(screen.queryByRole("dialog")).toBeNull();
+  });
+
   it("opens after a send that failed on the provider's side, with that reason", async () => {
     const backend = preferringOpus();
     backend.script = { fail: elevated };
