@@ -86,7 +86,7 @@ pub async fn run(
                 Ok(Plan::Preferred) => Choice::Preferred,
                 Ok(Plan::StandIn { .. }) => Choice::Auto,
                 Ok(Plan::Ask { reason, ranking }) => {
-                    match decide(core, &fallback, prompt, &model, &reason, &ranking).await {
+                    match decide(core, &fallback, prompt, None, &model, &reason, &ranking).await {
                         Ok(Some(choice)) => choice,
                         Ok(None) => {
                             eprintln!("switchboard: nothing was sent");
@@ -147,7 +147,19 @@ pub async fn run(
             .plan_send(None, prompt, &model, max_tokens, Some(reason))
             .await
     {
-        match decide(core, &fallback, prompt, &model, &reason, &ranking).await {
+        // Kept, it waits in the conversation of the failed try.
+        let conversation = outcome.answer.conversation_id.clone();
+        match decide(
+            core,
+            &fallback,
+            prompt,
+            Some(&conversation),
+            &model,
+            &reason,
+            &ranking,
+        )
+        .await
+        {
             // Another model for this message, or one more try of this one.
             Ok(Some(again)) => {
                 choice = again;
@@ -244,10 +256,12 @@ pub async fn run(
 
 /// `--fallback MODEL` stands in for this message; `ask` asks on the terminal. Nothing is sent
 /// before the answer.
+#[allow(clippy::too_many_arguments)]
 async fn decide(
     core: &SharedCore,
     fallback: &Fallback,
     prompt: &str,
+    conversation: Option<&str>,
     preferred: &ModelRef,
     reason: &Reason,
     ranking: &Ranking,
@@ -313,7 +327,9 @@ async fn decide(
             match answer {
                 Answer::Use(number) => Ok(Some(stand_in(offered[number - 1].model.clone()))),
                 Answer::KeepTrying => Ok(Some(Choice::Preferred)),
-                Answer::Wait => Err(wait(core, prompt, preferred, &preferred_name).await),
+                Answer::Wait => {
+                    Err(wait(core, prompt, conversation, preferred, &preferred_name).await)
+                }
                 Answer::Cancel => Ok(None),
             }
         }
@@ -321,8 +337,14 @@ async fn decide(
 }
 
 /// Keeps the message for when the model is back.
-async fn wait(core: &SharedCore, prompt: &str, preferred: &ModelRef, name: &str) -> ExitCode {
-    match core.queue_message(None, prompt, preferred).await {
+async fn wait(
+    core: &SharedCore,
+    prompt: &str,
+    conversation: Option<&str>,
+    preferred: &ModelRef,
+    name: &str,
+) -> ExitCode {
+    match core.queue_message(conversation, prompt, preferred).await {
         Ok(queued) => {
             eprintln!(
                 "switchboard: kept ({}); the Switchboard window sends it when {name} is back. \
