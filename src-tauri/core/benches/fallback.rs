@@ -13,7 +13,7 @@ use switchboard_core::clock::ManualClock;
 use switchboard_core::config::Paths;
 use switchboard_core::fallback::Plan;
 use switchboard_core::providers::keys::Secret;
-use switchboard_core::vocabulary::{Consent, ConsentScope, ModelRef};
+use switchboard_core::vocabulary::{ConsentScope, ModelRef};
 use switchboard_core::{Choice, Core, CoreOptions};
 use switchboard_sim::{Scenario, SimOptions, Simulator};
 
@@ -184,8 +184,6 @@ fn dialog_ready(c: &mut Criterion) {
             .send("open", None, "Hi", &opus(), 64, Choice::Auto, &mut |_| {})
             .await
             .unwrap();
-        // No kept consent: the plan is the dialog's question.
-        let _: Vec<Consent> = w.core.consents().await.unwrap();
         w
     });
     let mut group = c.benchmark_group("planning a send");

@@ -11,7 +11,7 @@ use switchboard_core::catalog::Provider;
 use switchboard_core::clock::ManualClock;
 use switchboard_core::config::Paths;
 use switchboard_core::fallback::Plan;
-use switchboard_core::providers::keys::Secret;
+use switchboard_core::providers::keys::{KeyStore, Secret};
 use switchboard_core::vocabulary::{ConsentScope, ModelRef};
 use switchboard_core::{Choice, Core, CoreOptions, FallbackEvent};
 use switchboard_sim::{Scenario, Simulator};
@@ -40,7 +40,11 @@ struct World {
 
 impl World {
     async fn new() -> Self {
-        let sim = common::simulator(Scenario::from_toml(SCENARIO).unwrap()).await;
+        Self::replaying(SCENARIO).await
+    }
+
+    async fn replaying(scenario: &str) -> Self {
+        let sim = common::simulator(Scenario::from_toml(scenario).unwrap()).await;
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("config.toml"), sim.config_toml()).unwrap();
         Self {
@@ -50,8 +54,22 @@ impl World {
         }
     }
 
-    /// The core as the window starts it (probes on), and what it announces.
+    /// The core as the window starts it (probes on, sending the queue), and what it
+    /// announces.
     async fn core(&self) -> (Arc<Core>, UnboundedReceiver<FallbackEvent>) {
+        self.core_with(
+            Arc::new(|_: &Provider| Some(Secret::new("sim-fallback-key"))),
+            true,
+        )
+        .await
+    }
+
+    /// The core with these keys, probing or not; it sends the queue.
+    async fn core_with(
+        &self,
+        keys: Arc<dyn KeyStore>,
+        probes: bool,
+    ) -> (Arc<Core>, UnboundedReceiver<FallbackEvent>) {
         let core = Core::start(CoreOptions {
             paths: Paths {
                 config_file: self.dir.path().join("config.toml"),
@@ -59,8 +77,8 @@ impl World {
             },
             clock: Arc::new(self.clock.clone()),
             http: None,
-            keys: Arc::new(|_: &Provider| Some(Secret::new("sim-fallback-key"))),
-            probes: true,
+            keys,
+            probes,
             sends_queue: true,
         })
         .await
@@ -353,22 +371,14 @@ label = "Anthropic rejects the key"
 behaviour = "error"
 error = "bad_key"
 "#;
-    let sim = common::simulator(Scenario::from_toml(scenario).unwrap()).await;
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("config.toml"), sim.config_toml()).unwrap();
-    let core = Core::start(CoreOptions {
-        paths: Paths {
-            config_file: dir.path().join("config.toml"),
-            data_dir: dir.path().join("data"),
-        },
-        clock: Arc::new(ManualClock::new(chrono::Utc::now())),
-        http: None,
-        keys: Arc::new(|_: &Provider| Some(Secret::new("sk-rejected"))),
-        probes: false,
-        sends_queue: false,
-    })
-    .await
-    .unwrap();
+    let w = World::replaying(scenario).await;
+    let (core, _) = w
+        .core_with(
+            Arc::new(|_: &Provider| Some(Secret::new("sk-rejected"))),
+            false,
+        )
+        .await;
+    let sim = &w.sim;
     let failed = core
         .send("one", None, "Hello", &opus(), 64, Choice::Auto, &mut |_| {})
         .await
@@ -432,20 +442,13 @@ async fn a_message_that_waited_too_long_asks_again_instead_of_sending() {
 #[tokio::test]
 async fn a_fallback_order_naming_a_model_without_a_key_is_said_before_it_is_needed() {
     let w = World::new().await;
-    let core = Core::start(CoreOptions {
-        paths: Paths {
-            config_file: w.dir.path().join("config.toml"),
-            data_dir: w.dir.path().join("data"),
-        },
-        clock: Arc::new(w.clock.clone()),
-        http: None,
-        // No Gemini key.
-        keys: Arc::new(|p: &Provider| (p.id != "gemini").then(|| Secret::new("sim-key"))),
-        probes: false,
-        sends_queue: false,
-    })
-    .await
-    .unwrap();
+    // No Gemini key.
+    let (core, _) = w
+        .core_with(
+            Arc::new(|p: &Provider| (p.id != "gemini").then(|| Secret::new("sim-key"))),
+            false,
+        )
+        .await;
     let gemini = ModelRef::new("gemini", "gemini-2.5-pro");
     core.set_fallback_order(vec![gemini.clone(), gpt()])
         .await
@@ -562,27 +565,11 @@ id = "inc1"
 status = "resolved"
 body = "This incident has been resolved."
 "#;
-    let sim = common::simulator(Scenario::from_toml(scenario).unwrap()).await;
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("config.toml"), sim.config_toml()).unwrap();
-    let clock = ManualClock::new(chrono::Utc::now());
-    let core = Core::start(CoreOptions {
-        paths: Paths {
-            config_file: dir.path().join("config.toml"),
-            data_dir: dir.path().join("data"),
-        },
-        clock: Arc::new(clock.clone()),
-        http: None,
-        keys: Arc::new(|_: &Provider| Some(Secret::new("sim-key"))),
-        probes: false,
-        sends_queue: true,
-    })
-    .await
-    .unwrap();
-    let (tx, mut events) = tokio::sync::mpsc::unbounded_channel();
-    core.on_fallback(move |event| {
-        let _ = tx.send(event.clone());
-    });
+    let w = World::replaying(scenario).await;
+    let (sim, clock) = (&w.sim, &w.clock);
+    let (core, mut events) = w
+        .core_with(Arc::new(|_: &Provider| Some(Secret::new("sim-key"))), false)
+        .await;
     let state = |core: &Core| {
         core.availability()
             .into_iter()

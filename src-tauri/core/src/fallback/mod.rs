@@ -9,7 +9,9 @@
 
 mod rank;
 
-pub use rank::{Alternative, Comparison, Excluded, Exclusion, Needs, Ranking, rank};
+pub use rank::{
+    Alternative, Comparison, Excluded, Exclusion, Needs, Ranking, lasting_exclusion, rank,
+};
 
 use crate::vocabulary::{
     AvailabilityState, Consent, ConsentScope, ModelAvailability, ModelRef, Reason, ReasonKind,

@@ -129,7 +129,7 @@ pub fn rank(
         let exclusion = exclusion_of(model, provider.unusable.is_some(), state, needs);
         match exclusion {
             Some(why) => excluded.push(Excluded {
-                words: exclusion_words(&why, &provider.name),
+                words: why.words(&provider.name),
                 model: model_ref,
                 display_name: model.display_name.clone(),
                 why,
@@ -200,6 +200,17 @@ fn provider_wide(preferred: &ModelAvailability) -> bool {
     }
 }
 
+/// Why a model cannot stand in until something changes on the person's side or the
+/// provider's list — no key, retired, turned off — as opposed to being out for now.
+pub fn lasting_exclusion(availability: &ModelAvailability) -> Option<Exclusion> {
+    match availability.reason.kind {
+        ReasonKind::NotConfigured => Some(Exclusion::NoKey),
+        ReasonKind::ModelRetired => Some(Exclusion::Retired),
+        ReasonKind::AdminDisabled => Some(Exclusion::TurnedOff),
+        _ => None,
+    }
+}
+
 fn exclusion_of(
     model: &Model,
     unusable: bool,
@@ -210,12 +221,16 @@ fn exclusion_of(
         return Some(Exclusion::Unusable);
     }
     if let Some(a) = state {
-        match (a.state, a.reason.kind) {
-            (_, ReasonKind::NotConfigured) => return Some(Exclusion::NoKey),
-            (_, ReasonKind::ModelRetired) => return Some(Exclusion::Retired),
-            (_, ReasonKind::AdminDisabled) => return Some(Exclusion::TurnedOff),
-            (AvailabilityState::Available | AvailabilityState::Unknown, _) => {}
-            (_, kind) => return Some(Exclusion::Unavailable { reason: kind }),
+        if let Some(lasting) = lasting_exclusion(a) {
+            return Some(lasting);
+        }
+        match a.state {
+            AvailabilityState::Available | AvailabilityState::Unknown => {}
+            _ => {
+                return Some(Exclusion::Unavailable {
+                    reason: a.reason.kind,
+                });
+            }
         }
     }
     match model.context_window {
@@ -236,20 +251,23 @@ fn exclusion_of(
     None
 }
 
-fn exclusion_words(why: &Exclusion, provider: &str) -> String {
-    match why {
-        Exclusion::NoKey => format!("no {provider} API key"),
-        Exclusion::Retired => format!("{provider} no longer offers it"),
-        Exclusion::TurnedOff => "your workspace has turned it off".into(),
-        Exclusion::Unavailable { .. } => "it cannot answer right now either".into(),
-        Exclusion::TooSmall { needs, has } => format!(
-            "its context window ({}) is smaller than this conversation (about {} tokens)",
-            tokens(*has),
-            tokens(*needs)
-        ),
-        Exclusion::NoImages => "it does not take images, and this conversation has some".into(),
-        Exclusion::NoTools => "it cannot use tools, and this conversation does".into(),
-        Exclusion::Unusable => format!("your settings for {provider} could not be used"),
+impl Exclusion {
+    /// In words, to follow "GPT-5 mini: " or "… names GPT-5, but ".
+    pub fn words(&self, provider: &str) -> String {
+        match self {
+            Exclusion::NoKey => "there is no key for its provider".into(),
+            Exclusion::Retired => format!("{provider} no longer offers it"),
+            Exclusion::TurnedOff => "your workspace has turned it off".into(),
+            Exclusion::Unavailable { .. } => "it cannot answer right now either".into(),
+            Exclusion::TooSmall { needs, has } => format!(
+                "its context window ({}) is smaller than this conversation (about {} tokens)",
+                tokens(*has),
+                tokens(*needs)
+            ),
+            Exclusion::NoImages => "it does not take images, and this conversation has some".into(),
+            Exclusion::NoTools => "it cannot use tools, and this conversation does".into(),
+            Exclusion::Unusable => format!("your settings for {provider} could not be used"),
+        }
     }
 }
 

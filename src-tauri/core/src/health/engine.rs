@@ -556,7 +556,6 @@ impl HealthEngine {
                         transitions.push(Transition {
                             model: key.clone(),
                             from,
-                            from_reason: old.map(|o| o.reason.kind),
                             to: next.clone(),
                         });
                     }

@@ -6,7 +6,7 @@
 use super::Core;
 use crate::assistant::AssistantError;
 use crate::assistant::send::{SendEvent, SendOutcome};
-use crate::fallback::{self, FallbackOrders, Needs, Plan, known_out};
+use crate::fallback::{self, FallbackOrders, Needs, Plan, Ranking, known_out};
 
 /// The settings key of the person's own fallback order.
 const PERSON_ORDER_SETTING: &str = "fallback_order";
@@ -66,22 +66,33 @@ impl Core {
         max_tokens: u32,
         failed: Option<Reason>,
     ) -> Result<Plan, AssistantError> {
-        let availability = self.availability();
-        let Some(current) = availability.iter().find(|a| &a.model == preferred).cloned() else {
-            return Err(AssistantError::UnknownModel(preferred.clone()));
-        };
+        let (current, availability) = self.as_planned(preferred, failed)?;
         let consents = self.kept_consents().await?;
         // Not out and nothing holding a stand-in: no alternatives to rank.
         let holding = consents
             .iter()
             .any(|c| &c.preferred == preferred && c.scope == ConsentScope::UntilBack && c.relapsed);
-        if failed.is_none() && !known_out(&current) && !holding {
+        if !known_out(&current) && !holding {
             return Ok(Plan::Preferred);
         }
-        let needs = self.needs(conversation_id, text, max_tokens).await?;
-        let catalog = self.catalog();
-        let orders = self.orders().await;
-        // A failure just now counts as being out, for the plan, with its reason.
+        let ranking = self
+            .ranking(conversation_id, text, max_tokens, &current, &availability)
+            .await?;
+        Ok(fallback::plan(&current, &consents, ranking, self.now()))
+    }
+
+    /// The preferred model's availability as a plan sees it — a failure just now (after its
+    /// retries) counts as being out, with its reason, unless only the person can fix it —
+    /// and every model's.
+    fn as_planned(
+        &self,
+        preferred: &ModelRef,
+        failed: Option<Reason>,
+    ) -> Result<(ModelAvailability, Vec<ModelAvailability>), AssistantError> {
+        let availability = self.availability();
+        let Some(current) = availability.iter().find(|a| &a.model == preferred).cloned() else {
+            return Err(AssistantError::UnknownModel(preferred.clone()));
+        };
         let current = match failed {
             Some(reason)
                 if !known_out(&current)
@@ -95,8 +106,26 @@ impl Core {
             }
             _ => current,
         };
-        let ranking = fallback::rank(&current, &needs, &catalog, &availability, &orders);
-        Ok(fallback::plan(&current, &consents, ranking, self.now()))
+        Ok((current, availability))
+    }
+
+    /// The alternatives to `current` for this conversation, with `text` added.
+    async fn ranking(
+        &self,
+        conversation_id: Option<&str>,
+        text: &str,
+        max_tokens: u32,
+        current: &ModelAvailability,
+        availability: &[ModelAvailability],
+    ) -> Result<Ranking, AssistantError> {
+        let needs = self.needs(conversation_id, text, max_tokens).await?;
+        Ok(fallback::rank(
+            current,
+            &needs,
+            &self.catalog(),
+            availability,
+            &self.orders().await,
+        ))
     }
 
     /// Sends `text` for `preferred` as the person chose. Nothing goes to another model
@@ -126,41 +155,25 @@ impl Core {
                         holding,
                         ..
                     } => {
-                        let why = self.why(preferred, &reason, holding);
+                        let why = self.stand_in_for(preferred, &reason, holding);
                         (alternative, Some(why))
                     }
                     Plan::Ask { reason, .. } => return Err(AssistantError::NeedsConsent(reason)),
                 }
             }
             Choice::StandIn { alternative, scope } => {
-                let plan = self
-                    .plan_send(conversation_id, text, preferred, max_tokens, None)
-                    .await?;
-                let reason = match &plan {
-                    Plan::Ask { reason, .. } | Plan::StandIn { reason, .. } => reason.clone(),
-                    Plan::Preferred => self
-                        .availability()
-                        .into_iter()
-                        .find(|a| &a.model == preferred)
-                        .map(|a| a.reason)
-                        .ok_or_else(|| AssistantError::UnknownModel(preferred.clone()))?,
-                };
+                let (current, availability) = self.as_planned(preferred, None)?;
+                let reason = current.reason.clone();
                 if !fallback::covers(ConsentScope::ThisMessage, reason.kind) {
                     return Err(AssistantError::NotOffered(format!(
                         "{} — this is for you to fix, so no other model answers instead",
                         reason.headline
                     )));
                 }
-                let offered = match &plan {
-                    Plan::Ask { ranking, .. } => {
-                        ranking.alternatives.iter().any(|a| a.model == alternative)
-                    }
-                    _ => {
-                        self.can_take(conversation_id, text, preferred, &alternative, max_tokens)
-                            .await?
-                    }
-                };
-                if !offered {
+                let ranking = self
+                    .ranking(conversation_id, text, max_tokens, &current, &availability)
+                    .await?;
+                if !ranking.alternatives.iter().any(|a| a.model == alternative) {
                     return Err(AssistantError::NotOffered(format!(
                         "{} cannot take this message now; pick another model",
                         self.display_name(&alternative)
@@ -170,7 +183,7 @@ impl Core {
                     // Given for an outage the model is not (or no longer) marked out for — a
                     // send that just failed before its breaker opened, or a return meanwhile:
                     // it holds if the model fails again soon, never at a later outage.
-                    let out_now = !matches!(plan, Plan::Preferred);
+                    let out_now = known_out(&current);
                     self.store
                         .keep_consent(&Consent {
                             preferred: preferred.clone(),
@@ -184,7 +197,7 @@ impl Core {
                         .await?;
                     self.forget_cached_consents();
                 }
-                let why = self.why(preferred, &reason, false);
+                let why = self.stand_in_for(preferred, &reason, false);
                 (alternative, Some(why))
             }
         };
@@ -269,12 +282,8 @@ impl Core {
 
     /// Takes a message out of the queue; it is returned, so its text can go back in the box.
     pub async fn cancel_queued(&self, id: &str) -> Result<Option<QueuedMessage>, AssistantError> {
-        let found = self.store.queued().await?.into_iter().find(|q| q.id == id);
-        match found {
-            // Only one still waiting: one being sent right now is not taken back.
-            Some(queued) if self.store.cancel_queued(id).await? => Ok(Some(queued)),
-            _ => Ok(None),
-        }
+        // Only one still waiting: one being sent right now is not taken back.
+        Ok(self.store.cancel_queued(id).await?)
     }
 
     /// Where the ranking starts: the workspace's order (its policy), then the person's own.
@@ -352,21 +361,14 @@ impl Core {
                 let why = if catalog.model(&model.provider, &model.model).is_none() {
                     Some("Switchboard does not know that model".to_string())
                 } else {
+                    let provider = catalog
+                        .provider(&model.provider)
+                        .map_or(model.provider.as_str(), |p| p.name.as_str());
                     availability
                         .iter()
                         .find(|a| a.model == model)
-                        .and_then(|a| match a.reason.kind {
-                            crate::vocabulary::ReasonKind::NotConfigured => {
-                                Some("there is no key for its provider".to_string())
-                            }
-                            crate::vocabulary::ReasonKind::ModelRetired => {
-                                Some("its provider no longer offers it".to_string())
-                            }
-                            crate::vocabulary::ReasonKind::AdminDisabled => {
-                                Some("your workspace has turned it off".to_string())
-                            }
-                            _ => None,
-                        })
+                        .and_then(fallback::lasting_exclusion)
+                        .map(|why| why.words(provider))
                 }?;
                 Some(crate::notice::Notice::fallback_broken(&where_, &name, &why))
             })
@@ -442,11 +444,7 @@ impl Core {
         let out = known_out(&transition.to);
         let was_out = {
             let mut out_models = self.out_models.lock().expect("out lock");
-            let was = out_models.contains(&transition.model)
-                || transition.from == AvailabilityState::Unavailable
-                || (transition.from == AvailabilityState::Disabled
-                    && transition.from_reason
-                        == Some(crate::vocabulary::ReasonKind::AdminDisabled));
+            let was = out_models.contains(&transition.model);
             if out || (was && transition.to.state == AvailabilityState::Degraded) {
                 out_models.insert(transition.model.clone());
             } else {
@@ -606,30 +604,6 @@ impl Core {
         Ok(Needs::of_text(chars, max_tokens))
     }
 
-    /// Whether `alternative` could take this message now, ranked as for the dialog.
-    async fn can_take(
-        &self,
-        conversation_id: Option<&str>,
-        text: &str,
-        preferred: &ModelRef,
-        alternative: &ModelRef,
-        max_tokens: u32,
-    ) -> Result<bool, AssistantError> {
-        let availability = self.availability();
-        let Some(current) = availability.iter().find(|a| &a.model == preferred) else {
-            return Ok(false);
-        };
-        let needs = self.needs(conversation_id, text, max_tokens).await?;
-        let ranking = fallback::rank(
-            current,
-            &needs,
-            &self.catalog(),
-            &availability,
-            &self.orders().await,
-        );
-        Ok(ranking.alternatives.iter().any(|a| &a.model == alternative))
-    }
-
     fn display_name(&self, model: &ModelRef) -> String {
         self.catalog()
             .model(&model.provider, &model.model)
@@ -637,7 +611,7 @@ impl Core {
     }
 
     /// Why a stand-in answers, as its label says it.
-    fn why(&self, preferred: &ModelRef, reason: &Reason, holding: bool) -> StandIn {
+    fn stand_in_for(&self, preferred: &ModelRef, reason: &Reason, holding: bool) -> StandIn {
         let why = if holding {
             format!(
                 "{} failed again soon after it came back",

@@ -233,7 +233,14 @@ impl Core {
             core.store.clone(),
             core.stop.clone(),
         ));
-        // The return: consents and the queue follow each change, in order, once.
+        // The return: consents and the queue follow each change, in order, once, starting
+        // from what was out at the end of the last run.
+        core.out_models.lock().expect("out lock").extend(
+            core.availability()
+                .into_iter()
+                .filter(crate::fallback::known_out)
+                .map(|a| a.model),
+        );
         let (changes, returns) = tokio::sync::mpsc::unbounded_channel();
         core.on_availability
             .lock()

@@ -90,7 +90,6 @@ mod tests {
         Transition {
             model: ModelRef::new("openai", "gpt-5"),
             from: AvailabilityState::Unknown,
-            from_reason: None,
             to: ModelAvailability {
                 model: ModelRef::new("openai", "gpt-5"),
                 state,

@@ -175,13 +175,16 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
-    /// Takes a message still waiting out of the queue (cancelled); not one being sent.
-    pub async fn cancel_queued(&self, id: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM queued_messages WHERE id = ? AND claimed_at IS NULL")
+    /// Takes a message still waiting out of the queue (cancelled) and hands it back; not one
+    /// being sent.
+    pub async fn cancel_queued(&self, id: &str) -> Result<Option<QueuedMessage>, StoreError> {
+        sqlx::query("DELETE FROM queued_messages WHERE id = ? AND claimed_at IS NULL RETURNING *")
             .bind(id)
-            .execute(&self.pool())
-            .await?;
-        Ok(done.rows_affected() > 0)
+            .fetch_optional(&self.pool())
+            .await?
+            .as_ref()
+            .map(queued_from)
+            .transpose()
     }
 
     /// After a crash: a message claimed for sending whose question was saved was sent (it
@@ -297,10 +300,14 @@ mod tests {
         assert_eq!(store.queued().await.unwrap().len(), 2);
         assert!(store.claim_queued("b", t(6)).await.unwrap());
         assert!(
-            !store.cancel_queued("b").await.unwrap(),
+            store.cancel_queued("b").await.unwrap().is_none(),
             "one being sent is not cancelled"
         );
-        assert!(store.cancel_queued("a").await.unwrap());
+        assert_eq!(
+            store.cancel_queued("a").await.unwrap().map(|q| q.text),
+            Some("message a".into()),
+            "a waiting one is handed back"
+        );
         assert!(store.remove_queued("b").await.unwrap());
         assert!(!store.remove_queued("b").await.unwrap());
     }

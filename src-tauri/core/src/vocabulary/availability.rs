@@ -1,6 +1,6 @@
 //! What is concluded about one model, with the evidence behind it, and its changes.
 
-use super::{AvailabilityState, IncidentEvidence, ModelRef, PolicyRule, Reason, ReasonKind};
+use super::{AvailabilityState, IncidentEvidence, ModelRef, PolicyRule, Reason};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -41,9 +41,5 @@ pub struct Evidence {
 pub struct Transition {
     pub model: ModelRef,
     pub from: AvailabilityState,
-    /// The reason it was in before, where there was one: a model that was turned off differs
-    /// from one that had no key.
-    #[serde(default)]
-    pub from_reason: Option<ReasonKind>,
     pub to: ModelAvailability,
 }
