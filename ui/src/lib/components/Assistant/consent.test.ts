@@ -71,6 +71,29 @@ describe("the consent dialog", () => {
     expect(within(dialog).getByText(/OpenAI, not Anthropic/)).toBeTruthy();
   });
 
+  it("keeps the focus inside while open and gives it back when it closes", async () => {
+    const backend = preferringOpus();
+    backend.plan = asking();
+    const user = userEvent.setup();
+    render(App, { backend });
+    const compose = await box();
+    await user.type(compose, "Draft the memo{Enter}");
+    const dialog = await screen.findByRole("dialog");
+    expect(document.activeElement?.getAttribute("data-choice")).toBe("this_message");
+    // Forwards from the last control wraps to the first; backwards from the first, to the last.
+    within(dialog).getByRole("button", { name: /Why not/ }).focus();
+    await user.tab();
+    expect(document.activeElement?.getAttribute("type")).toBe("radio");
+    await user.tab({ shift: true });
+    expect(document.activeElement?.textContent).toMatch(/Why not/);
+    // Focus put outside is pulled back in.
+    compose.focus();
+    expect(dialog.contains(document.activeElement)).toBe(true);
+    await user.keyboard("{Escape}");
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(document.activeElement).toBe(compose);
+  });
+
   it("sends to the stand-in with the consent chosen, and labels the answer", async () => {
     const backend = preferringOpus();
     backend.plan = asking();
