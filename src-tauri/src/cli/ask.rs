@@ -146,6 +146,8 @@ pub async fn run(
         && let Ok(Plan::Ask { reason, ranking }) = core
             .plan_send(None, prompt, &model, max_tokens, Some(reason))
             .await
+        // A reason only the person can fix is said below as it is: no question.
+        && !ranking.for_you_to_fix
     {
         // Kept, it waits in the conversation of the failed try.
         let conversation = outcome.answer.conversation_id.clone();

@@ -234,7 +234,10 @@ export class AssistantState {
   async #askAfterFailure(text: string, model: ModelRef, failed: Reason, fromBox: boolean): Promise<void> {
     try {
       const plan = await this.#backend.planSend(this.conversation?.id ?? null, text, model, failed);
-      if (plan.kind === "ask") this.consent = { text, model, reason: plan.reason, ranking: plan.ranking, fromBox };
+      // A reason only the person can fix is already said above the box: no question on top.
+      if (plan.kind === "ask" && !plan.ranking.for_you_to_fix) {
+        this.consent = { text, model, reason: plan.reason, ranking: plan.ranking, fromBox };
+      }
       // A standing consent covers it: the stand-in answers, once, as the person allowed.
       if (plan.kind === "stand_in") {
         if (fromBox && this.compose === text) this.compose = "";

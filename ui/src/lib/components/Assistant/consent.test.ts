@@ -187,6 +187,23 @@ describe("the consent dialog", () => {
     const dialog = await screen.findByRole("dialog");
     expect(within(dialog).getByTestId("no-alternative").textContent).toContain("This is for you to fix");
     expect(within(dialog).queryByRole("button", { name: /^Use / })).toBeNull();
+    // A reflex Enter cancels; it does not keep the message for a rejected key.
+    expect(document.activeElement?.getAttribute("data-choice")).toBe("cancel");
+  });
+
+  it("asks nothing after a failure only the person can fix: the reason says it", async () => {
+    const backend = preferringOpus();
+    const badKey: Reason = { ...elevated, kind: "auth_failed", side: "your_key", headline: "Anthropic rejected your API key" };
+    backend.script = { fail: badKey };
+    const fix = asking(badKey, []);
+    if (fix.kind === "ask") fix.ranking.for_you_to_fix = true;
+    backend.nextPlans = [{ kind: "preferred" }, fix];
+    const user = userEvent.setup();
+    render(App, { backend });
+    await user.type(await box(), "Hello{Enter}");
+    expect((await screen.findByTestId("send-reason")).textContent).toContain("rejected your API key");
+    await waitFor(() => expect(backend.plans).toHaveLength(2));
+    expect(screen.queryByRole("dialog")).toBeNull();
   });
 
   it("puts the text back when it cannot be kept for later", async () => {
