@@ -12,7 +12,7 @@
 
 use crate::catalog::live::{ProviderListing, merge};
 use crate::catalog::{Catalog, Provider};
-use crate::clock::Clock;
+use crate::clock::{Clock, LocalTimes};
 use crate::health::service::HealthService;
 use crate::notice::Notice;
 use crate::providers::keys::KeyLookup;
@@ -151,6 +151,7 @@ impl ModelListRefresher {
 
     /// Lists that could not be read, as notices (see the module docs for who is not nagged).
     pub fn notices(&self) -> Vec<Notice> {
+        let times = LocalTimes::of(self.clock.as_ref());
         self.states()
             .iter()
             .filter_map(|state| {
@@ -162,7 +163,7 @@ impl ModelListRefresher {
                 Some(Notice::model_list_unreadable(
                     &provider.name,
                     problem,
-                    state.listing.as_ref().map(|l| l.listed_at),
+                    state.listing.as_ref().map(|l| times.time(l.listed_at)),
                 ))
             })
             .collect()

@@ -72,17 +72,10 @@ impl Notice {
     }
 
     /// `provider` is its name ("Anthropic"); `problem` what went wrong, in words; `kept` when
-    /// the list still shown was read, if one ever was.
-    pub fn model_list_unreadable(
-        provider: &str,
-        problem: &str,
-        kept: Option<chrono::DateTime<chrono::Utc>>,
-    ) -> Self {
+    /// the list still shown was read ("14:02", "30 Nov, 14:02"), if one ever was.
+    pub fn model_list_unreadable(provider: &str, problem: &str, kept: Option<String>) -> Self {
         let shown = match kept {
-            Some(at) => format!(
-                "The picker shows {provider}'s list as read at {}",
-                at.format("%Y-%m-%d %H:%M UTC")
-            ),
+            Some(at) => format!("The picker shows {provider}'s list as read at {at}"),
             None => format!("The picker shows the {provider} models Switchboard ships with"),
         };
         Self {

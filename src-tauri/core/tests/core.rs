@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use switchboard_core::assistant::AssistantError;
 use switchboard_core::catalog::Provider;
-use switchboard_core::clock::SystemClock;
+use switchboard_core::clock::{Clock, ManualClock, SystemClock, Zone};
 use switchboard_core::config::Paths;
 use switchboard_core::providers::keys::{KeyError, KeySource, KeyStore, Secret};
 use switchboard_core::vocabulary::{AvailabilityState, Ending, ModelRef, ReasonKind, Role};
@@ -31,12 +31,16 @@ impl Setup {
 
     /// A core as a door starts it, with a key for every provider and no keyring.
     async fn core(&self) -> Arc<Core> {
+        self.core_on(Arc::new(SystemClock)).await
+    }
+
+    async fn core_on(&self, clock: Arc<dyn Clock>) -> Arc<Core> {
         Core::start(CoreOptions {
             paths: Paths {
                 config_file: self.dir.path().join("config.toml"),
                 data_dir: self.dir.path().join("data"),
             },
-            clock: Arc::new(SystemClock),
+            clock,
             http: None,
             keys: Arc::new(|_: &Provider| Some(Secret::new("sim-core-key"))),
             probes: false,
@@ -107,7 +111,10 @@ async fn one_reading_of_the_status_page_concerns_only_the_models_it_names() {
     let setup = Setup::new("june-2026", "").await;
     // The incident is posted at 420 s.
     setup.sim.advance(Duration::from_secs(430));
-    let core = setup.core().await;
+    // A person in India reads the incident's times in their own zone, five and a half hours on.
+    let india = chrono::FixedOffset::east_opt(5 * 3600 + 1800).unwrap();
+    let clock = ManualClock::new(chrono::Utc::now()).in_zone(Zone::Fixed(india));
+    let core = setup.core_on(Arc::new(clock)).await;
     core.poll_once().await;
     let availability = core.availability();
     let of = |id: &str| {
@@ -125,6 +132,16 @@ async fn one_reading_of_the_status_page_concerns_only_the_models_it_names() {
         ReasonKind::ProviderIncident
     );
     assert_eq!(of("claude-opus-4-7").state, AvailabilityState::Unavailable);
+    let posted = of("claude-opus-4-7")
+        .evidence
+        .incident
+        .as_ref()
+        .expect("the incident is the evidence")
+        .since;
+    let local = posted.with_timezone(&india).format("%H:%M (").to_string();
+    let message = &of("claude-opus-4-7").reason.message;
+    assert!(message.contains(&local), "{local} in: {message}");
+    assert!(!message.contains("UTC"), "{message}");
     // The API component is degraded: a model the text does not name may be reached, so it
     // is degraded, never unavailable, and its words say it is not named.
     let haiku = of("claude-haiku-4-5");

@@ -83,6 +83,10 @@ fn words_for(
             since: chrono::Utc::now(),
             next_check: None,
             network: None,
+            times: switchboard_core::clock::LocalTimes::new(
+                switchboard_core::clock::Zone::UTC,
+                chrono::Utc::now(),
+            ),
         },
     )
 }

@@ -433,6 +433,10 @@ async fn a_404_is_a_retired_model_only_when_the_provider_says_so() {
                 since: chrono::Utc::now(),
                 next_check: None,
                 network: None,
+                times: switchboard_core::clock::LocalTimes::new(
+                    switchboard_core::clock::Zone::UTC,
+                    chrono::Utc::now(),
+                ),
             },
         );
         assert_eq!(reason.kind, kind, "{what}");

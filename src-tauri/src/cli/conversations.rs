@@ -11,15 +11,10 @@ pub async fn list(core: &SharedCore) -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(conversations) => {
+            let times = core.local_times();
             let rows: Vec<[String; 3]> = conversations
                 .iter()
-                .map(|c| {
-                    [
-                        c.id.clone(),
-                        c.updated_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-                        plain(&c.title),
-                    ]
-                })
+                .map(|c| [c.id.clone(), times.full(c.updated_at), plain(&c.title)])
                 .collect();
             print!("{}", table(&["ID", "LAST", "TITLE"], &rows, false));
             ExitCode::SUCCESS
@@ -44,7 +39,10 @@ pub async fn export(core: &SharedCore, id: &str, json: bool) -> ExitCode {
             }
         },
         Ok(view) => {
-            print!("{}", as_markdown(&view, &core.catalog()));
+            print!(
+                "{}",
+                as_markdown(&view, &core.catalog(), &core.local_times())
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -17,6 +17,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use switchboard_core::catalog::live::ListedIds;
 use switchboard_core::catalog::{Catalog, DetailSource, Model};
+use switchboard_core::clock::LocalTimes;
 use switchboard_core::config::Paths;
 use switchboard_core::model_lists::ModelListSummary;
 use switchboard_core::notice::Notice;
@@ -463,7 +464,7 @@ fn source_mark(source: DetailSource) -> &'static str {
 }
 
 /// The catalog as a table: each detail marked with where it came from, then each list's state.
-pub fn render_models_table(report: &ModelsReport<'_>) -> String {
+pub fn render_models_table(report: &ModelsReport<'_>, times: &LocalTimes) -> String {
     let header = [
         "PROVIDER",
         "MODEL",
@@ -503,7 +504,7 @@ pub fn render_models_table(report: &ModelsReport<'_>) -> String {
             let listed = match listing {
                 Listing::Listed => m
                     .listed_at
-                    .map(|at| at.format("%Y-%m-%d %H:%M UTC").to_string())
+                    .map(|at| times.full(at))
                     .unwrap_or_else(|| "yes".into()),
                 Listing::Retired => "no — retired".into(),
                 Listing::NotOnServer => "no — not on the server".into(),
@@ -529,17 +530,13 @@ pub fn render_models_table(report: &ModelsReport<'_>) -> String {
     );
     for list in &report.lists {
         let read = match list.listed_at {
-            Some(at) => format!(
-                "{} models read {}",
-                list.chat_models,
-                at.format("%Y-%m-%d %H:%M UTC")
-            ),
+            Some(at) => format!("{} models read {}", list.chat_models, times.full(at)),
             None => "never read".into(),
         };
         let problem = match &list.problem {
             Some(problem) => format!(
                 "; the last try ({}) failed: {problem}",
-                list.checked_at.format("%H:%M UTC")
+                times.time(list.checked_at)
             ),
             None => String::new(),
         };
@@ -710,6 +707,7 @@ mod tests {
     }
 
     use super::*;
+    use switchboard_core::clock::Zone;
     use switchboard_core::health::engine::{HealthEngine, HealthSettings};
 
     /// Availability with no key anywhere: every keyed model needs one.
@@ -832,12 +830,17 @@ mod tests {
         let lists = opus6_listing();
         let catalog =
             switchboard_core::model_lists::merged_with_cache(&Catalog::shipped().unwrap(), &lists);
-        let table = render_models_table(&models_report(&catalog, &lists));
+        // Read in UTC+1: the list was read at 09:00 UTC, tried again at 13:00 UTC, on the 24th.
+        let times = LocalTimes::new(
+            Zone::Fixed(chrono::FixedOffset::east_opt(3600).unwrap()),
+            "2026-11-24T13:30:00Z".parse().unwrap(),
+        );
+        let table = render_models_table(&models_report(&catalog, &lists), &times);
         let opus6 = table.lines().find(|l| l.contains("claude-opus-6")).unwrap();
         assert!(opus6.contains("Claude Opus 6 (P)"), "{opus6}");
         assert!(opus6.contains("unknown"), "{opus6}");
         assert!(opus6.contains("frontier (D)"), "{opus6}");
-        assert!(opus6.contains("2026-11-24 09:00 UTC"), "{opus6}");
+        assert!(opus6.contains("2026-11-24 10:00 +01:00"), "{opus6}");
         let opus47 = table
             .lines()
             .find(|l| l.contains("claude-opus-4-7"))
@@ -848,7 +851,12 @@ mod tests {
             .find(|l| l.contains("claude-opus-4-8"))
             .unwrap();
         assert!(opus48.contains("retired"), "{opus48}");
-        assert!(table.contains("anthropic list: 2 models read 2026-11-24 09:00 UTC; the last try (13:00 UTC) failed"), "{table}");
+        assert!(
+            table.contains(
+                "anthropic list: 2 models read 2026-11-24 10:00 +01:00; the last try (14:00) failed"
+            ),
+            "{table}"
+        );
         assert_eq!(thousands(1_048_576), "1,048,576");
         assert_eq!(thousands(999), "999");
         assert_eq!(

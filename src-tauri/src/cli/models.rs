@@ -21,7 +21,7 @@ pub async fn run(core: &SharedCore, json: bool, refresh: bool) -> ExitCode {
     if json {
         println!("{}", render_models_json(&report));
     } else {
-        print!("{}", render_models_table(&report));
+        print!("{}", render_models_table(&report, &core.local_times()));
     }
     ExitCode::SUCCESS
 }

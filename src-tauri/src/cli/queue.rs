@@ -12,18 +12,14 @@ pub async fn run(core: &SharedCore, command: QueueCommand) -> ExitCode {
             }
             Ok(waiting) => {
                 let catalog = core.catalog();
+                let times = core.local_times();
                 let rows: Vec<[String; 4]> = waiting
                     .iter()
                     .map(|q| {
                         let model = catalog
                             .model(&q.model.provider, &q.model.model)
                             .map_or(q.model.to_string(), |m| m.display_name.clone());
-                        [
-                            q.id.clone(),
-                            model,
-                            q.queued_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-                            plain(&q.text),
-                        ]
+                        [q.id.clone(), model, times.full(q.queued_at), plain(&q.text)]
                     })
                     .collect();
                 print!(

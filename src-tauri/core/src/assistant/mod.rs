@@ -4,6 +4,7 @@
 pub mod send;
 
 use crate::catalog::{Catalog, EndpointError};
+use crate::clock::LocalTimes;
 
 use crate::store::{Conversation, Message, Store, StoreError};
 use crate::vocabulary::ModelRef;
@@ -74,7 +75,8 @@ pub async fn open_conversation(
 
 /// A conversation as Markdown, each answer labelled with the model that wrote it and, for a
 /// stand-in, the model it stood in for and why — the same words the window shows.
-pub fn as_markdown(view: &ConversationView, catalog: &Catalog) -> String {
+/// Times are the person's, each with its date and offset, as the file may be read anywhere.
+pub fn as_markdown(view: &ConversationView, catalog: &Catalog, times: &LocalTimes) -> String {
     let name = |m: &ModelRef| {
         catalog
             .model(&m.provider, &m.model)
@@ -82,7 +84,7 @@ pub fn as_markdown(view: &ConversationView, catalog: &Catalog) -> String {
     };
     let mut out = format!("# {}\n", view.conversation.title);
     for message in &view.messages {
-        let when = message.updated_at.format("%Y-%m-%d %H:%M UTC");
+        let when = times.full(message.updated_at);
         let who = match (&message.role, &message.model, &message.stood_in_for) {
             (crate::vocabulary::Role::User, _, _) => "You".to_string(),
             (_, Some(by), Some(preferred)) => format!(

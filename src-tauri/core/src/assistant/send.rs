@@ -3,7 +3,7 @@
 
 use super::AssistantError;
 use crate::catalog::{Catalog, Provider};
-use crate::clock::Clock;
+use crate::clock::{Clock, LocalTimes};
 use crate::health::connectivity::NetworkCheck;
 use crate::health::message::{self, OwnRequest};
 use crate::health::policy::PolicyCheck;
@@ -302,6 +302,7 @@ async fn send_saving(
                     since: started,
                     next_check: None,
                     network: network.as_ref(),
+                    times: LocalTimes::of(ctx.clock.as_ref()),
                 },
             );
             answer.failure = Some(error.failure);
@@ -373,6 +374,7 @@ async fn save_then_show(
                     since,
                     next_check: None,
                     network: None,
+                    times: LocalTimes::of(ctx.clock.as_ref()),
                 },
             );
             on_event(SendEvent::Retrying {

@@ -28,6 +28,7 @@ use super::connectivity::Connectivity;
 use super::message::{self, OwnRequest};
 use crate::catalog::live::{ListedIds, ProviderListing, nearest_current};
 use crate::catalog::{Catalog, Model, Provider};
+use crate::clock::{LocalTimes, Zone};
 use crate::vocabulary::ModelRef;
 use crate::vocabulary::{AttemptOutcome, AttemptRecord};
 use crate::vocabulary::{AvailabilityState, Evidence, ModelAvailability, Reason, ReasonKind};
@@ -48,6 +49,8 @@ pub struct HealthSettings {
     pub network_proof: Duration,
     /// How long a rate limit without a stated wait is assumed to last.
     pub default_rate_limit_wait: Duration,
+    /// The zone the person reads the messages' times in; the service sets it from its clock.
+    pub zone: Zone,
 }
 
 impl Default for HealthSettings {
@@ -58,6 +61,7 @@ impl Default for HealthSettings {
             cooldown_max: Duration::seconds(300),
             network_proof: Duration::seconds(30),
             default_rate_limit_wait: Duration::seconds(60),
+            zone: Zone::UTC,
         }
     }
 }
@@ -576,6 +580,7 @@ impl HealthEngine {
         ) else {
             unreachable!("decide is only called for catalog models");
         };
+        let times = LocalTimes::new(self.settings.zone, now);
         let unheard = ModelHealth::default();
         let health = self.models.get(key).unwrap_or(&unheard);
         let rule = super::policy::rule_for(&self.policy, &key.provider, Some(&key.model), now);
@@ -630,7 +635,7 @@ impl HealthEngine {
         if let Some(rule) = rule {
             return verdict(
                 AvailabilityState::Disabled,
-                message::admin_disabled(provider, model, rule),
+                message::admin_disabled(provider, model, rule, &times),
                 now,
                 rule.until,
             );
@@ -667,6 +672,7 @@ impl HealthEngine {
                     nearest,
                     evidence.listing.listed_at,
                     evidence.next_check,
+                    &times,
                 ),
                 evidence.listing.listed_at,
                 evidence.next_check,
@@ -680,7 +686,7 @@ impl HealthEngine {
         {
             return verdict(
                 AvailabilityState::Unavailable,
-                message::offline(provider, model, check),
+                message::offline(provider, model, check, &times),
                 since,
                 None,
             );
@@ -698,6 +704,7 @@ impl HealthEngine {
                     since: *at,
                     next_check: *until,
                     network: None,
+                    times,
                 },
             );
             return verdict(AvailabilityState::Unavailable, reason, *at, *until);
@@ -718,16 +725,17 @@ impl HealthEngine {
                         next_check: Some(until),
                         // A no-answer counted only once the network was shown to be up.
                         network: self.connectivity.as_ref().filter(|c| c.up),
+                        times,
                     },
                 )
             };
             let reason = match (incident, maintenance, &health.last_server_failure) {
                 (Some((Coverage::Named, incident)), _, _) => {
-                    message::provider_incident(provider, model, incident, true)
+                    message::provider_incident(provider, model, incident, true, &times)
                 }
                 // Planned work on the API explains failures during it, named or not.
                 (_, Some((_, maintenance)), _) => {
-                    message::maintenance(provider, model, maintenance)
+                    message::maintenance(provider, model, maintenance, &times)
                 }
                 (incident, maintenance, Some(failure)) => {
                     let mut reason = own(failure);
@@ -737,7 +745,7 @@ impl HealthEngine {
                     reason
                 }
                 (Some((_, incident)), _, None) => {
-                    message::provider_incident(provider, model, incident, true)
+                    message::provider_incident(provider, model, incident, true, &times)
                 }
                 (None, None, None) => message::unknown(provider, model),
             };
@@ -759,8 +767,10 @@ impl HealthEngine {
             };
             let reason = match coverage {
                 // Its words already say the model "may not answer".
-                _ if is_maintenance => message::maintenance(provider, model, report),
-                Coverage::Named => message::provider_incident(provider, model, report, false),
+                _ if is_maintenance => message::maintenance(provider, model, report, &times),
+                Coverage::Named => {
+                    message::provider_incident(provider, model, report, false, &times)
+                }
                 Coverage::ApiOutage | Coverage::ApiDegraded => message::provider_component(
                     provider,
                     model,
@@ -768,6 +778,7 @@ impl HealthEngine {
                     coverage,
                     health.last_success,
                     health.consecutive_server_failures,
+                    &times,
                 ),
             };
             return verdict(state, reason, report.since, None);
@@ -776,7 +787,7 @@ impl HealthEngine {
         if let Some(at) = health.last_success {
             return verdict(
                 AvailabilityState::Available,
-                message::healthy(provider, model, at),
+                message::healthy(provider, model, at, &times),
                 at,
                 None,
             );

@@ -5,6 +5,7 @@
 
 use super::connectivity::{Connectivity, host_list};
 use crate::catalog::{Model, Provider};
+use crate::clock::LocalTimes;
 use crate::vocabulary::Ending;
 use crate::vocabulary::{Coverage, IncidentEvidence, PolicyRule};
 use crate::vocabulary::{EvidenceSource, Reason, ReasonKind};
@@ -70,6 +71,7 @@ pub fn retired_from_list(
     nearest: Option<&Model>,
     listed_at: DateTime<Utc>,
     next_check: Option<DateTime<Utc>>,
+    times: &LocalTimes,
 ) -> Reason {
     let name = &provider.name;
     let instead = match nearest {
@@ -80,7 +82,7 @@ pub fn retired_from_list(
         None => "Pick another model.".into(),
     };
     let next = match next_check {
-        Some(at) => format!("The list is read again at {}.", at.format("%H:%M UTC")),
+        Some(at) => format!("The list is read again at {}.", times.time(at)),
         None => "The list is read again the next time Switchboard starts.".into(),
     };
     Reason {
@@ -94,7 +96,7 @@ pub fn retired_from_list(
              on your side. {instead} Source: {name}'s own model list, read at {at}. {next}",
             model = model.display_name,
             id = model.id,
-            at = listed_at.format("%H:%M UTC"),
+            at = times.time(listed_at),
         ),
     }
 }
@@ -146,13 +148,18 @@ pub fn unknown(provider: &Provider, model: &Model) -> Reason {
 }
 
 /// The workspace admin turned the provider or model off.
-pub fn admin_disabled(provider: &Provider, model: &Model, rule: &PolicyRule) -> Reason {
+pub fn admin_disabled(
+    provider: &Provider,
+    model: &Model,
+    rule: &PolicyRule,
+    times: &LocalTimes,
+) -> Reason {
     let scope = match &rule.model {
         Some(_) => model.display_name.clone(),
         None => format!("{} models", provider.name),
     };
     let until = match rule.until {
-        Some(until) => format!(" until {}", until.format("%H:%M UTC")),
+        Some(until) => format!(" until {}", times.time(until)),
         None => String::new(),
     };
     Reason {
@@ -172,7 +179,12 @@ pub fn admin_disabled(provider: &Provider, model: &Model, rule: &PolicyRule) -> 
 }
 
 /// No answer from anyone: the connectivity check failed too.
-pub fn offline(provider: &Provider, model: &Model, check: &Connectivity) -> Reason {
+pub fn offline(
+    provider: &Provider,
+    model: &Model,
+    check: &Connectivity,
+    times: &LocalTimes,
+) -> Reason {
     let asked = if check.tried.is_empty() {
         String::new()
     } else {
@@ -190,7 +202,7 @@ pub fn offline(provider: &Provider, model: &Model, check: &Connectivity) -> Reas
              it is checked again when you send a message.",
             model.display_name,
             provider.name,
-            check.at.format("%H:%M UTC")
+            times.time(check.at)
         ),
     }
 }
@@ -202,6 +214,7 @@ pub fn provider_incident(
     model: &Model,
     incident: &IncidentEvidence,
     own_failures_too: bool,
+    times: &LocalTimes,
 ) -> Reason {
     let link = incident
         .link
@@ -238,7 +251,7 @@ pub fn provider_incident(
              it is read again within a minute.",
             name = provider.name,
             title = incident.title,
-            since = incident.since.format("%H:%M UTC"),
+            since = times.time(incident.since),
             status = incident.status,
             unlisted = unlisted_sentence(incident),
         ),
@@ -254,6 +267,7 @@ pub fn provider_component(
     coverage: Coverage,
     last_success: Option<DateTime<Utc>>,
     own_failures: u32,
+    times: &LocalTimes,
 ) -> Reason {
     use crate::vocabulary::Coverage;
     let name = &provider.name;
@@ -267,16 +281,12 @@ pub fn provider_component(
     let post = if report.id.starts_with("component:") {
         String::new()
     } else if what.starts_with('"') {
-        format!(
-            " (since {}, {})",
-            report.since.format("%H:%M UTC"),
-            report.status
-        )
+        format!(" (since {}, {})", times.time(report.since), report.status)
     } else {
         format!(
             " (\"{}\", since {}, {})",
             report.title,
-            report.since.format("%H:%M UTC"),
+            times.time(report.since),
             report.status
         )
     };
@@ -304,7 +314,7 @@ pub fn provider_component(
         ),
         Some(at) if at >= report.since => format!(
             "This app's own requests to {shown} are working (last answer at {}).",
-            at.format("%H:%M UTC")
+            times.time(at)
         ),
         _ => format!("This app has not sent {shown} a request since this was reported."),
     };
@@ -416,7 +426,12 @@ pub(crate) fn and_list(items: &[String]) -> String {
 }
 
 /// A scheduled maintenance in progress covers this model.
-pub fn maintenance(provider: &Provider, model: &Model, maintenance: &IncidentEvidence) -> Reason {
+pub fn maintenance(
+    provider: &Provider,
+    model: &Model,
+    maintenance: &IncidentEvidence,
+    times: &LocalTimes,
+) -> Reason {
     Reason {
         kind: ReasonKind::Maintenance,
         side: ReasonKind::Maintenance.side(),
@@ -429,25 +444,30 @@ pub fn maintenance(provider: &Provider, model: &Model, maintenance: &IncidentEvi
              it is read again within a minute.",
             name = provider.name,
             title = maintenance.title,
-            since = maintenance.since.format("%H:%M UTC"),
+            since = times.time(maintenance.since),
             model = model.display_name,
         ),
     }
 }
 
 /// The model answered.
-pub fn healthy(provider: &Provider, model: &Model, at: DateTime<Utc>) -> Reason {
+pub fn healthy(
+    provider: &Provider,
+    model: &Model,
+    at: DateTime<Utc>,
+    times: &LocalTimes,
+) -> Reason {
     Reason {
         kind: ReasonKind::Healthy,
         side: ReasonKind::Healthy.side(),
         source: EvidenceSource::OwnRequests,
-        headline: format!("Answered at {}", at.format("%H:%M UTC")),
+        headline: format!("Answered at {}", times.time(at)),
         message: format!(
             "{} answered this app's last request at {}. Nothing is known to be wrong on either \
              side. Source: {}'s answer to this app's own request; it is checked again with \
              every message.",
             model.display_name,
-            at.format("%H:%M UTC"),
+            times.time(at),
             provider.name
         ),
     }
@@ -507,6 +527,8 @@ pub struct OwnRequest<'a> {
     /// The connectivity check after a request that got no answer, once it has run: it says
     /// whose side that is.
     pub network: Option<&'a Connectivity>,
+    /// How the person reads the times in it.
+    pub times: LocalTimes,
 }
 
 /// The message for a request of this app's that failed: by what the provider said, with
@@ -514,7 +536,8 @@ pub struct OwnRequest<'a> {
 pub fn own_request_failed(provider: &Provider, model: &Model, req: &OwnRequest<'_>) -> Reason {
     let name = &provider.name;
     let shown = &model.display_name;
-    let since = req.since.format("%H:%M UTC");
+    let times = &req.times;
+    let since = times.time(req.since);
     let tries = match req.attempts {
         1 => "1 attempt".to_string(),
         n => format!("{n} attempts"),
@@ -523,7 +546,7 @@ pub fn own_request_failed(provider: &Provider, model: &Model, req: &OwnRequest<'
     let source =
         format!("Source: {name}'s answers to this app's own requests ({tries}, since {since}).");
     let next = match req.next_check {
-        Some(at) => format!("It is checked again at {}.", at.format("%H:%M:%S UTC")),
+        Some(at) => format!("It is checked again at {}.", times.time_with_seconds(at)),
         None => "It is checked again the next time you send a message.".to_string(),
     };
     let service_problem = |what: String, headline: String, kind: ReasonKind| Reason {
@@ -656,7 +679,7 @@ pub fn own_request_failed(provider: &Provider, model: &Model, req: &OwnRequest<'
             }
         }
         FailureClass::NoAnswer(_) if req.network.is_some_and(|c| !c.up) => {
-            offline(provider, model, req.network.expect("checked above"))
+            offline(provider, model, req.network.expect("checked above"), times)
         }
         FailureClass::NoAnswer(transport) => {
             let how = transport.plain();
@@ -681,7 +704,7 @@ pub fn own_request_failed(provider: &Provider, model: &Model, req: &OwnRequest<'
                             } else {
                                 host_list(&check.answered)
                             },
-                            check.at.format("%H:%M UTC")
+                            times.time(check.at)
                         ),
                         format!("No answer from {name}'s servers"),
                         ReasonKind::ElevatedErrors,
@@ -785,6 +808,7 @@ fn article(name: &str) -> &'static str {
 mod tests {
     use super::*;
     use crate::catalog::Catalog;
+    use crate::clock::Zone;
     use crate::vocabulary::Side;
     use crate::vocabulary::Transport;
 
@@ -831,13 +855,15 @@ mod tests {
             if provider.needs_key() {
                 reasons.push(not_configured(&provider, &model));
                 let at = Utc::now();
-                reasons.push(retired_from_list(&provider, &model, None, at, None));
+                let times = &LocalTimes::new(Zone::UTC, at);
+                reasons.push(retired_from_list(&provider, &model, None, at, None, times));
                 reasons.push(retired_from_list(
                     &provider,
                     &model,
                     Some(&model),
                     at,
                     Some(at),
+                    times,
                 ));
             }
             for reason in reasons {
@@ -885,6 +911,7 @@ mod tests {
                 since,
                 next_check: None,
                 network: None,
+                times: LocalTimes::new(Zone::UTC, since),
             },
         )
     }
@@ -916,7 +943,7 @@ mod tests {
                 reason.message
             );
             assert!(
-                reason.message.contains("3 attempts, since 09:12 UTC"),
+                reason.message.contains("3 attempts, since 09:12"),
                 "{}",
                 reason.message
             );
@@ -931,7 +958,7 @@ mod tests {
             "Anthropic's servers are overloaded right now, so Claude Opus 4.7 could not answer \
              (HTTP 529, overloaded_error). This is a temporary service problem on Anthropic's side \
              — the model itself has not changed. You can wait, or pick another model for now. \
-             Source: Anthropic's answers to this app's own requests (3 attempts, since 09:12 UTC). \
+             Source: Anthropic's answers to this app's own requests (3 attempts, since 09:12). \
              It is checked again the next time you send a message."
         );
     }
@@ -1047,6 +1074,10 @@ mod tests {
         let anthropic = catalog.provider("anthropic").unwrap();
         let opus = catalog.model("anthropic", "claude-opus-4-7").unwrap();
         let at = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 6, 5, 9, 12, 0).unwrap();
+        // A person in Berlin, in summer: every time reads two hours on from UTC.
+        let berlin = Zone::Fixed(chrono::FixedOffset::east_opt(2 * 3600).unwrap());
+        let times = LocalTimes::new(berlin, at);
+        let times = &times;
         let incident = IncidentEvidence {
             id: "q4lnmtw3kc8y".into(),
             title: "Elevated errors on Claude Opus 4.7 and Opus 4.8".into(),
@@ -1111,13 +1142,14 @@ mod tests {
                     since: at,
                     next_check: None,
                     network: None,
+                    times: *times,
                 },
             )
         };
         let reasons = vec![
-            healthy(anthropic, opus, at),
-            provider_incident(anthropic, opus, &incident, false),
-            provider_incident(anthropic, opus, &incident, true),
+            healthy(anthropic, opus, at, times),
+            provider_incident(anthropic, opus, &incident, false, times),
+            provider_incident(anthropic, opus, &incident, true, times),
             own(
                 FailureClass::Reason(ReasonKind::ElevatedErrors),
                 Some(500),
@@ -1130,7 +1162,7 @@ mod tests {
                 Some("overloaded_error"),
                 None,
             ),
-            maintenance(anthropic, opus, &incident),
+            maintenance(anthropic, opus, &incident, times),
             // A vague title, named models in its update, the Claude API at partial outage:
             // Opus 5 is named (by the update), Haiku 4.5 is not.
             provider_incident(
@@ -1138,8 +1170,17 @@ mod tests {
                 catalog.model("anthropic", "claude-opus-5").unwrap(),
                 &partial,
                 false,
+                times,
             ),
-            provider_component(anthropic, haiku, &partial, Coverage::ApiDegraded, None, 0),
+            provider_component(
+                anthropic,
+                haiku,
+                &partial,
+                Coverage::ApiDegraded,
+                None,
+                0,
+                times,
+            ),
             provider_component(
                 anthropic,
                 haiku,
@@ -1147,6 +1188,7 @@ mod tests {
                 Coverage::ApiDegraded,
                 Some(at + chrono::Duration::minutes(3)),
                 0,
+                times,
             ),
             provider_component(
                 anthropic,
@@ -1164,6 +1206,7 @@ mod tests {
                 Coverage::ApiOutage,
                 None,
                 0,
+                times,
             ),
             {
                 let mut reason = own(
@@ -1224,6 +1267,7 @@ mod tests {
                 Some(catalog.model("anthropic", "claude-opus-4-8").unwrap()),
                 at,
                 Some(at + chrono::Duration::hours(4)),
+                times,
             ),
             ending(
                 gemini,
@@ -1259,10 +1303,11 @@ mod tests {
                         since: at,
                         next_check: None,
                         network: None,
+                        times: *times,
                     },
                 )
             },
-            offline(anthropic, opus, &down),
+            offline(anthropic, opus, &down, times),
             own_request_failed(
                 anthropic,
                 opus,
@@ -1272,9 +1317,10 @@ mod tests {
                     since: at,
                     next_check: None,
                     network: Some(&up),
+                    times: *times,
                 },
             ),
-            admin_disabled(anthropic, opus, &rule),
+            admin_disabled(anthropic, opus, &rule, times),
             not_configured(anthropic, opus),
             unknown(anthropic, opus),
         ];

@@ -61,8 +61,10 @@ impl PolicyCheck for Vec<PolicyRule> {
         provider: &crate::catalog::Provider,
         model: &crate::catalog::Model,
     ) -> Option<Reason> {
-        rule_for(self, &provider.id, Some(&model.id), Utc::now())
-            .map(|rule| super::message::admin_disabled(provider, model, rule))
+        let now = Utc::now();
+        let times = crate::clock::LocalTimes::new(crate::clock::Zone::System, now);
+        rule_for(self, &provider.id, Some(&model.id), now)
+            .map(|rule| super::message::admin_disabled(provider, model, rule, &times))
     }
 }
 

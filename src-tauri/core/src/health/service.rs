@@ -5,7 +5,7 @@
 use super::connectivity::{Connectivity, ConnectivityCheck, NetworkCheck};
 use super::engine::{HealthEngine, StatusEvidence};
 use crate::catalog::{Catalog, Provider};
-use crate::clock::Clock;
+use crate::clock::{Clock, LocalTimes};
 use crate::providers::AttemptObserver;
 use crate::store::Store;
 use crate::vocabulary::AttemptRecord;
@@ -262,7 +262,10 @@ impl super::policy::PolicyCheck for HealthService {
                 &crate::vocabulary::ModelRef::new(&provider.id, &model.id),
                 now,
             )
-            .map(|rule| super::message::admin_disabled(provider, model, rule))
+            .map(|rule| {
+                let times = LocalTimes::new(self.clock.zone(), now);
+                super::message::admin_disabled(provider, model, rule, &times)
+            })
     }
 }
 

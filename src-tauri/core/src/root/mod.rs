@@ -6,9 +6,9 @@
 use crate::assistant::send::{SendContext, SendEvent, SendOutcome};
 use crate::assistant::{self, AssistantError, ConversationView};
 use crate::catalog::{Catalog, Provider};
-use crate::clock::{Clock, SystemClock};
+use crate::clock::{Clock, LocalTimes, SystemClock};
 use crate::config::Paths;
-use crate::health::engine::HealthEngine;
+use crate::health::engine::{HealthEngine, HealthSettings};
 use crate::health::poller::{POLICY_SETTING, Poller};
 use crate::health::service::{self, HealthService};
 use crate::model_lists::{ModelListRefresher, RefreshReport};
@@ -128,7 +128,10 @@ impl Core {
         let keys_at_start = keys_for(&keys, &started.catalog).await;
         let engine = HealthEngine::new(
             started.catalog.clone(),
-            started.health.engine(),
+            HealthSettings {
+                zone: clock.zone(),
+                ..started.health.engine()
+            },
             |provider| keys_at_start.contains_key(&provider.id),
             started.store.last_known().await?,
             clock.now(),
@@ -467,6 +470,11 @@ impl Core {
     /// The catalog in force: the shipped one, the config on top, the providers' lists merged in.
     pub fn catalog(&self) -> Arc<Catalog> {
         self.health.catalog()
+    }
+
+    /// How the person reads times right now (their zone, today's date).
+    pub fn local_times(&self) -> LocalTimes {
+        LocalTimes::of(self.clock.as_ref())
     }
 
     /// Each provider's model list as it stands.

@@ -86,6 +86,7 @@ fn it_starts_from_configuration_and_the_last_known_state() {
             catalog.provider("openai").unwrap(),
             catalog.model("openai", "gpt-5").unwrap(),
             t0(),
+            &crate::clock::LocalTimes::new(crate::clock::Zone::UTC, t0()),
         ),
         since: Some(t0()),
         next_check: None,
@@ -174,7 +175,7 @@ fn three_consecutive_server_failures_open_the_breaker_two_do_not() {
     assert!(
         a.reason
             .message
-            .contains("It is checked again at 09:00:33 UTC."),
+            .contains("It is checked again at 09:00:33."),
         "says when it is looked at again: {}",
         a.reason.message
     );
