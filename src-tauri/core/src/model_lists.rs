@@ -207,6 +207,7 @@ impl ModelListRefresher {
                         models,
                     };
                     let count = listing.models.iter().filter(|m| m.can_chat).count();
+                    self.health.record_list_answered(&provider.id, now);
                     if let Err(error) = self.store.save_model_list(&listing).await {
                         tracing::error!(%error, "could not cache a model list");
                     }

@@ -17,7 +17,9 @@
 //!    `model_retired`) until a request succeeds or the wait passes;
 //! 5. the provider's side: an open breaker (own consecutive server failures), an incident or
 //!    maintenance on the status page covering the model;
-//! 6. a success → `available`; otherwise `unknown`.
+//! 6. a success → `available`; otherwise `unknown` — said as "No problems known: key
+//!    accepted …, status page clear …" when the provider answered a model-list request with
+//!    the key or its status page reads clear, "Not checked yet" when nothing at all is known.
 //!
 //! A breaker opens after `breaker_threshold` consecutive server-side failures and stays open
 //! for a cooldown of 30 s × times tripped (at most 300 s), then lets one probe through; a
@@ -117,6 +119,9 @@ pub struct HealthEngine {
     providers: HashMap<String, ProviderHealth>,
     policy: Vec<PolicyRule>,
     listings: HashMap<String, ListingEvidence>,
+    /// When each provider last answered a model-list request with the key in use (for a
+    /// server that needs none, listed its models): the key is known to work, not the models.
+    list_answered: HashMap<String, DateTime<Utc>>,
     /// The last connectivity check: when, whether the network was up, what was asked.
     connectivity: Option<Connectivity>,
     current: HashMap<ModelRef, ModelAvailability>,
@@ -148,6 +153,7 @@ impl HealthEngine {
             providers: HashMap::new(),
             policy: Vec::new(),
             listings: HashMap::new(),
+            list_answered: HashMap::new(),
             connectivity: None,
             current: HashMap::new(),
         };
@@ -267,6 +273,29 @@ impl HealthEngine {
             .get(provider)
             .is_some_and(|&i| self.catalog.providers[i].needs_key());
         self.has_key.insert(provider.to_string(), present || !needs);
+        if needs {
+            // Another key, or none: what the provider said of the old one no longer holds.
+            self.list_answered.remove(provider);
+        }
+        let scope = self
+            .current
+            .keys()
+            .filter(|m| m.provider == provider)
+            .cloned()
+            .collect();
+        self.refresh(now, scope)
+    }
+
+    /// The provider answered a model-list request made with its key at `at` (or, needing
+    /// none, listed its models): its models say the key is accepted until something else is
+    /// heard of them.
+    pub fn record_list_answered(
+        &mut self,
+        provider: &str,
+        at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Vec<Transition> {
+        self.list_answered.insert(provider.to_string(), at);
         let scope = self
             .current
             .keys()
@@ -792,12 +821,18 @@ impl HealthEngine {
                 None,
             );
         }
-        verdict(
-            AvailabilityState::Unknown,
-            message::unknown(provider, model),
-            now,
-            None,
-        )
+        // 7. Nothing heard of the model itself — but what is known of its provider is said:
+        // the key accepted, the status page clear. Not "available": it has not answered.
+        let page_clear = status
+            .filter(|s| s.status.unreadable.is_none())
+            .and_then(|s| s.status_read_at);
+        let reason = match (self.list_answered.get(&key.provider), page_clear) {
+            (None, None) => message::unknown(provider, model),
+            (listed, page) => {
+                message::nothing_known_wrong(provider, model, listed.copied(), page, &times)
+            }
+        };
+        verdict(AvailabilityState::Unknown, reason, now, None)
     }
 
     fn someone_answered_since(&self, since: DateTime<Utc>) -> bool {

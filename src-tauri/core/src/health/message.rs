@@ -147,6 +147,70 @@ pub fn unknown(provider: &Provider, model: &Model) -> Reason {
     }
 }
 
+/// Nothing heard of the model itself, but something of its provider: it answered a
+/// model-list request with the key (`listed`), its status page reads clear (`page_clear`).
+/// Said without claiming the model answers: it has not been asked.
+pub fn nothing_known_wrong(
+    provider: &Provider,
+    model: &Model,
+    listed: Option<DateTime<Utc>>,
+    page_clear: Option<DateTime<Utc>>,
+    times: &LocalTimes,
+) -> Reason {
+    let name = &provider.name;
+    let mut short = Vec::new();
+    let mut long = Vec::new();
+    if let Some(at) = listed {
+        if provider.needs_key() {
+            short.push(format!("key accepted {}", times.time(at)));
+            long.push(format!(
+                "{name} accepted your key at {} (it listed its models)",
+                times.time(at)
+            ));
+        } else {
+            short.push(format!("server answered {}", times.time(at)));
+            long.push(format!(
+                "the server at {} listed its models at {}",
+                provider.base_url,
+                times.time(at)
+            ));
+        }
+    }
+    if let Some(at) = page_clear {
+        short.push(format!("{name}'s status page clear {}", times.time(at)));
+        long.push(format!(
+            "{name}'s status page reported no problem with it at {}",
+            times.time(at)
+        ));
+    }
+    Reason {
+        kind: ReasonKind::Unknown,
+        side: ReasonKind::Unknown.side(),
+        source: if listed.is_some() {
+            EvidenceSource::ModelList
+        } else {
+            EvidenceSource::StatusPage
+        },
+        headline: format!("No problems known: {}", short.join(", ")),
+        message: format!(
+            "No problems known with {shown}: {}. Switchboard has not sent {shown} a message \
+             yet, so it does not claim it answers; nothing is known to be wrong on either side. \
+             Source: {}. It is checked the next time you send it a message.",
+            and_list(&long),
+            if listed.is_some() && page_clear.is_some() {
+                format!("{name}'s model list and status page")
+            } else if listed.is_some() && provider.needs_key() {
+                format!("{name}'s model list")
+            } else if listed.is_some() {
+                "the server's own model list".to_string()
+            } else {
+                format!("{name}'s status page, read again within a minute")
+            },
+            shown = model.display_name,
+        ),
+    }
+}
+
 /// The workspace admin turned the provider or model off.
 pub fn admin_disabled(
     provider: &Provider,
@@ -1323,6 +1387,20 @@ mod tests {
             admin_disabled(anthropic, opus, &rule, times),
             not_configured(anthropic, opus),
             unknown(anthropic, opus),
+            nothing_known_wrong(
+                anthropic,
+                opus,
+                Some(at),
+                Some(at + chrono::Duration::minutes(1)),
+                times,
+            ),
+            nothing_known_wrong(
+                catalog.provider("ollama").unwrap(),
+                catalog.models_of("ollama").next().unwrap(),
+                Some(at),
+                None,
+                times,
+            ),
         ];
         let rendered: String = reasons
             .iter()

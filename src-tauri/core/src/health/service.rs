@@ -132,6 +132,13 @@ impl HealthService {
         self.publish(transitions);
     }
 
+    /// `provider` answered a model-list request with its key at `at`.
+    pub fn record_list_answered(&self, provider: &str, at: chrono::DateTime<chrono::Utc>) {
+        let now = self.clock.now();
+        let transitions = self.engine().record_list_answered(provider, at, now);
+        self.publish(transitions);
+    }
+
     /// Whether the workspace policy turns all of `provider` off now.
     pub fn provider_turned_off(&self, provider: &str) -> bool {
         let now = self.clock.now();

@@ -873,3 +873,53 @@ fn a_key_added_while_running_is_seen_with_the_first_attempt() {
         "another provider's key is still missing"
     );
 }
+
+#[test]
+fn what_is_known_of_the_provider_is_said_without_claiming_the_model_answered() {
+    let mut e = engine();
+    let headline = |e: &HealthEngine, m: &ModelRef| e.get(m).unwrap().reason.headline.clone();
+    assert_eq!(headline(&e, &opus()), "Not checked yet");
+
+    e.record_list_answered("anthropic", secs(120), secs(120));
+    e.record_status("anthropic", StatusEvidence::default(), secs(180));
+    let opus_now = e.get(&opus()).unwrap();
+    assert_eq!(
+        opus_now.state,
+        AvailabilityState::Unknown,
+        "it has not answered"
+    );
+    assert_eq!(
+        opus_now.reason.headline,
+        "No problems known: key accepted 09:02, Anthropic's status page clear 09:03"
+    );
+    assert!(
+        opus_now
+            .reason
+            .message
+            .contains("does not claim it answers")
+    );
+    assert_eq!(opus_now.reason.side, Side::Nobody);
+    // Another provider heard nothing of the sort.
+    assert_eq!(headline(&e, &gpt5()), "Not checked yet");
+
+    // A new key: the provider's word on the old one no longer holds; the page still does.
+    e.record_key("anthropic", true, secs(200));
+    assert_eq!(
+        headline(&e, &opus()),
+        "No problems known: Anthropic's status page clear 09:03"
+    );
+    // An unreadable page is not a clear one.
+    e.record_status(
+        "anthropic",
+        StatusEvidence {
+            unreadable: Some("no answer".into()),
+            ..Default::default()
+        },
+        secs(240),
+    );
+    assert_eq!(headline(&e, &opus()), "Not checked yet");
+    // An answer says more than either.
+    e.record_list_answered("anthropic", secs(250), secs(250));
+    e.record_attempt(&ok(&opus(), secs(260)));
+    assert_eq!(state(&e, &opus()).0, AvailabilityState::Available);
+}
