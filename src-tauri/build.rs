@@ -18,6 +18,10 @@ const COMMANDS: &[&str] = &[
     "withdraw_consent",
     "fallback_order",
     "set_fallback_order",
+    "provider_keys",
+    "save_key",
+    "check_key",
+    "remove_key",
 ];
 
 fn main() {

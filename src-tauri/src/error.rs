@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
+use switchboard_core::KeyEntryError;
 use switchboard_core::assistant::AssistantError;
 use switchboard_core::store::StoreError;
 
@@ -90,6 +91,24 @@ impl From<AssistantError> for UiError {
                 message: error.to_string(),
                 reason: None,
             },
+        }
+    }
+}
+
+impl From<KeyEntryError> for UiError {
+    fn from(error: KeyEntryError) -> Self {
+        let kind = match error {
+            KeyEntryError::UnknownProvider(_) => ErrorKind::NotFound,
+            KeyEntryError::NeedsNoKey(_)
+            | KeyEntryError::Empty
+            | KeyEntryError::Malformed
+            | KeyEntryError::SettingsRefused(..) => ErrorKind::InvalidInput,
+            KeyEntryError::Keyring(_) => ErrorKind::Storage,
+        };
+        Self {
+            kind,
+            message: format!("{error}."),
+            reason: None,
         }
     }
 }

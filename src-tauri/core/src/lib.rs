@@ -20,3 +20,4 @@ pub mod store;
 pub mod vocabulary;
 
 pub use root::{Choice, Core, CoreOptions, FallbackEvent};
+pub use root::{KeyCheck, KeyEntryError, KeyPlace, ProviderKey};

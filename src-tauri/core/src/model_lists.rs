@@ -10,12 +10,12 @@
 //! answers 401 and says nothing), and servers that need no key (Ollama, LM Studio, …). A local
 //! server that has never answered is not nagged about: most people do not run one.
 
-use crate::catalog::live::{ProviderListing, merge};
+use crate::catalog::live::{ListedModel, ProviderListing, merge};
 use crate::catalog::{Catalog, Provider};
 use crate::clock::{Clock, LocalTimes};
 use crate::health::service::HealthService;
 use crate::notice::Notice;
-use crate::providers::keys::KeyLookup;
+use crate::providers::keys::{KeyLookup, Secret};
 use crate::providers::listing::list_models;
 use crate::store::{ModelListState, Store};
 use crate::vocabulary::{Failure, FailureClass};
@@ -191,34 +191,8 @@ impl ModelListRefresher {
                 continue;
             }
             let now = self.clock.now();
-            let outcome = match list_models(
-                &self.http,
-                provider,
-                key.as_ref(),
-                self.settings.timeout,
-                now,
-            )
-            .await
-            {
-                Ok(models) => {
-                    let listing = ProviderListing {
-                        provider: provider.id.clone(),
-                        listed_at: now,
-                        models,
-                    };
-                    let count = listing.models.iter().filter(|m| m.can_chat).count();
-                    self.health.record_list_answered(&provider.id, now);
-                    if let Err(error) = self.store.save_model_list(&listing).await {
-                        tracing::error!(%error, "could not cache a model list");
-                    }
-                    self.set_state(ModelListState {
-                        provider: provider.id.clone(),
-                        listing: Some(listing),
-                        checked_at: now,
-                        problem: None,
-                    });
-                    Ok(count)
-                }
+            let outcome = match self.ask(provider, key.as_ref()).await {
+                Ok(models) => Ok(self.keep(provider, models, now).await),
                 Err(failure) => {
                     let problem = describe(provider, &failure);
                     tracing::warn!(provider = %provider.id, %problem, "model list unreadable");
@@ -246,8 +220,51 @@ impl ModelListRefresher {
                 outcome,
             });
         }
-        self.apply();
+        self.publish();
         reports
+    }
+
+    /// Asks `provider` for its list with `key`; nothing is recorded.
+    pub async fn ask(
+        &self,
+        provider: &Provider,
+        key: Option<&Secret>,
+    ) -> Result<Vec<ListedModel>, Failure> {
+        list_models(
+            &self.http,
+            provider,
+            key,
+            self.settings.timeout,
+            self.clock.now(),
+        )
+        .await
+    }
+
+    /// Keeps a list `provider` gave at `now` (cache, state, the engine hears the key worked);
+    /// returns how many of its models can chat. [`ModelListRefresher::publish`] merges it.
+    pub async fn keep(
+        &self,
+        provider: &Provider,
+        models: Vec<ListedModel>,
+        now: DateTime<Utc>,
+    ) -> usize {
+        let listing = ProviderListing {
+            provider: provider.id.clone(),
+            listed_at: now,
+            models,
+        };
+        let count = listing.models.iter().filter(|m| m.can_chat).count();
+        self.health.record_list_answered(&provider.id, now);
+        if let Err(error) = self.store.save_model_list(&listing).await {
+            tracing::error!(%error, "could not cache a model list");
+        }
+        self.set_state(ModelListState {
+            provider: provider.id.clone(),
+            listing: Some(listing),
+            checked_at: now,
+            problem: None,
+        });
+        count
     }
 
     /// Refreshes now and then every [`ListSettings::every`], until the process ends.
@@ -277,7 +294,7 @@ impl ModelListRefresher {
     }
 
     /// Merges the lists into the catalog; tells the engine and the window what changed.
-    fn apply(&self) {
+    pub fn publish(&self) {
         let listings = self.listings();
         let merged = Arc::new(merge(&self.base, &listings));
         self.health

@@ -321,3 +321,175 @@ async fn a_key_stored_while_running_is_used_by_the_next_send() {
     );
     core.shutdown().await;
 }
+
+/// Starts a core whose key store has no keyring, as on a minimal desktop or in CI.
+async fn core_without_a_keyring(setup: &Setup) -> Arc<Core> {
+    Core::start(CoreOptions {
+        paths: Paths {
+            config_file: setup.dir.path().join("config.toml"),
+            data_dir: setup.dir.path().join("data"),
+        },
+        clock: Arc::new(SystemClock),
+        http: None,
+        keys: Arc::new(switchboard_core::providers::keys::Keys::env_only(|_| None)),
+        probes: false,
+        sends_queue: false,
+    })
+    .await
+    .unwrap()
+}
+
+/// Every byte Switchboard wrote under its data directory.
+fn everything_written(dir: &std::path::Path) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    for entry in walk(dir) {
+        bytes.extend(std::fs::read(entry).unwrap_or_default());
+    }
+    bytes
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+#[tokio::test]
+async fn a_key_entered_is_checked_at_once_with_the_free_list_and_kept_for_the_session() {
+    let setup = Setup::new("healthy", "").await;
+    let core = core_without_a_keyring(&setup).await;
+    let opus_line = |core: &Core| {
+        core.availability()
+            .into_iter()
+            .find(|a| a.model == opus())
+            .unwrap()
+    };
+    assert_eq!(opus_line(&core).reason.kind, ReasonKind::NotConfigured);
+
+    // Bad input is refused before anything is sent.
+    for (typed, expected) in [("   ", "empty"), ("sk-ant one\nsk-ant two", "spaces")] {
+        let refused = core.save_key("anthropic", typed).await.unwrap_err();
+        assert!(refused.to_string().contains(expected), "{refused}");
+    }
+    assert!(
+        setup.sim.requests().is_empty(),
+        "nothing sent for bad input"
+    );
+
+    let check = core
+        .save_key("anthropic", "  sk-ant-typed-in-settings \n")
+        .await
+        .unwrap();
+    assert!(check.accepted, "{check:?}");
+    assert_eq!(check.kept, Some(switchboard_core::KeyPlace::ThisSession));
+    assert!(
+        check
+            .reason
+            .headline
+            .starts_with("Key accepted by Anthropic at "),
+        "{}",
+        check.reason.headline
+    );
+    assert!(check.kept_words.contains("until Switchboard quits"));
+    assert!(check.kept_words.contains("ANTHROPIC_API_KEY"));
+    // One free list request, no message.
+    let requests = setup.sim.requests();
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.provider.as_deref() == Some("anthropic") && r.method == "GET"),
+        "{requests:?}"
+    );
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.path.ends_with("/v1/models") && r.status == Some(200))
+    );
+    // The picker's line now says what is known, without claiming an answer.
+    let line = opus_line(&core);
+    assert_eq!(line.state, AvailabilityState::Unknown);
+    assert!(
+        line.reason
+            .headline
+            .starts_with("No problems known: key accepted "),
+        "{}",
+        line.reason.headline
+    );
+    // Settings shows where the key is, never the key.
+    let keys = core.provider_keys().await;
+    let anthropic = keys.iter().find(|k| k.provider == "anthropic").unwrap();
+    assert_eq!(
+        anthropic.place,
+        Some(switchboard_core::KeyPlace::ThisSession)
+    );
+    assert_eq!(anthropic.last_check.as_ref(), Some(&check));
+    assert!(!format!("{keys:?}").contains("sk-ant-typed"));
+    // The next message uses it.
+    core.send(
+        "one",
+        None,
+        "Hello",
+        &opus(),
+        64,
+        Choice::Preferred,
+        &mut |_| {},
+    )
+    .await
+    .expect("answered with the session's key");
+    core.shutdown().await;
+    let written = everything_written(&setup.dir.path().join("data"));
+    assert!(!written.is_empty());
+    assert!(
+        !written
+            .windows(b"sk-ant-typed".len())
+            .any(|w| w == b"sk-ant-typed"),
+        "the key is in no file Switchboard wrote"
+    );
+}
+
+#[tokio::test]
+async fn a_key_the_provider_rejects_is_said_on_your_side_and_not_kept() {
+    let setup = Setup::new("bad-key", "").await;
+    let core = core_without_a_keyring(&setup).await;
+    let check = core.save_key("anthropic", "sk-ant-wrong").await.unwrap();
+    assert!(!check.accepted);
+    assert_eq!(check.kept, None, "a rejected key is not kept");
+    assert_eq!(check.reason.kind, ReasonKind::AuthFailed);
+    assert_eq!(
+        check.reason.side,
+        switchboard_core::vocabulary::Side::YourKey
+    );
+    assert_eq!(check.reason.headline, "Anthropic rejected this key");
+    assert!(
+        check
+            .reason
+            .message
+            .contains("Anthropic's service is working"),
+        "{}",
+        check.reason.message
+    );
+    assert!(check.reason.message.contains("HTTP 401"));
+    let keys = core.provider_keys().await;
+    assert_eq!(
+        keys.iter()
+            .find(|k| k.provider == "anthropic")
+            .unwrap()
+            .place,
+        None
+    );
+    // Still no key: the models still say so.
+    let line = core
+        .availability()
+        .into_iter()
+        .find(|a| a.model == opus())
+        .unwrap();
+    assert_eq!(line.reason.kind, ReasonKind::NotConfigured);
+    core.shutdown().await;
+}

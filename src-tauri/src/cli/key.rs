@@ -3,8 +3,9 @@
 
 use super::{KeyCommand, SharedCore};
 use std::process::ExitCode;
+use switchboard_core::KeyPlace;
 use switchboard_core::catalog::Provider;
-use switchboard_core::providers::keys::{KeySource, Secret};
+use switchboard_core::providers::keys::KeySource;
 
 pub async fn run(core: &SharedCore, command: KeyCommand) -> ExitCode {
     let result = match command {
@@ -25,6 +26,7 @@ pub async fn run(core: &SharedCore, command: KeyCommand) -> ExitCode {
                 let from = match source {
                     Some(KeySource::Keyring) => "from the keyring".to_string(),
                     Some(KeySource::Environment(var)) => format!("from {var}"),
+                    Some(KeySource::ThisSession) => "entered this session".to_string(),
                     None => "none".to_string(),
                 };
                 println!("{:<12} {from}", p.id);
@@ -65,13 +67,30 @@ async fn set(core: &SharedCore, provider: Provider) -> Result<(), String> {
     .await
     .map_err(|e| format!("could not read the key: {e}"))?
     .map_err(|e| format!("could not read the key: {e}"))?;
-    let key = line.trim();
-    if key.is_empty() {
-        return Err("no key was given".into());
-    }
-    core.store_key(&provider.id, Secret::new(key))
+    // Checked with the provider's free model-list request, kept unless it was rejected.
+    let check = core
+        .save_key(&provider.id, &line)
         .await
         .map_err(|e| e.to_string())?;
-    println!("Stored the {} key in the keyring.", provider.name);
-    Ok(())
+    let name = &provider.name;
+    match check.kept {
+        // A one-off command's memory ends with it: a key kept only for the session is lost.
+        Some(KeyPlace::ThisSession) => {
+            let _ = core.remove_key(&provider.id).await;
+            Err(format!(
+                "{}. No keyring (Secret Service) is running, so the key could not be saved; set \
+                 {} instead, or start a keyring and run this again",
+                check.reason.headline, provider.api_key_env
+            ))
+        }
+        Some(_) => {
+            println!("{}", check.reason.headline);
+            if !check.accepted {
+                eprintln!("{}", check.reason.message);
+            }
+            println!("Stored the {name} key in the keyring.");
+            Ok(())
+        }
+        None => Err(check.reason.message),
+    }
 }

@@ -14,7 +14,7 @@ use switchboard_core::store::QueuedMessage;
 use switchboard_core::store::{Conversation, Message};
 use switchboard_core::vocabulary::{Consent, ConsentScope, Reason};
 use switchboard_core::vocabulary::{ModelAvailability, ModelRef};
-use switchboard_core::{Choice, Core, FallbackEvent};
+use switchboard_core::{Choice, Core, FallbackEvent, KeyCheck, ProviderKey};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
@@ -218,6 +218,40 @@ pub async fn withdraw_consent(
     Ok(core.withdraw_consent(&preferred, scope).await?)
 }
 
+/// Every provider that takes a key: where its key comes from and its last check, never the key.
+#[tauri::command]
+#[specta::specta]
+pub async fn provider_keys(core: State<'_, Arc<Core>>) -> Result<Vec<ProviderKey>, UiError> {
+    Ok(core.provider_keys().await)
+}
+
+/// A key entered in Settings: checked with the provider's model-list request, then kept.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_key(
+    core: State<'_, Arc<Core>>,
+    provider: String,
+    key: String,
+) -> Result<KeyCheck, UiError> {
+    Ok(core.save_key(&provider, &key).await?)
+}
+
+/// Checks the key in use again.
+#[tauri::command]
+#[specta::specta]
+pub async fn check_key(core: State<'_, Arc<Core>>, provider: String) -> Result<KeyCheck, UiError> {
+    Ok(core.check_key(&provider).await?)
+}
+
+/// Forgets the stored key (one in the environment stays).
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_key(core: State<'_, Arc<Core>>, provider: String) -> Result<(), UiError> {
+    core.remove_key(&provider)
+        .await
+        .map_err(|e| UiError::from(switchboard_core::KeyEntryError::Keyring(e)))
+}
+
 /// Stops a send: what has arrived is kept.
 #[tauri::command]
 #[specta::specta]
@@ -245,7 +279,11 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
             list_consents,
             withdraw_consent,
             fallback_order,
-            set_fallback_order
+            set_fallback_order,
+            provider_keys,
+            save_key,
+            check_key,
+            remove_key
         ])
         .events(tauri_specta::collect_events![
             AvailabilityChanged,

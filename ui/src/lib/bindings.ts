@@ -39,6 +39,14 @@ export const commands = {
 	/**  The person's own order of models to offer when one is out. */
 	fallbackOrder: () => __TAURI_INVOKE<ModelRef[]>("fallback_order"),
 	setFallbackOrder: (order: ModelRef[]) => __TAURI_INVOKE<null>("set_fallback_order", { order }),
+	/**  Every provider that takes a key: where its key comes from and its last check, never the key. */
+	providerKeys: () => __TAURI_INVOKE<ProviderKey[]>("provider_keys"),
+	/**  A key entered in Settings: checked with the provider's model-list request, then kept. */
+	saveKey: (provider: string, key: string) => __TAURI_INVOKE<KeyCheck>("save_key", { provider, key }),
+	/**  Checks the key in use again. */
+	checkKey: (provider: string) => __TAURI_INVOKE<KeyCheck>("check_key", { provider }),
+	/**  Forgets the stored key (one in the environment stays). */
+	removeKey: (provider: string) => __TAURI_INVOKE<null>("remove_key", { provider }),
 };
 
 /** Events */
@@ -360,6 +368,29 @@ export type IncidentEvidence = {
 	component?: ComponentEvidence | null,
 };
 
+/**  What checking a key found. */
+export type KeyCheck = {
+	provider: string,
+	at: string,
+	/**  The provider answered a request made with the key. */
+	accepted: boolean,
+	/**  Where the key is now; `None`: it was not kept (the provider rejected it). */
+	kept: KeyPlace | null,
+	/**  What was found and whose side it is on, as every reason says it. */
+	reason: Reason,
+	/**  Where the key is kept, in words, and what that means for the person. */
+	kept_words: string,
+};
+
+/**  Where a key is kept. */
+export type KeyPlace = 
+/**  The OS keyring (Secret Service on Linux). */
+"keyring" | 
+/**  Memory, until Switchboard quits: no keyring runs here. */
+"this_session" | 
+/**  The provider's environment variable. */
+"environment";
+
 export type Message = {
 	id: string,
 	conversation_id: string,
@@ -560,6 +591,20 @@ export type Provider = {
 	 *  the shipped endpoint instead of the one the person set.
 	 */
 	unusable?: string | null,
+};
+
+/**  A provider that takes a key, as Settings shows it: never the key itself. */
+export type ProviderKey = {
+	provider: string,
+	name: string,
+	/**  The environment variable read at start ("ANTHROPIC_API_KEY"). */
+	env_var: string,
+	/**  Where keys are made. */
+	console_url: string | null,
+	/**  Where the key in use comes from; `None`: there is none. */
+	place: KeyPlace | null,
+	/**  The last check this run, if any. */
+	last_check: KeyCheck | null,
 };
 
 /**  A message waiting for its model to be back ("Wait — send it when it is back"). */

@@ -211,6 +211,200 @@ pub fn nothing_known_wrong(
     }
 }
 
+/// Whether a key the person entered is kept after its check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKept {
+    Kept,
+    /// The provider refused it: keeping it would only fail every message.
+    NotKept,
+}
+
+/// The provider took the key: it answered a model-list request made with it.
+pub fn key_accepted(
+    provider: &Provider,
+    at: DateTime<Utc>,
+    chat_models: usize,
+    times: &LocalTimes,
+) -> Reason {
+    let name = &provider.name;
+    Reason {
+        kind: ReasonKind::Healthy,
+        side: ReasonKind::Healthy.side(),
+        source: EvidenceSource::ModelList,
+        headline: format!("Key accepted by {name} at {}", times.time(at)),
+        message: format!(
+            "{name} accepted the key at {} and listed {chat_models} models Switchboard can \
+             chat with. Nothing is known to be wrong on either side; the models have not \
+             answered a message yet. Source: {name}'s answer to a model-list request made with \
+             this key — free, no message was sent. It is checked again each time a key is saved \
+             and when the lists are read.",
+            times.time(at)
+        ),
+    }
+}
+
+/// The workspace turned the provider off: a key is kept for when it is back, not checked —
+/// nothing goes to a provider the policy turned off.
+pub fn key_unchecked_by_policy(provider: &Provider) -> Reason {
+    let name = &provider.name;
+    Reason {
+        kind: ReasonKind::AdminDisabled,
+        side: ReasonKind::AdminDisabled.side(),
+        source: EvidenceSource::WorkspaceAdmin,
+        headline: format!("Saved, not checked: your workspace has turned off {name}"),
+        message: format!(
+            "The key is saved but not checked: your workspace's policy has turned off {name}, \
+             and Switchboard sends nothing there while it does — not even a check. This is your \
+             workspace's policy, not a problem with {name}'s service or with the key. Source: \
+             the workspace policy; it is read again every minute, and the key is checked when \
+             the lists are read after {name} is turned back on."
+        ),
+    }
+}
+
+/// The key could not be confirmed: what the provider (or the network) said, whose side it is
+/// on, and whether the key was kept. `network` is the connectivity check after no answer.
+pub fn key_not_confirmed(
+    provider: &Provider,
+    failure: &Failure,
+    network: Option<&Connectivity>,
+    at: DateTime<Utc>,
+    times: &LocalTimes,
+) -> (Reason, KeyKept) {
+    use ReasonKind::*;
+    let name = &provider.name;
+    let said = said(failure);
+    let console = provider
+        .console_url
+        .as_deref()
+        .map(|url| format!(" at {url}"))
+        .unwrap_or_default();
+    let source = format!(
+        "Source: {name}'s answer to a model-list request made with this key at {} — free, no \
+         message was sent.",
+        times.time(at)
+    );
+    let kept_words = "The key is saved: messages use it.";
+    let (kind, headline, what, kept) = match failure.class {
+        FailureClass::Reason(AuthFailed) => (
+            AuthFailed,
+            format!("{name} rejected this key"),
+            format!(
+                "{name} rejected this key{said}: it is mistyped, revoked, or from another \
+                 account. This is the key, on your side — {name}'s service is working (it \
+                 answered). Copy the whole key again, or make a new one{console}. The key was \
+                 not saved; the one before it, if any, is still in use."
+            ),
+            KeyKept::NotKept,
+        ),
+        FailureClass::Reason(NotPermitted) => (
+            NotPermitted,
+            format!("{name} took the key but would not list models with it"),
+            format!(
+                "{name} took the key but did not let it list models{said}: a key restricted to \
+                 some permissions, or an account setting. This is on your side, in the key's \
+                 permissions — {name}'s service is working. {kept_words} If messages fail too, \
+                 give the key model access{console}."
+            ),
+            KeyKept::Kept,
+        ),
+        FailureClass::Reason(QuotaExhausted) => (
+            QuotaExhausted,
+            format!("{name} took the key; the account is out of credit"),
+            format!(
+                "{name} took the key but says the account is out of credit{said}. This is your \
+                 account's balance, on your side — {name}'s service is working. {kept_words} Add \
+                 credit or raise the limit{console}."
+            ),
+            KeyKept::Kept,
+        ),
+        FailureClass::Reason(RateLimited) => (
+            RateLimited,
+            format!("{name} asked Switchboard to slow down"),
+            format!(
+                "{name} answered \"too many requests\"{said}, so the key is not confirmed yet. \
+                 This is your plan's rate limit, on your side — {name}'s service is working. \
+                 {kept_words} Save it again in a minute to check it."
+            ),
+            KeyKept::Kept,
+        ),
+        FailureClass::NoAnswer(_) if network.is_some_and(|c| !c.up) => (
+            Offline,
+            "You appear to be offline".to_string(),
+            format!(
+                "{name} could not be reached, and a connectivity check got no answer either: \
+                 you appear to be offline. {name}'s service may be fine. {kept_words} Save it \
+                 again once you are connected to check it."
+            ),
+            KeyKept::Kept,
+        ),
+        FailureClass::NoAnswer(transport) => (
+            Unknown,
+            format!("No answer from {name}; the key is not confirmed"),
+            format!(
+                "{name} could not be reached: {}. {}{kept_words} Save it again later to check it.",
+                transport.plain(),
+                if network.is_some_and(|c| c.up) {
+                    format!(
+                        "Other hosts answered, so your connection works: the problem is on {name}'s side or on the way to it. "
+                    )
+                } else {
+                    "Whose side that is on is not known yet. ".to_string()
+                }
+            ),
+            KeyKept::Kept,
+        ),
+        FailureClass::NotTheApi => (
+            WrongEndpoint,
+            format!("A web page answered instead of {name}"),
+            format!(
+                "A web page answered instead of {name}'s API{said}: a sign-in page, a proxy, \
+                 or a wrong base URL ({}) is in the way. This is the setup on your side, not \
+                 the key and not {name}'s service. {kept_words} Check the base URL.",
+                provider.base_url
+            ),
+            KeyKept::Kept,
+        ),
+        FailureClass::Reason(ElevatedErrors | Overloaded | Maintenance | ProviderIncident)
+        | FailureClass::StreamBroken(_) => (
+            ElevatedErrors,
+            format!("{name}'s servers had a problem; the key is not confirmed"),
+            format!(
+                "{name}'s servers answered with an error{said}, so the key could not be \
+                 confirmed. This is a temporary service problem on {name}'s side; your key may \
+                 well be right. {kept_words} Save it again later to check it."
+            ),
+            KeyKept::Kept,
+        ),
+        FailureClass::Reason(_) | FailureClass::RequestRejected => (
+            Unknown,
+            format!("{name} did not confirm the key"),
+            format!(
+                "{name} did not confirm the key{said}{}. {kept_words}",
+                failure
+                    .provider_message
+                    .as_deref()
+                    .map(|m| format!(": \"{}\"", first_line(m)))
+                    .unwrap_or_default()
+            ),
+            KeyKept::Kept,
+        ),
+    };
+    (
+        Reason {
+            kind,
+            side: kind.side(),
+            source: EvidenceSource::ModelList,
+            headline,
+            message: format!(
+                "{what} {source} It is checked again each time a key is saved and when the lists \
+                 are read."
+            ),
+        },
+        kept,
+    )
+}
+
 /// The workspace admin turned the provider or model off.
 pub fn admin_disabled(
     provider: &Provider,

@@ -37,6 +37,8 @@ pub type KeyLookup = dyn Fn(&Provider) -> Option<Secret> + Send + Sync;
 pub enum KeySource {
     Keyring,
     Environment(String),
+    /// Entered while no keyring runs: kept in memory until Switchboard quits.
+    ThisSession,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +79,73 @@ impl<F: Fn(&Provider) -> Option<Secret> + Send + Sync> KeyStore for F {
         Err(KeyError::Keyring(
             "these keys are fixed; none can be removed".into(),
         ))
+    }
+}
+
+/// Keys entered while Switchboard runs, over a store: where the store has no keyring (a
+/// minimal desktop, CI), a key is kept in memory for this session rather than written to a
+/// file — and the person is told so. A key entered this session comes first.
+pub struct SessionKeys {
+    inner: std::sync::Arc<dyn KeyStore>,
+    session: std::sync::Mutex<std::collections::HashMap<String, Secret>>,
+}
+
+impl SessionKeys {
+    pub fn over(inner: std::sync::Arc<dyn KeyStore>) -> Self {
+        Self {
+            inner,
+            session: Default::default(),
+        }
+    }
+
+    /// Keeps `secret` in the keyring, or — only where there is none — for this session;
+    /// says which.
+    pub fn keep(&self, provider_id: &str, secret: &Secret) -> Result<KeySource, KeyError> {
+        let mut session = self.session.lock().expect("session keys lock");
+        match self.inner.store(provider_id, secret) {
+            Ok(()) => {
+                session.remove(provider_id);
+                Ok(KeySource::Keyring)
+            }
+            Err(KeyError::NoKeyring(why)) => {
+                tracing::info!(provider = %provider_id, %why, "no keyring: key kept for this session");
+                session.insert(provider_id.to_string(), secret.clone());
+                Ok(KeySource::ThisSession)
+            }
+            Err(other) => Err(other),
+        }
+    }
+}
+
+impl KeyStore for SessionKeys {
+    fn find(&self, provider: &Provider) -> Option<(Secret, KeySource)> {
+        let session = self
+            .session
+            .lock()
+            .expect("session keys lock")
+            .get(&provider.id)
+            .cloned();
+        match session {
+            Some(secret) if provider.needs_key() => Some((secret, KeySource::ThisSession)),
+            _ => self.inner.find(provider),
+        }
+    }
+
+    fn store(&self, provider_id: &str, secret: &Secret) -> Result<(), KeyError> {
+        self.keep(provider_id, secret).map(|_| ())
+    }
+
+    fn remove(&self, provider_id: &str) -> Result<(), KeyError> {
+        let had = self
+            .session
+            .lock()
+            .expect("session keys lock")
+            .remove(provider_id)
+            .is_some();
+        match self.inner.remove(provider_id) {
+            Err(KeyError::NoKeyring(_)) if had => Ok(()),
+            other => other,
+        }
     }
 }
 
@@ -210,6 +279,30 @@ mod tests {
             keys.find(catalog.provider("ollama").unwrap()).is_none(),
             "needs none"
         );
+    }
+
+    #[test]
+    fn without_a_keyring_a_key_is_kept_for_the_session_and_comes_first() {
+        let catalog = Catalog::shipped().unwrap();
+        let openai = catalog.provider("openai").unwrap();
+        let env = Keys::env_only(|name| (name == "OPENAI_API_KEY").then(|| "sk-env".into()));
+        let keys = SessionKeys::over(std::sync::Arc::new(env));
+        assert_eq!(keys.find(openai).unwrap().0.expose(), "sk-env");
+        let kept = keys.keep("openai", &Secret::new("sk-typed")).unwrap();
+        assert_eq!(kept, KeySource::ThisSession);
+        assert_eq!(
+            keys.find(openai).unwrap(),
+            (Secret::new("sk-typed"), KeySource::ThisSession),
+            "the key just entered is used, not the environment's"
+        );
+        keys.remove("openai").unwrap();
+        assert_eq!(keys.find(openai).unwrap().0.expose(), "sk-env");
+        // A store that refuses for another reason is not papered over.
+        let fixed = SessionKeys::over(std::sync::Arc::new(|_: &Provider| None));
+        assert!(matches!(
+            fixed.keep("openai", &Secret::new("sk")),
+            Err(KeyError::Keyring(_))
+        ));
     }
 
     /// Runs against a real Secret Service when one is on the session bus (under

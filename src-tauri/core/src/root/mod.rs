@@ -15,13 +15,16 @@ use crate::model_lists::{ModelListRefresher, RefreshReport};
 use crate::notice::Notice;
 use crate::overview::{self, Overview};
 use crate::providers::Timeouts;
-use crate::providers::keys::{KeyError, KeyLookup, KeySource, KeyStore, Keys, Secret};
+use crate::providers::keys::{KeyLookup, KeyStore, Keys, Secret, SessionKeys};
 use crate::providers::retry::RetryPolicy;
 use crate::startup::{self, StartupError};
 use crate::store::{Conversation, ModelListState, Store};
 use crate::vocabulary::{Consent, ModelAvailability, ModelRef, PolicyRule, StandIn, Transition};
 
 mod fallback;
+mod keys;
+
+pub use keys::{KeyCheck, KeyEntryError, KeyPlace, ProviderKey};
 
 use chrono::{DateTime, Utc};
 pub use fallback::{Choice, FallbackEvent};
@@ -83,7 +86,10 @@ pub struct Core {
     model_lists: Arc<ModelListRefresher>,
     /// Taken by [`Core::run_in_background`]; a one-off command polls through it in place.
     poller: tokio::sync::Mutex<Option<Poller>>,
-    keys: Arc<dyn KeyStore>,
+    /// The keyring (or, where none runs, this session's memory), then the environment.
+    keys: Arc<SessionKeys>,
+    /// The last check of each provider's key, for Settings.
+    key_checks: Mutex<HashMap<String, KeyCheck>>,
     http: reqwest::Client,
     timeouts: Timeouts,
     retry: RetryPolicy,
@@ -121,11 +127,12 @@ impl Core {
             sends_queue,
         } = options;
         let started = startup::start(paths, clock.now()).await?;
+        let keys = Arc::new(SessionKeys::over(keys));
         let timeouts = started.timeouts;
         let http = http.unwrap_or_else(|| crate::providers::client::http_client(&timeouts));
         // Every key at once, off the async threads: the engine needs to know who has one, the
         // probes need the keys themselves.
-        let keys_at_start = keys_for(&keys, &started.catalog).await;
+        let keys_at_start = keys_for(&(keys.clone() as Arc<dyn KeyStore>), &started.catalog).await;
         let engine = HealthEngine::new(
             started.catalog.clone(),
             HealthSettings {
@@ -203,6 +210,7 @@ impl Core {
             model_lists,
             poller: tokio::sync::Mutex::new(Some(poller)),
             keys,
+            key_checks: Mutex::default(),
             http,
             timeouts,
             retry: started.network.retry(),
@@ -360,69 +368,6 @@ impl Core {
         if let Some(cancel) = self.sending.lock().expect("sending lock").get(send_id) {
             cancel.cancel();
         }
-    }
-
-    /// The key for `provider`, looked up off the async threads.
-    pub async fn key(&self, provider: &Provider) -> Option<Secret> {
-        self.key_and_source(provider)
-            .await
-            .map(|(secret, _)| secret)
-    }
-
-    /// Where each provider that needs a key has it from (`None`: nowhere), never the key.
-    pub async fn key_sources(&self) -> Vec<(Provider, Option<KeySource>)> {
-        let keyed: Vec<Provider> = self
-            .catalog()
-            .providers
-            .iter()
-            .filter(|p| p.needs_key())
-            .cloned()
-            .collect();
-        let keys = self.keys.clone();
-        tokio::task::spawn_blocking(move || {
-            keyed
-                .into_iter()
-                .map(|p| {
-                    let source = keys.find(&p).map(|(_, source)| source);
-                    (p, source)
-                })
-                .collect()
-        })
-        .await
-        .unwrap_or_default()
-    }
-
-    /// Keeps `secret` as the key of `provider_id` (in the keyring); the next send uses it.
-    pub async fn store_key(&self, provider_id: &str, secret: Secret) -> Result<(), KeyError> {
-        let (keys, id) = (self.keys.clone(), provider_id.to_string());
-        tokio::task::spawn_blocking(move || keys.store(&id, &secret))
-            .await
-            .unwrap_or_else(|e| Err(KeyError::Keyring(e.to_string())))?;
-        self.health.record_key(provider_id, true);
-        Ok(())
-    }
-
-    /// Forgets the stored key of `provider_id` (one in the environment stays).
-    pub async fn remove_key(&self, provider_id: &str) -> Result<(), KeyError> {
-        let (keys, id) = (self.keys.clone(), provider_id.to_string());
-        tokio::task::spawn_blocking(move || keys.remove(&id))
-            .await
-            .unwrap_or_else(|e| Err(KeyError::Keyring(e.to_string())))?;
-        // A key in the environment may still be there.
-        let still = match self.catalog().provider(provider_id) {
-            Some(provider) => self.key(provider).await.is_some(),
-            None => false,
-        };
-        self.health.record_key(provider_id, still);
-        Ok(())
-    }
-
-    async fn key_and_source(&self, provider: &Provider) -> Option<(Secret, KeySource)> {
-        let (keys, provider) = (self.keys.clone(), provider.clone());
-        tokio::task::spawn_blocking(move || keys.find(&provider))
-            .await
-            .ok()
-            .flatten()
     }
 
     /// Everything the window paints at start, in one call.
