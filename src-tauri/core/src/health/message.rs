@@ -32,9 +32,10 @@ pub fn not_configured(provider: &Provider, model: &Model) -> Reason {
         ),
         message: format!(
             "Switchboard has no {name} API key, so it cannot use {model} yet. This is a setup \
-             step on your side; nothing is wrong with {name}'s service. Store a key{where_to_get} \
-             with `switchboard key set {id}` (the next message you send uses it), or in {env} \
-             and start Switchboard again. Source: your configuration — the keyring is read again \
+             step on your side; nothing is wrong with {name}'s service. Add a key{where_to_get} \
+             in Settings → Providers, where it is checked with {name} at once (or with \
+             `switchboard key set {id}`); the next message you send uses it. A key in {env} is \
+             read when Switchboard starts. Source: your configuration — the keyring is read again \
              for each message, the environment when Switchboard starts.",
             name = provider.name,
             model = model.display_name,
@@ -1092,10 +1093,11 @@ mod tests {
         assert_eq!(
             reason.message,
             "Switchboard has no Anthropic API key, so it cannot use Claude Opus 4.7 yet. This \
-             is a setup step on your side; nothing is wrong with Anthropic's service. Store a \
-             key (get one at https://console.anthropic.com/settings/keys) with `switchboard key \
-             set anthropic` (the next message you send uses it), or in ANTHROPIC_API_KEY and \
-             start Switchboard again. Source: your configuration — the keyring is read again for \
+             is a setup step on your side; nothing is wrong with Anthropic's service. Add a key \
+             (get one at https://console.anthropic.com/settings/keys) in Settings → Providers, \
+             where it is checked with Anthropic at once (or with `switchboard key set \
+             anthropic`); the next message you send uses it. A key in ANTHROPIC_API_KEY is read \
+             when Switchboard starts. Source: your configuration — the keyring is read again for \
              each message, the environment when Switchboard starts."
         );
         let gemini = catalog.provider("gemini").unwrap();

@@ -8,11 +8,13 @@ import type {
   ConversationView,
   ErrorKind,
   FallbackEvent,
+  KeyCheck,
   Message,
   ModelAvailability,
   ModelRef,
   Overview,
   Plan,
+  ProviderKey,
   QueuedMessage,
   Reason,
   SendEvent,
@@ -64,6 +66,14 @@ export interface Backend {
   /** Called when a model is back, and when a queued message was sent. */
   onFallbackChanged(handler: (event: FallbackEvent) => void): Promise<Unlisten>;
   stopSending(sendId: string): Promise<void>;
+  /** Every provider that takes a key: where its key is, its last check; never the key. */
+  providerKeys(): Promise<ProviderKey[]>;
+  /** Checks `key` with the provider's free model-list request and keeps it unless rejected. */
+  saveKey(provider: string, key: string): Promise<KeyCheck>;
+  /** Checks the key in use again. */
+  checkKey(provider: string): Promise<KeyCheck>;
+  /** Forgets the stored key (one in the environment stays). */
+  removeKey(provider: string): Promise<void>;
 }
 
 export function isUiError(value: unknown): value is UiError {

@@ -36,4 +36,10 @@ export const tauriBackend: Backend = {
   stopSending: async (sendId) => {
     await commands.stopSending(sendId);
   },
+  providerKeys: () => commands.providerKeys(),
+  saveKey: (provider, key) => commands.saveKey(provider, key),
+  checkKey: (provider) => commands.checkKey(provider),
+  removeKey: async (provider) => {
+    await commands.removeKey(provider);
+  },
 };

@@ -7,7 +7,9 @@ import type {
   Conversation,
   ConversationView,
   FallbackEvent,
+  KeyCheck,
   Plan,
+  ProviderKey,
   QueuedMessage,
   Message,
   DetailSources,
@@ -290,6 +292,67 @@ export class MockBackend implements Backend {
     const found = this.queue.find((q) => q.id === id) ?? null;
     this.queue = this.queue.filter((q) => q.id !== id);
     return found;
+  }
+
+  /** Keys by provider, as the core keeps them (the tests check the page never shows one). */
+  keys = new Map<string, string>();
+  /** Keys a provider rejects. */
+  rejectedKeys = new Set<string>();
+  keyChecks = new Map<string, KeyCheck>();
+
+  async providerKeys(): Promise<ProviderKey[]> {
+    return this.overviewValue.providers
+      .filter((p) => p.api_key_env)
+      .map((p) => ({
+        provider: p.id,
+        name: p.name,
+        env_var: p.api_key_env ?? "",
+        console_url: p.console_url ?? null,
+        place: this.keys.has(p.id) ? "keyring" : null,
+        last_check: this.keyChecks.get(p.id) ?? null,
+      }));
+  }
+
+  async saveKey(providerId: string, key: string): Promise<KeyCheck> {
+    if (!key.trim()) throw { kind: "invalid_input", message: "Paste the key first: the field is empty.", reason: null } satisfies UiError;
+    const name = this.overviewValue.providers.find((p) => p.id === providerId)?.name ?? providerId;
+    const rejected = this.rejectedKeys.has(key.trim());
+    if (!rejected) this.keys.set(providerId, key.trim());
+    const check: KeyCheck = {
+      provider: providerId,
+      at: "2026-11-24T09:00:00Z",
+      accepted: !rejected,
+      kept: rejected ? null : "keyring",
+      reason: rejected
+        ? {
+            kind: "auth_failed",
+            side: "your_key",
+            source: "model_list",
+            headline: `${name} rejected this key`,
+            message: `${name} rejected this key (HTTP 401): it is mistyped, revoked, or from another account. ${name}'s service is working.`,
+          }
+        : {
+            kind: "healthy",
+            side: "nobody",
+            source: "model_list",
+            headline: `Key accepted by ${name} at 09:00`,
+            message: `${name} accepted the key at 09:00.`,
+          },
+      kept_words: rejected ? "Not saved." : "Kept in your system keyring; Switchboard never shows it again.",
+    };
+    this.keyChecks.set(providerId, check);
+    return check;
+  }
+
+  async checkKey(providerId: string): Promise<KeyCheck> {
+    const key = this.keys.get(providerId);
+    if (!key) throw { kind: "invalid_input", message: "Paste the key first: the field is empty.", reason: null } satisfies UiError;
+    return this.saveKey(providerId, key);
+  }
+
+  async removeKey(providerId: string): Promise<void> {
+    this.keys.delete(providerId);
+    this.keyChecks.delete(providerId);
   }
 
   async fallbackOrder(): Promise<ModelRef[]> {

@@ -64,3 +64,66 @@ describe("Settings", () => {
     expect((await screen.findByTestId("fallback-broken")).textContent).toContain("there is no key");
   });
 });
+
+describe("Settings → Providers", () => {
+  const secret = "sk-ant-api03-never-shown-again";
+
+  it("checks a key at once, says what the provider said, and never shows the key again", async () => {
+    const backend = new MockBackend({ ...sampleOverview(), preferred: opus });
+    render(App, { backend });
+    const user = await openSettings();
+    const row = await screen.findByTestId("provider-key-anthropic");
+    expect(within(row).getByTestId("key-place").textContent).toContain("No key yet");
+    const field = within(row).getByLabelText("Anthropic API key") as HTMLInputElement;
+    expect(field.type).toBe("password");
+    await user.type(field, secret);
+    await user.click(within(row).getByRole("button", { name: "Save and check" }));
+    const check = await within(row).findByTestId("key-check");
+    expect(check.textContent).toContain("Key accepted by Anthropic at 09:00");
+    expect(check.getAttribute("data-side")).toBe("nobody");
+    expect(backend.keys.get("anthropic")).toBe(secret);
+    await waitFor(() => expect(field.value).toBe(""));
+    expect(within(row).getByTestId("key-place").textContent).toContain("system keyring");
+    expect(document.body.innerHTML).not.toContain(secret);
+    // Removing it says so.
+    await user.click(within(row).getByRole("button", { name: "Remove key" }));
+    await waitFor(() => expect(within(row).getByTestId("key-place").textContent).toContain("No key yet"));
+    expect(backend.keys.has("anthropic")).toBe(false);
+  });
+
+  it("keeps a rejected key in the field and says it is on your side", async () => {
+    const backend = new MockBackend({ ...sampleOverview(), preferred: opus });
+    backend.rejectedKeys.add("sk-ant-wrong");
+    render(App, { backend });
+    const user = await openSettings();
+    const row = await screen.findByTestId("provider-key-anthropic");
+    const field = within(row).getByLabelText("Anthropic API key") as HTMLInputElement;
+    await user.type(field, "sk-ant-wrong{Enter}");
+    const check = await within(row).findByTestId("key-check");
+    expect(check.textContent).toContain("Anthropic rejected this key");
+    expect(check.textContent).toContain("service is working");
+    expect(check.getAttribute("data-side")).toBe("your_key");
+    expect(field.value).toBe("sk-ant-wrong");
+    expect(backend.keys.has("anthropic")).toBe(false);
+  });
+
+  it("opens from the missing-key help", async () => {
+    const overview = sampleOverview();
+    const backend = new MockBackend({ ...overview, preferred: opus });
+    backend.overviewValue.availability = backend.overviewValue.availability.map((a) =>
+      a.model.provider === "anthropic"
+        ? {
+            ...a,
+            state: "disabled",
+            reason: { ...a.reason, kind: "not_configured", side: "your_setup", headline: "Add an Anthropic API key", message: "No key." },
+          }
+        : a,
+    );
+    render(App, { backend });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("tab", { name: "Models" }));
+    await user.click(await screen.findByRole("button", { name: "Open Settings" }));
+    expect(await screen.findByTestId("provider-keys")).toBeTruthy();
+    expect(screen.getByRole("tab", { name: "Settings" }).getAttribute("aria-selected")).toBe("true");
+  });
+});
