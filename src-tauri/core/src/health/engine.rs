@@ -277,6 +277,23 @@ impl HealthEngine {
             // Another key, or none: what the provider said of the old one no longer holds.
             self.list_answered.remove(provider);
         }
+        self.refresh_provider(provider, now)
+    }
+
+    /// A new key for `provider` that the provider accepted at `at` (it listed its models):
+    /// one change, so no model says less in between.
+    pub fn record_checked_key(
+        &mut self,
+        provider: &str,
+        at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Vec<Transition> {
+        self.has_key.insert(provider.to_string(), true);
+        self.list_answered.insert(provider.to_string(), at);
+        self.refresh_provider(provider, now)
+    }
+
+    fn refresh_provider(&mut self, provider: &str, now: DateTime<Utc>) -> Vec<Transition> {
         let scope = self
             .current
             .keys()
@@ -296,13 +313,7 @@ impl HealthEngine {
         now: DateTime<Utc>,
     ) -> Vec<Transition> {
         self.list_answered.insert(provider.to_string(), at);
-        let scope = self
-            .current
-            .keys()
-            .filter(|m| m.provider == provider)
-            .cloned()
-            .collect();
-        self.refresh(now, scope)
+        self.refresh_provider(provider, now)
     }
 
     /// One of this app's attempts.

@@ -132,6 +132,13 @@ impl HealthService {
         self.publish(transitions);
     }
 
+    /// A new key for `provider`, accepted by it at `at`.
+    pub fn record_checked_key(&self, provider: &str, at: chrono::DateTime<chrono::Utc>) {
+        let now = self.clock.now();
+        let transitions = self.engine().record_checked_key(provider, at, now);
+        self.publish(transitions);
+    }
+
     /// `provider` answered a model-list request with its key at `at`.
     pub fn record_list_answered(&self, provider: &str, at: chrono::DateTime<chrono::Utc>) {
         let now = self.clock.now();

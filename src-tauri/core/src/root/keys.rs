@@ -184,18 +184,28 @@ impl Core {
         let (reason, keep, listed) = self.check_with(&provider, &secret).await;
         let accepted = listed.is_some();
         let kept = match keep {
-            KeyKept::Kept => Some(
-                self.store_key(&provider.id, secret)
-                    .await
-                    .map_err(KeyEntryError::Keyring)?,
-            ),
+            KeyKept::Kept => {
+                let (keys, id) = (self.keys.clone(), provider.id.clone());
+                Some(
+                    tokio::task::spawn_blocking(move || keys.keep(&id, &secret))
+                        .await
+                        .unwrap_or_else(|e| Err(KeyError::Keyring(e.to_string())))
+                        .map_err(KeyEntryError::Keyring)?,
+                )
+            }
             KeyKept::NotKept => None,
         };
-        if let (Some(models), true) = (listed, kept.is_some()) {
-            // The list the key just read is the provider's list: keep it, as a refresh would.
-            let now = self.clock.now();
-            self.model_lists.keep(&provider, models, now).await;
-            self.model_lists.publish();
+        let now = self.clock.now();
+        match (listed, kept.is_some()) {
+            (Some(models), true) => {
+                // One change: the key and its acceptance together. The list it read is the
+                // provider's list: kept, as a refresh would.
+                self.health.record_checked_key(&provider.id, now);
+                self.model_lists.keep(&provider, models, now).await;
+                self.model_lists.publish();
+            }
+            (None, true) => self.health.record_key(&provider.id, true),
+            (_, false) => {}
         }
         Ok(self.remember(
             &provider,
