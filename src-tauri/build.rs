@@ -22,6 +22,8 @@ const COMMANDS: &[&str] = &[
     "save_key",
     "check_key",
     "remove_key",
+    "get_preferences",
+    "set_preferences",
 ];
 
 fn main() {

@@ -20,4 +20,5 @@ pub mod store;
 pub mod vocabulary;
 
 pub use root::{Choice, Core, CoreOptions, FallbackEvent};
+pub use root::{FixedByConfig, Preferences, PreferencesView, Theme};
 pub use root::{KeyCheck, KeyEntryError, KeyPlace, ProviderKey};

@@ -493,3 +493,101 @@ async fn a_key_the_provider_rejects_is_said_on_your_side_and_not_kept() {
     assert_eq!(line.reason.kind, ReasonKind::NotConfigured);
     core.shutdown().await;
 }
+
+#[tokio::test]
+async fn preferences_are_kept_and_probes_follow_the_switch_at_once() {
+    let scenario = Scenario::from_toml(
+        r#"
+name = "opus-out"
+[[steps]]
+at = 0
+label = "Opus 4.7 fails"
+[steps.models."anthropic/claude-opus-4-7"]
+behaviour = "error"
+error = "server_error"
+"#,
+    )
+    .unwrap();
+    let sim = common::simulator(scenario).await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), sim.config_toml()).unwrap();
+    let setup = Setup { sim, dir };
+    let clock = ManualClock::new(chrono::Utc::now());
+    let start = |clock: ManualClock| {
+        Core::start(CoreOptions {
+            paths: Paths {
+                config_file: setup.dir.path().join("config.toml"),
+                data_dir: setup.dir.path().join("data"),
+            },
+            clock: Arc::new(clock),
+            http: None,
+            keys: Arc::new(|_: &Provider| Some(Secret::new("sim-core-key"))),
+            probes: true,
+            sends_queue: false,
+        })
+    };
+    let core = start(clock.clone()).await.unwrap();
+    assert_eq!(core.preferences(), switchboard_core::Preferences::default());
+    assert!(core.preferences_view().fixed_by_config.is_empty());
+    let heard = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = heard.clone();
+    core.on_preferences_changed(move |p| sink.lock().unwrap().push(p.clone()));
+
+    // Three failures open the breaker.
+    let _ = core
+        .send(
+            "s",
+            None,
+            "Hello",
+            &opus(),
+            64,
+            Choice::Preferred,
+            &mut |_| {},
+        )
+        .await;
+    let posts = |sim: &Simulator| sim.requests().iter().filter(|r| r.method == "POST").count();
+    assert_eq!(posts(&setup.sim), 3);
+
+    let off = switchboard_core::Preferences {
+        probes: false,
+        theme: switchboard_core::Theme::Dark,
+        close_to_tray: true,
+        ..Default::default()
+    };
+    core.set_preferences(off.clone()).await.unwrap();
+    assert_eq!(heard.lock().unwrap().as_slice(), std::slice::from_ref(&off));
+    clock.advance(Duration::from_secs(120));
+    core.poll_once().await;
+    assert_eq!(posts(&setup.sim), 3, "no probe while probes are off");
+
+    core.set_preferences(switchboard_core::Preferences {
+        probes: true,
+        ..off.clone()
+    })
+    .await
+    .unwrap();
+    core.poll_once().await;
+    assert_eq!(
+        posts(&setup.sim),
+        4,
+        "the due probe goes out once they are on again"
+    );
+    core.shutdown().await;
+
+    // Kept for the next start.
+    let again = start(clock.clone()).await.unwrap();
+    assert_eq!(again.preferences().theme, switchboard_core::Theme::Dark);
+    assert!(again.preferences().close_to_tray);
+    again.shutdown().await;
+}
+
+#[tokio::test]
+async fn probes_turned_off_in_the_config_file_win_and_settings_says_so() {
+    let setup = Setup::new("healthy", "[health]\nprobes = false\n").await;
+    let core = setup.core().await;
+    let view = core.preferences_view();
+    assert_eq!(view.fixed_by_config.len(), 1, "{view:?}");
+    assert_eq!(view.fixed_by_config[0].preference, "probes");
+    assert!(view.fixed_by_config[0].words.contains("probes = false"));
+    core.shutdown().await;
+}

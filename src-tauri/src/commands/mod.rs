@@ -15,6 +15,7 @@ use switchboard_core::store::{Conversation, Message};
 use switchboard_core::vocabulary::{Consent, ConsentScope, Reason};
 use switchboard_core::vocabulary::{ModelAvailability, ModelRef};
 use switchboard_core::{Choice, Core, FallbackEvent, KeyCheck, ProviderKey};
+use switchboard_core::{Preferences, PreferencesView};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
@@ -31,6 +32,10 @@ pub struct CatalogChanged;
 /// The preferred model is back, or a queued message was sent.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
 pub struct FallbackChanged(pub FallbackEvent);
+
+/// The preferences changed (in Settings, or from the tray): the window applies the theme.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
+pub struct PreferencesChanged(pub Preferences);
 
 /// The preferred model changed (from this window, the tray or another window).
 #[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
@@ -252,6 +257,24 @@ pub async fn remove_key(core: State<'_, Arc<Core>>, provider: String) -> Result<
         .map_err(|e| UiError::from(switchboard_core::KeyEntryError::Keyring(e)))
 }
 
+/// The person's preferences, and which of them `config.toml` fixes.
+#[tauri::command]
+#[specta::specta]
+pub fn get_preferences(core: State<'_, Arc<Core>>) -> PreferencesView {
+    core.preferences_view()
+}
+
+/// Saves the preferences and applies them at once (probes, theme, tray, notifications, login).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_preferences(
+    core: State<'_, Arc<Core>>,
+    preferences: Preferences,
+) -> Result<PreferencesView, UiError> {
+    core.set_preferences(preferences).await?;
+    Ok(core.preferences_view())
+}
+
 /// Stops a send: what has arrived is kept.
 #[tauri::command]
 #[specta::specta]
@@ -283,13 +306,16 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
             provider_keys,
             save_key,
             check_key,
-            remove_key
+            remove_key,
+            get_preferences,
+            set_preferences
         ])
         .events(tauri_specta::collect_events![
             AvailabilityChanged,
             PreferredModelChanged,
             CatalogChanged,
-            FallbackChanged
+            FallbackChanged,
+            PreferencesChanged
         ])
         .error_handling(tauri_specta::ErrorHandlingMode::Throw)
         // One TypeScript name per type: the UI reads what Rust writes.

@@ -47,6 +47,10 @@ export const commands = {
 	checkKey: (provider: string) => __TAURI_INVOKE<KeyCheck>("check_key", { provider }),
 	/**  Forgets the stored key (one in the environment stays). */
 	removeKey: (provider: string) => __TAURI_INVOKE<null>("remove_key", { provider }),
+	/**  The person's preferences, and which of them `config.toml` fixes. */
+	getPreferences: () => __TAURI_INVOKE<PreferencesView>("get_preferences"),
+	/**  Saves the preferences and applies them at once (probes, theme, tray, notifications, login). */
+	setPreferences: (preferences: Preferences) => __TAURI_INVOKE<PreferencesView>("set_preferences", { preferences }),
 };
 
 /** Events */
@@ -54,6 +58,7 @@ export const events = {
 	availabilityChanged: makeEvent<AvailabilityChanged, AvailabilityChanged>("availability-changed"),
 	catalogChanged: makeEvent<CatalogChanged, CatalogChanged>("catalog-changed"),
 	fallbackChanged: makeEvent<FallbackChanged, FallbackChanged>("fallback-changed"),
+	preferencesChanged: makeEvent<PreferencesChanged, PreferencesChanged>("preferences-changed"),
 	preferredModelChanged: makeEvent<PreferredModelChanged, PreferredModelChanged>("preferred-model-changed"),
 };
 
@@ -333,6 +338,13 @@ export type FallbackEvent =
 /**  A queued message was sent on its model's return; `answer` is where it went. */
 { kind: "queued_sent"; queued: QueuedMessage; answer: Message | null };
 
+/**  A preference `config.toml` fixes, and the words that say so. */
+export type FixedByConfig = {
+	/**  The field of [`Preferences`] ("probes"). */
+	preference: string,
+	words: string,
+};
+
 /**  An open incident on a status page, already mapped to the models it concerns. */
 export type IncidentEvidence = {
 	id: string,
@@ -567,6 +579,30 @@ export type PolicyRule = {
 	until: string | null,
 };
 
+/**  The person's choices; a field missing from what was saved takes its default. */
+export type Preferences = {
+	/**  Probe a model that is out with the smallest real request, to see it back sooner. */
+	probes?: boolean,
+	/**
+	 *  Tell the desktop when the preferred model goes out or is back, while the window is
+	 *  not in view.
+	 */
+	notifications?: boolean,
+	/**  Closing the window keeps Switchboard in the tray, watching. */
+	close_to_tray?: boolean,
+	theme?: Theme,
+	start_at_login?: boolean,
+};
+
+/**  The preferences changed (in Settings, or from the tray): the window applies the theme. */
+export type PreferencesChanged = Preferences;
+
+/**  What Settings shows: the choices, and which of them the config file decides. */
+export type PreferencesView = {
+	preferences: Preferences,
+	fixed_by_config: FixedByConfig[],
+};
+
 /**  The preferred model changed (from this window, the tray or another window). */
 export type PreferredModelChanged = ModelRef;
 
@@ -728,6 +764,10 @@ export type StreamBreak =
 "too_large" | 
 /**  The answer was still going when the time limit for one answer passed. */
 "too_long";
+
+export type Theme = 
+/**  Light or dark as the desktop is. */
+"system" | "light" | "dark";
 
 /**  Rough capability class, used to find the nearest alternative when a model is out. */
 export type Tier = "frontier" | "balanced" | "fast" | "local";

@@ -20,7 +20,6 @@ use crate::vocabulary::ModelRef;
 use crate::vocabulary::Role;
 use crate::vocabulary::{ComponentEvidence, IncidentEvidence};
 use chrono::{DateTime, Utc};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Turns a status-page reading into what the engine weighs: open incidents and active
@@ -185,13 +184,22 @@ struct Feed {
     unreadable: bool,
 }
 
+/// Probes look the key up each time, so a key entered in Settings is probed with; they can be
+/// switched off and on while running (Settings), which `on` carries.
+struct Probing {
+    key_for: Arc<KeyLookup>,
+    http: reqwest::Client,
+    timeouts: Timeouts,
+    on: Arc<std::sync::atomic::AtomicBool>,
+}
+
 pub struct Poller {
     service: Arc<HealthService>,
     http: reqwest::Client,
     feeds: Vec<Feed>,
     policy: Option<PolicySource>,
-    /// Clients for probing, per provider with a key; empty when probes are off.
-    probes: HashMap<String, ProviderClient>,
+    /// How probes are sent; `None`: never (a one-off command, or `[health] probes = false`).
+    probing: Option<Probing>,
     clock: Arc<dyn Clock>,
     /// Where the last good policy is kept, so it is in force from the next start on.
     keep_policy: Option<crate::store::Store>,
@@ -204,7 +212,7 @@ impl Poller {
         catalog: &Catalog,
         http: reqwest::Client,
         policy: Option<PolicySource>,
-        probe_keys: Option<&KeyLookup>,
+        probe_keys: Option<Arc<KeyLookup>>,
         timeouts: Timeouts,
         clock: Arc<dyn Clock>,
     ) -> Self {
@@ -220,35 +228,19 @@ impl Poller {
                 })
             })
             .collect();
-        let probes = match probe_keys {
-            None => HashMap::new(),
-            Some(key_for) => catalog
-                .providers
-                .iter()
-                .filter_map(|p| {
-                    let key = key_for(p);
-                    if p.needs_key() && key.is_none() {
-                        return None;
-                    }
-                    // One attempt only: a probe that fails simply re-opens the breaker.
-                    let retry = RetryPolicy {
-                        max_retries: 0,
-                        ..RetryPolicy::default()
-                    };
-                    let client =
-                        ProviderClient::new(http.clone(), p, key, timeouts, retry, clock.clone())
-                            .ok()?;
-                    Some((p.id.clone(), client))
-                })
-                .collect(),
-        };
+        let probing = probe_keys.map(|key_for| Probing {
+            key_for,
+            http: http.clone(),
+            timeouts,
+            on: Arc::new(std::sync::atomic::AtomicBool::new(true)),
+        });
         Self {
             service,
             // Status pages and the policy carry no key and may redirect to another host.
             http: crate::providers::client::feed_client(&timeouts),
             feeds,
             policy,
-            probes,
+            probing,
             clock,
             keep_policy: None,
             schedule: PollSchedule::default(),
@@ -361,10 +353,49 @@ impl Poller {
         anything_wrong || self.service.next_probe_at().is_some()
     }
 
+    /// The switch for probes while running (`None` when this poller never probes).
+    pub fn probe_switch(&self) -> Option<Arc<std::sync::atomic::AtomicBool>> {
+        self.probing.as_ref().map(|p| p.on.clone())
+    }
+
     /// Sends the smallest real request to each model whose breaker is due for a probe.
     pub async fn probe_due(&self) {
+        let Some(probing) = self
+            .probing
+            .as_ref()
+            .filter(|p| p.on.load(std::sync::atomic::Ordering::Relaxed))
+        else {
+            return;
+        };
+        let catalog = self.service.catalog();
         for model in self.service.due_probes() {
-            let Some(client) = self.probes.get(&model.provider) else {
+            let Some(provider) = catalog.provider(&model.provider).cloned() else {
+                continue;
+            };
+            // The keyring talks D-Bus and blocks: off the async threads.
+            let key = {
+                let (key_for, provider) = (probing.key_for.clone(), provider.clone());
+                tokio::task::spawn_blocking(move || key_for(&provider))
+                    .await
+                    .ok()
+                    .flatten()
+            };
+            if provider.needs_key() && key.is_none() {
+                continue;
+            }
+            // One attempt only: a probe that fails simply re-opens the breaker.
+            let retry = RetryPolicy {
+                max_retries: 0,
+                ..RetryPolicy::default()
+            };
+            let Ok(client) = ProviderClient::new(
+                probing.http.clone(),
+                &provider,
+                key,
+                probing.timeouts,
+                retry,
+                self.clock.clone(),
+            ) else {
                 continue;
             };
             tracing::info!(model = %model, "probing");

@@ -23,8 +23,10 @@ use crate::vocabulary::{Consent, ModelAvailability, ModelRef, PolicyRule, StandI
 
 mod fallback;
 mod keys;
+mod preferences;
 
 pub use keys::{KeyCheck, KeyEntryError, KeyPlace, ProviderKey};
+pub use preferences::{FixedByConfig, Preferences, PreferencesView, Theme};
 
 use chrono::{DateTime, Utc};
 pub use fallback::{Choice, FallbackEvent};
@@ -73,6 +75,7 @@ pub fn system_keys() -> Arc<dyn KeyStore> {
 
 type AvailabilityListener = Box<dyn Fn(&Transition) + Send + Sync>;
 type FallbackListener = Box<dyn Fn(&FallbackEvent) + Send + Sync>;
+type PreferencesListener = Box<dyn Fn(&Preferences) + Send + Sync>;
 
 /// Switchboard running: the store, the availability engine with its poller, the model-list
 /// refresher, the key lookup and the retry policy.
@@ -86,6 +89,12 @@ pub struct Core {
     model_lists: Arc<ModelListRefresher>,
     /// Taken by [`Core::run_in_background`]; a one-off command polls through it in place.
     poller: tokio::sync::Mutex<Option<Poller>>,
+    /// Probes on or off while running; `None` when this core never probes.
+    probe_switch: Option<Arc<std::sync::atomic::AtomicBool>>,
+    /// `[health] probes = false` in the config file: it wins over Settings.
+    probes_off_in_config: bool,
+    preferences: Mutex<Preferences>,
+    on_preferences: Mutex<Vec<PreferencesListener>>,
     /// The keyring (or, where none runs, this session's memory), then the environment.
     keys: Arc<SessionKeys>,
     /// The last check of each provider's key, for Settings.
@@ -178,19 +187,25 @@ impl Core {
                 }
             }
         }
-        let probe_keys = move |p: &Provider| keys_at_start.get(&p.id).cloned();
+        // Looked up each time: a key entered in Settings is the next probe's and list's.
+        let key_lookup: Arc<KeyLookup> = {
+            let keys = keys.clone();
+            Arc::new(move |p: &Provider| keys.find(p).map(|(secret, _)| secret))
+        };
         let poller = Poller::new(
             health.clone(),
             &started.catalog,
             http.clone(),
             started.policy.clone(),
-            (probes && started.health.probes).then_some(&probe_keys as &KeyLookup),
+            (probes && started.health.probes).then(|| key_lookup.clone()),
             timeouts,
             clock.clone(),
         )
         .keeping_policy_in(started.store.clone())
         .polling_on(started.health.poll_schedule());
-        let lookup = keys.clone();
+        let probe_switch = poller.probe_switch();
+        let probes_off_in_config = !started.health.probes;
+        let saved_preferences = Core::saved_preferences(&started.store).await;
         let model_lists = ModelListRefresher::new(
             started.base.clone(),
             started.model_lists.clone(),
@@ -198,7 +213,7 @@ impl Core {
             http.clone(),
             health.clone(),
             clock.clone(),
-            Arc::new(move |p: &Provider| lookup.find(p).map(|(secret, _)| secret)),
+            key_lookup,
             started.lists,
         );
         let core = Arc::new(Core {
@@ -209,6 +224,10 @@ impl Core {
             health,
             model_lists,
             poller: tokio::sync::Mutex::new(Some(poller)),
+            probe_switch,
+            probes_off_in_config,
+            preferences: Mutex::new(saved_preferences.clone()),
+            on_preferences: Mutex::default(),
             keys,
             key_checks: Mutex::default(),
             http,
@@ -227,6 +246,7 @@ impl Core {
             stop: CancellationToken::new(),
             tasks: Mutex::default(),
         });
+        core.apply_preferences(&saved_preferences);
         // Every change is written to the history, then handed to whoever listens.
         let listeners = core.on_availability.clone();
         core.spawn(service::deliver(

@@ -14,6 +14,8 @@ import type {
   ModelRef,
   Overview,
   Plan,
+  Preferences,
+  PreferencesView,
   ProviderKey,
   QueuedMessage,
   Reason,
@@ -74,6 +76,12 @@ export interface Backend {
   checkKey(provider: string): Promise<KeyCheck>;
   /** Forgets the stored key (one in the environment stays). */
   removeKey(provider: string): Promise<void>;
+  /** The preferences, and which of them config.toml fixes. */
+  getPreferences(): Promise<PreferencesView>;
+  /** Saves and applies them at once. */
+  setPreferences(preferences: Preferences): Promise<PreferencesView>;
+  /** Called when they change elsewhere (the tray). */
+  onPreferencesChanged(handler: (preferences: Preferences) => void): Promise<Unlisten>;
 }
 
 export function isUiError(value: unknown): value is UiError {

@@ -42,4 +42,7 @@ export const tauriBackend: Backend = {
   removeKey: async (provider) => {
     await commands.removeKey(provider);
   },
+  getPreferences: () => commands.getPreferences(),
+  setPreferences: (preferences) => commands.setPreferences(preferences),
+  onPreferencesChanged: (handler) => events.preferencesChanged.listen((event) => handler(event.payload)),
 };

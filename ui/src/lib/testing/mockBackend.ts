@@ -9,6 +9,8 @@ import type {
   FallbackEvent,
   KeyCheck,
   Plan,
+  Preferences,
+  PreferencesView,
   ProviderKey,
   QueuedMessage,
   Message,
@@ -353,6 +355,32 @@ export class MockBackend implements Backend {
   async removeKey(providerId: string): Promise<void> {
     this.keys.delete(providerId);
     this.keyChecks.delete(providerId);
+  }
+
+  preferences: Preferences = { probes: true, notifications: true, close_to_tray: false, theme: "system", start_at_login: false };
+  fixedByConfig: PreferencesView["fixed_by_config"] = [];
+  #preferencesHandlers: ((p: Preferences) => void)[] = [];
+
+  async getPreferences(): Promise<PreferencesView> {
+    return { preferences: { ...this.preferences }, fixed_by_config: [...this.fixedByConfig] };
+  }
+
+  async setPreferences(preferences: Preferences): Promise<PreferencesView> {
+    this.preferences = { ...preferences };
+    return this.getPreferences();
+  }
+
+  async onPreferencesChanged(handler: (p: Preferences) => void) {
+    this.#preferencesHandlers.push(handler);
+    return () => {
+      this.#preferencesHandlers = this.#preferencesHandlers.filter((h) => h !== handler);
+    };
+  }
+
+  /** As the tray would: the preferences changed outside the window. */
+  emitPreferences(preferences: Preferences): void {
+    this.preferences = { ...preferences };
+    for (const handler of this.#preferencesHandlers) handler({ ...preferences });
   }
 
   async fallbackOrder(): Promise<ModelRef[]> {

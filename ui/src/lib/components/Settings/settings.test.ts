@@ -127,3 +127,33 @@ describe("Settings → Providers", () => {
     expect(screen.getByRole("tab", { name: "Settings" }).getAttribute("aria-selected")).toBe("true");
   });
 });
+
+describe("Settings → Behaviour", () => {
+  it("saves each choice at once and applies the theme without a restart", async () => {
+    const backend = new MockBackend({ ...sampleOverview(), preferred: opus });
+    render(App, { backend });
+    await waitFor(() => expect(document.documentElement.dataset.theme).toBe("light"));
+    const user = await openSettings();
+    const behaviour = await screen.findByTestId("behaviour");
+    await user.click(within(behaviour).getByRole("radio", { name: "Dark" }));
+    expect(document.documentElement.dataset.theme).toBe("dark");
+    await waitFor(() => expect(backend.preferences.theme).toBe("dark"));
+    await user.click(within(behaviour).getByRole("checkbox", { name: /keeps Switchboard in the tray/ }));
+    await waitFor(() => expect(backend.preferences.close_to_tray).toBe(true));
+    await user.click(within(behaviour).getByRole("checkbox", { name: /Notify me/ }));
+    await waitFor(() => expect(backend.preferences.notifications).toBe(false));
+    // Changed from the tray: the window follows.
+    backend.emitPreferences({ ...backend.preferences, theme: "light" });
+    await waitFor(() => expect(document.documentElement.dataset.theme).toBe("light"));
+  });
+
+  it("says when config.toml fixes a choice instead of offering a switch that does nothing", async () => {
+    const backend = new MockBackend({ ...sampleOverview(), preferred: opus });
+    backend.fixedByConfig = [{ preference: "probes", words: "Probes are off in config.toml ([health] probes = false), which wins over this switch." }];
+    render(App, { backend });
+    await openSettings();
+    const probes = await screen.findByRole("checkbox", { name: /tiny request/ });
+    expect(probes.hasAttribute("disabled")).toBe(true);
+    expect(screen.getByTestId("fixed-probes").textContent).toContain("wins over this switch");
+  });
+});
