@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod desktop;
 pub mod error;
 pub mod logging;
 pub mod window;

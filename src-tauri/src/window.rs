@@ -10,27 +10,22 @@ use tauri::Manager;
 use tauri_specta::Event;
 
 pub fn run(paths: Paths) -> ExitCode {
-    // The window probes models whose breaker is due; `[health] probes` can turn that off.
-    let core = match tauri::async_runtime::block_on(Core::start(CoreOptions::system(paths, true))) {
-        Ok(core) => core,
-        Err(e) => {
-            tracing::error!(error = %e, "could not start");
-            eprintln!("switchboard: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
     let bindings = commands::bindings();
-    let title = match core.demo() {
-        Some(scenario) => format!("Switchboard — DEMO: simulated providers ({scenario})"),
-        None => "Switchboard".to_string(),
-    };
-    let in_setup = core.clone();
-    let app = tauri::Builder::default()
+    // The plugins run first: a second launch hands over to the running one and ends there,
+    // before it opens the database or asks anyone anything.
+    let app = crate::desktop::plugins(tauri::Builder::default())
         .invoke_handler(bindings.invoke_handler())
-        .manage(core.clone())
         .setup(move |app| {
+            // The window probes models whose breaker is due; `[health] probes` can turn that off.
+            let core =
+                tauri::async_runtime::block_on(Core::start(CoreOptions::system(paths, true)))
+                    .map_err(|e| {
+                        tracing::error!(error = %e, "could not start");
+                        eprintln!("switchboard: {e}");
+                        e
+                    })?;
+            app.manage(core.clone());
             bindings.mount_events(app);
-            let core = in_setup;
             let handle = app.handle().clone();
             core.on_availability_change(move |availability| {
                 if let Err(error) =
@@ -51,12 +46,20 @@ pub fn run(paths: Paths) -> ExitCode {
                     tracing::warn!(%error, "could not announce a catalog change");
                 }
             });
+            let desktop = crate::desktop::setup(app, &core)?;
+            app.manage(desktop);
+            if let Some(window) = app.get_webview_window("main") {
+                let title = match core.demo() {
+                    Some(scenario) => {
+                        format!("Switchboard — DEMO: simulated providers ({scenario})")
+                    }
+                    None => "Switchboard".to_string(),
+                };
+                window.set_title(&title)?;
+            }
             // The window shows the cached lists and the last known states at once; the
             // policy, the status pages and the lists are read in the background.
             tauri::async_runtime::spawn(async move { core.run_in_background().await });
-            if let Some(window) = app.get_webview_window("main") {
-                window.set_title(&title)?;
-            }
             Ok(())
         })
         .build(tauri::generate_context!());
@@ -68,11 +71,12 @@ pub fn run(paths: Paths) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let on_exit: Arc<Core> = core;
-    let code = app.run_return(move |_, event| {
-        if let tauri::RunEvent::Exit = event {
+    let code = app.run_return(move |app, event| {
+        if let tauri::RunEvent::Exit = event
+            && let Some(core) = app.try_state::<Arc<Core>>()
+        {
             // What is on its way to the database is written before the process ends.
-            tauri::async_runtime::block_on(on_exit.shutdown());
+            tauri::async_runtime::block_on(core.shutdown());
         }
     });
     ExitCode::from(u8::try_from(code).unwrap_or(1))

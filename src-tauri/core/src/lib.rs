@@ -12,6 +12,7 @@ pub mod fallback;
 pub mod health;
 pub mod model_lists;
 pub mod notice;
+pub mod notifications;
 pub mod overview;
 pub mod providers;
 pub mod root;

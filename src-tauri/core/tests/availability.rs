@@ -57,8 +57,8 @@ fn closed_port_url() -> String {
 }
 
 /// A key for every provider, as the probes take it.
-fn every_key() -> Box<KeyLookup> {
-    Box::new(|_: &Provider| Some(Secret::new(KEY)))
+fn every_key() -> Arc<KeyLookup> {
+    Arc::new(|_: &Provider| Some(Secret::new(KEY)))
 }
 
 fn model_ref((provider, model): (&str, &str)) -> ModelRef {
@@ -167,7 +167,7 @@ impl World {
             &self.catalog,
             self.http.clone(),
             Some(PolicySource::Url(self.sim.policy_url())),
-            Some(&*keys),
+            Some(keys),
             timeouts(),
             Arc::new(self.clock.clone()),
         )

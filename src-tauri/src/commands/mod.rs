@@ -17,7 +17,7 @@ use switchboard_core::vocabulary::{ModelAvailability, ModelRef};
 use switchboard_core::{Choice, Core, FallbackEvent, KeyCheck, ProviderKey};
 use switchboard_core::{Preferences, PreferencesView};
 use tauri::ipc::Channel;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 use tauri_specta::Event;
 
 /// A model's availability changed.
@@ -36,6 +36,10 @@ pub struct FallbackChanged(pub FallbackEvent);
 /// The preferences changed (in Settings, or from the tray): the window applies the theme.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
 pub struct PreferencesChanged(pub Preferences);
+
+/// Show this view ("assistant", "models", "settings"): the tray asked for it.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
+pub struct ShowView(pub String);
 
 /// The preferred model changed (from this window, the tray or another window).
 #[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
@@ -63,6 +67,9 @@ pub async fn set_preferred_model(
     model: ModelRef,
 ) -> Result<ModelRef, UiError> {
     let chosen = core.set_preferred_model(model).await?;
+    if let Some(desktop) = app.try_state::<Arc<crate::desktop::Desktop>>() {
+        desktop.preferred_changed(&app, &core, chosen.clone());
+    }
     if let Err(error) = PreferredModelChanged(chosen.clone()).emit(&app) {
         tracing::warn!(%error, "could not announce the preferred model");
     }
@@ -315,7 +322,8 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
             PreferredModelChanged,
             CatalogChanged,
             FallbackChanged,
-            PreferencesChanged
+            PreferencesChanged,
+            ShowView
         ])
         .error_handling(tauri_specta::ErrorHandlingMode::Throw)
         // One TypeScript name per type: the UI reads what Rust writes.

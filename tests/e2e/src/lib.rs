@@ -51,6 +51,8 @@ pub fn app_binary() -> PathBuf {
 pub struct Profile {
     dir: tempfile::TempDir,
     keys: Vec<(String, String)>,
+    /// More variables, set last (a test's own session bus, say).
+    extra: Vec<(String, String)>,
 }
 
 impl Default for Profile {
@@ -64,6 +66,7 @@ impl Profile {
         Self {
             dir: tempfile::tempdir().expect("a temporary directory"),
             keys: Vec::new(),
+            extra: Vec::new(),
         }
     }
 
@@ -75,6 +78,11 @@ impl Profile {
             .map(|k| (k.to_string(), "sk-sim-e2e".to_string()))
             .collect();
         profile
+    }
+
+    /// Sets `name` for every process this profile starts.
+    pub fn set_env(&mut self, name: &str, value: &str) {
+        self.extra.push((name.into(), value.into()));
     }
 
     pub fn data_dir(&self) -> PathBuf {
@@ -96,6 +104,20 @@ impl Profile {
             ("SWITCHBOARD_DATA_DIR".into(), path_str(&self.data_dir())),
             ("SWITCHBOARD_CONFIG".into(), path_str(&self.config_file())),
             ("RUST_LOG".into(), "info".into()),
+            // The window's remembered size, starting at login, WebKit's caches: this
+            // profile's, never the desktop's.
+            (
+                "XDG_CONFIG_HOME".into(),
+                path_str(&self.dir.path().join("xdg-config")),
+            ),
+            (
+                "XDG_DATA_HOME".into(),
+                path_str(&self.dir.path().join("xdg-data")),
+            ),
+            (
+                "XDG_CACHE_HOME".into(),
+                path_str(&self.dir.path().join("xdg-cache")),
+            ),
         ];
         // Nothing under test may reach beyond this machine: any request for another host
         // (the shipped status pages, say) goes to a closed local port instead.
@@ -122,6 +144,7 @@ impl Profile {
                 .unwrap_or_default();
             env.push((key.into(), value));
         }
+        env.extend(self.extra.iter().cloned());
         env
     }
 
@@ -181,6 +204,8 @@ fn launch_lock() -> &'static Mutex<()> {
 /// The running app with its WebDriver session.
 pub struct App {
     pub client: Client,
+    /// The X display the window is on.
+    pub display: String,
     driver: Child,
     _xvfb: Option<Xvfb>,
     _turn: MutexGuard<'static, ()>,
@@ -232,6 +257,7 @@ impl App {
         };
         let app = App {
             client,
+            display,
             driver,
             _xvfb: xvfb,
             _turn: turn,

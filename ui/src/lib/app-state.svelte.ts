@@ -57,6 +57,10 @@ export class AppState {
     try {
       await this.#backend.onAvailabilityChanged((a) => this.#changed(a));
       await this.#backend.onCatalogChanged(() => void this.reload());
+      // Chosen in the tray: the window follows.
+      await this.#backend.onPreferredModelChanged((model) => {
+        if (this.overview) this.overview.preferred = model;
+      });
     } catch (e) {
       this.error = describe(e);
     }

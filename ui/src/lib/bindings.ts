@@ -60,6 +60,7 @@ export const events = {
 	fallbackChanged: makeEvent<FallbackChanged, FallbackChanged>("fallback-changed"),
 	preferencesChanged: makeEvent<PreferencesChanged, PreferencesChanged>("preferences-changed"),
 	preferredModelChanged: makeEvent<PreferredModelChanged, PreferredModelChanged>("preferred-model-changed"),
+	showView: makeEvent<ShowView, ShowView>("show-view"),
 };
 
 /* Types */
@@ -722,6 +723,9 @@ export type SendEvent =
 { kind: "finished"; answer: Message; reason: Reason | null } | 
 /**  The request failed or was stopped; `restore_text` goes back into the compose box. */
 { kind: "failed"; question: Message; answer: Message; reason: Reason | null; restore_text: string };
+
+/**  Show this view ("assistant", "models", "settings"): the tray asked for it. */
+export type ShowView = string;
 
 /**  Whose side a problem is on. Every message names it. */
 export type Side = 

@@ -506,6 +506,14 @@ impl Core {
             }));
     }
 
+    /// Called with every transition (from and to), after it is written to the history.
+    pub fn on_transition(&self, listener: impl Fn(&Transition) + Send + Sync + 'static) {
+        self.on_availability
+            .lock()
+            .expect("listeners lock")
+            .push(Box::new(listener));
+    }
+
     /// Called when a preferred model is back, and when a queued message is sent or the queue
     /// changes.
     pub fn on_fallback(&self, listener: impl Fn(&FallbackEvent) + Send + Sync + 'static) {

@@ -82,6 +82,10 @@ export interface Backend {
   setPreferences(preferences: Preferences): Promise<PreferencesView>;
   /** Called when they change elsewhere (the tray). */
   onPreferencesChanged(handler: (preferences: Preferences) => void): Promise<Unlisten>;
+  /** Called when the preferred model was chosen elsewhere (the tray). */
+  onPreferredModelChanged(handler: (model: ModelRef) => void): Promise<Unlisten>;
+  /** Called when the tray asks for a view ("assistant", "models", "settings"). */
+  onShowView(handler: (view: string) => void): Promise<Unlisten>;
 }
 
 export function isUiError(value: unknown): value is UiError {

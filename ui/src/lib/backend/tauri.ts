@@ -45,4 +45,6 @@ export const tauriBackend: Backend = {
   getPreferences: () => commands.getPreferences(),
   setPreferences: (preferences) => commands.setPreferences(preferences),
   onPreferencesChanged: (handler) => events.preferencesChanged.listen((event) => handler(event.payload)),
+  onPreferredModelChanged: (handler) => events.preferredModelChanged.listen((event) => handler(event.payload)),
+  onShowView: (handler) => events.showView.listen((event) => handler(event.payload)),
 };

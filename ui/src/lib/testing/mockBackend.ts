@@ -377,6 +377,34 @@ export class MockBackend implements Backend {
     };
   }
 
+  #preferredHandlers: ((m: ModelRef) => void)[] = [];
+  #viewHandlers: ((v: string) => void)[] = [];
+
+  async onPreferredModelChanged(handler: (m: ModelRef) => void) {
+    this.#preferredHandlers.push(handler);
+    return () => {
+      this.#preferredHandlers = this.#preferredHandlers.filter((h) => h !== handler);
+    };
+  }
+
+  async onShowView(handler: (v: string) => void) {
+    this.#viewHandlers.push(handler);
+    return () => {
+      this.#viewHandlers = this.#viewHandlers.filter((h) => h !== handler);
+    };
+  }
+
+  /** As the tray would: a model chosen there. */
+  emitPreferredModel(model: ModelRef): void {
+    this.overviewValue.preferred = model;
+    for (const handler of this.#preferredHandlers) handler(model);
+  }
+
+  /** As the tray would: "Settings…". */
+  emitShowView(view: string): void {
+    for (const handler of this.#viewHandlers) handler(view);
+  }
+
   /** As the tray would: the preferences changed outside the window. */
   emitPreferences(preferences: Preferences): void {
     this.preferences = { ...preferences };

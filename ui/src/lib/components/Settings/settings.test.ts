@@ -157,3 +157,18 @@ describe("Settings → Behaviour", () => {
     expect(screen.getByTestId("fixed-probes").textContent).toContain("wins over this switch");
   });
 });
+
+describe("The tray's doors into the window", () => {
+  it("opens Settings and follows a model chosen in the tray", async () => {
+    const backend = new MockBackend({ ...sampleOverview(), preferred: opus });
+    render(App, { backend });
+    await screen.findByRole("tab", { name: "Settings" });
+    backend.emitShowView("settings");
+    expect(await screen.findByTestId("provider-keys")).toBeTruthy();
+    backend.emitPreferredModel(gpt);
+    await userEvent.setup().click(screen.getByRole("tab", { name: "Models" }));
+    await waitFor(() =>
+      expect(document.querySelector("[role=option][aria-selected=true]")?.getAttribute("data-model")).toBe("openai/gpt-5"),
+    );
+  });
+});

@@ -1,0 +1,349 @@
+//! The window's place on the desktop: one instance (a second launch shows the first), the
+//! window's size and place remembered, the tray (its icon is the preferred model's state, in
+//! colour and shape), closing to the tray, notifications while the window is not in view,
+//! and starting at login. The decisions are the core's ([`Notifier`], the preferences); this
+//! only puts them on the desktop.
+
+use crate::commands;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use switchboard_core::Core;
+use switchboard_core::notifications::{Audience, Notification, Notifier};
+use switchboard_core::vocabulary::{AvailabilityState, ModelAvailability, ModelRef, Transition};
+use tauri::image::Image;
+use tauri::menu::{Menu, MenuItem, PredefinedMenuItem, Submenu};
+use tauri::tray::TrayIconBuilder;
+use tauri::{AppHandle, Manager, Runtime, WebviewWindow, WindowEvent};
+use tauri_plugin_autostart::ManagerExt as _;
+use tauri_plugin_notification::NotificationExt as _;
+use tauri_specta::Event as _;
+
+const TRAY: &str = "main";
+const WINDOW: &str = "main";
+
+/// What the desktop side keeps between events.
+#[derive(Default)]
+pub struct Desktop {
+    /// The window is shown and focused (its focus events say so; hiding clears it).
+    in_view: AtomicBool,
+    /// A tray exists: only then does closing the window keep Switchboard running.
+    tray: AtomicBool,
+    notifier: Mutex<Notifier>,
+    /// The preferred model, as last chosen (the availability callbacks are synchronous).
+    preferred: Mutex<Option<ModelRef>>,
+}
+
+/// The plugins, in the order they must be registered (single instance first, so a second
+/// launch ends before it builds anything).
+pub fn plugins<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            tracing::info!("a second launch: showing this window instead");
+            show(app, None);
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_autostart::Builder::new().build())
+}
+
+/// Shows the window, in front, focused; `view` ("settings") is the one it opens on.
+pub fn show<R: Runtime>(app: &AppHandle<R>, view: Option<&str>) {
+    if let Some(window) = app.get_webview_window(WINDOW) {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+    if let Some(view) = view
+        && let Err(error) = commands::ShowView(view.to_string()).emit(app)
+    {
+        tracing::warn!(%error, "could not open a view");
+    }
+}
+
+/// Wires the desktop to the core, once the app is set up.
+pub fn setup(app: &tauri::App, core: &Arc<Core>) -> tauri::Result<Arc<Desktop>> {
+    let desktop = Arc::new(Desktop::default());
+    let handle = app.handle().clone();
+    *desktop.preferred.lock().expect("preferred lock") =
+        tauri::async_runtime::block_on(core.preferred_model())
+            .ok()
+            .flatten();
+    desktop.in_view.store(true, Ordering::Relaxed);
+
+    match build_tray(&handle, core) {
+        Ok(()) => desktop.tray.store(true, Ordering::Relaxed),
+        // A desktop without a tray (no StatusNotifier host): the window simply closes.
+        Err(error) => tracing::warn!(%error, "no tray icon on this desktop"),
+    }
+    refresh_tray(&handle, core, &desktop);
+    apply_login(&handle, core.preferences().start_at_login);
+
+    if let Some(window) = app.get_webview_window(WINDOW) {
+        watch_window(&window, core, &desktop);
+    }
+    {
+        let (handle, core_for_tray, desktop) = (handle.clone(), core.clone(), desktop.clone());
+        let catalog_core = core.clone();
+        core.on_transition(move |transition| {
+            desktop.heard(&handle, &catalog_core, transition);
+            refresh_tray(&handle, &core_for_tray, &desktop);
+        });
+    }
+    {
+        let (handle, core_for, desktop) = (handle.clone(), core.clone(), desktop.clone());
+        core.on_fallback(move |event| {
+            if let switchboard_core::FallbackEvent::QueuedSent { queued, .. } = event {
+                let told = desktop
+                    .notifier
+                    .lock()
+                    .expect("notifier lock")
+                    .on_queued_sent(
+                        &queued.model,
+                        &core_for.catalog(),
+                        desktop.audience(&core_for),
+                    );
+                notify(&handle, told);
+            }
+        });
+    }
+    {
+        let handle = handle.clone();
+        core.on_preferences_changed(move |preferences| {
+            apply_login(&handle, preferences.start_at_login);
+            if let Err(error) = commands::PreferencesChanged(preferences.clone()).emit(&handle) {
+                tracing::warn!(%error, "could not announce the preferences");
+            }
+        });
+    }
+    Ok(desktop)
+}
+
+impl Desktop {
+    fn audience(&self, core: &Core) -> Audience {
+        Audience {
+            enabled: core.preferences().notifications,
+            in_view: self.in_view.load(Ordering::Relaxed),
+        }
+    }
+
+    fn heard<R: Runtime>(&self, app: &AppHandle<R>, core: &Core, transition: &Transition) {
+        let preferred = self.preferred.lock().expect("preferred lock").clone();
+        let told = self.notifier.lock().expect("notifier lock").on_transition(
+            transition,
+            preferred.as_ref(),
+            &core.catalog(),
+            self.audience(core),
+        );
+        notify(app, told);
+    }
+
+    /// The preferred model changed (in the window or the tray).
+    pub fn preferred_changed<R: Runtime>(&self, app: &AppHandle<R>, core: &Core, model: ModelRef) {
+        *self.preferred.lock().expect("preferred lock") = Some(model);
+        refresh_tray(app, core, self);
+    }
+}
+
+fn notify<R: Runtime>(app: &AppHandle<R>, told: Option<Notification>) {
+    let Some(told) = told else { return };
+    if let Err(error) = app
+        .notification()
+        .builder()
+        .title(&told.title)
+        .body(&told.body)
+        .show()
+    {
+        tracing::warn!(%error, "could not show a notification");
+    }
+}
+
+/// Focus says whether the person is looking; closing keeps Switchboard in the tray when they
+/// asked for it and a tray exists to bring it back.
+fn watch_window<R: Runtime>(window: &WebviewWindow<R>, core: &Arc<Core>, desktop: &Arc<Desktop>) {
+    let (core, desktop, this) = (core.clone(), desktop.clone(), window.clone());
+    window.on_window_event(move |event| match event {
+        WindowEvent::Focused(focused) => desktop.in_view.store(*focused, Ordering::Relaxed),
+        WindowEvent::CloseRequested { api, .. }
+            if core.preferences().close_to_tray && desktop.tray.load(Ordering::Relaxed) =>
+        {
+            api.prevent_close();
+            desktop.in_view.store(false, Ordering::Relaxed);
+            let _ = this.hide();
+            tracing::info!("closed to the tray");
+        }
+        _ => {}
+    });
+}
+
+fn apply_login<R: Runtime>(app: &AppHandle<R>, wanted: bool) {
+    let launcher = app.autolaunch();
+    let result = match (wanted, launcher.is_enabled()) {
+        (true, Ok(false)) => launcher.enable(),
+        (false, Ok(true)) => launcher.disable(),
+        (_, Ok(_)) => Ok(()),
+        (_, Err(error)) => Err(error),
+    };
+    if let Err(error) = result {
+        tracing::warn!(%error, "could not change starting at login");
+    }
+}
+
+/// The icon for a state: a badge whose colour *and* shape differ (check, triangle, cross,
+/// dash), so it reads without colour.
+fn icon_for(state: Option<AvailabilityState>) -> Image<'static> {
+    let bytes: &'static [u8] = match state {
+        Some(AvailabilityState::Available) => include_bytes!("../../icons/tray/available.png"),
+        Some(AvailabilityState::Degraded) => include_bytes!("../../icons/tray/degraded.png"),
+        Some(AvailabilityState::Unavailable) => include_bytes!("../../icons/tray/unavailable.png"),
+        Some(AvailabilityState::Disabled | AvailabilityState::Unknown) | None => {
+            include_bytes!("../../icons/tray/unknown.png")
+        }
+    };
+    Image::from_bytes(bytes).expect("the tray icons are valid PNGs")
+}
+
+/// The words for a state, as the picker's badge says them.
+fn state_words(availability: &ModelAvailability) -> &'static str {
+    match availability.state {
+        AvailabilityState::Available => "available",
+        AvailabilityState::Degraded => "degraded",
+        AvailabilityState::Unavailable => "unavailable",
+        AvailabilityState::Disabled => "off",
+        AvailabilityState::Unknown => "not checked yet",
+    }
+}
+
+fn build_tray<R: Runtime>(app: &AppHandle<R>, core: &Arc<Core>) -> tauri::Result<()> {
+    let core = core.clone();
+    TrayIconBuilder::with_id(TRAY)
+        .icon(icon_for(None))
+        .tooltip("Switchboard")
+        .show_menu_on_left_click(true)
+        .on_menu_event(move |app, event| {
+            let id = event.id().as_ref().to_string();
+            match id.as_str() {
+                "open" => show(app, Some("assistant")),
+                "settings" => show(app, Some("settings")),
+                "quit" => app.exit(0),
+                other => {
+                    if let Some(model) = other.strip_prefix("prefer:") {
+                        choose(app, &core, model);
+                    }
+                }
+            }
+        })
+        .build(app)?;
+    Ok(())
+}
+
+/// "Switch model" in the tray: the same as choosing it in the picker.
+fn choose<R: Runtime>(app: &AppHandle<R>, core: &Arc<Core>, key: &str) {
+    let Some((provider, model)) = key.split_once('/') else {
+        return;
+    };
+    let (app, core, model) = (app.clone(), core.clone(), ModelRef::new(provider, model));
+    tauri::async_runtime::spawn(async move {
+        match core.set_preferred_model(model).await {
+            Ok(chosen) => {
+                if let Some(desktop) = app.try_state::<Arc<Desktop>>() {
+                    desktop.preferred_changed(&app, &core, chosen.clone());
+                }
+                if let Err(error) = commands::PreferredModelChanged(chosen).emit(&app) {
+                    tracing::warn!(%error, "could not announce the preferred model");
+                }
+            }
+            Err(error) => tracing::warn!(%error, "the tray could not switch the model"),
+        }
+    });
+}
+
+/// The tray's icon, tooltip and menu, from the preferred model's state.
+fn refresh_tray<R: Runtime>(app: &AppHandle<R>, core: &Core, desktop: &Desktop) {
+    let Some(tray) = app.tray_by_id(TRAY) else {
+        return;
+    };
+    let catalog = core.catalog();
+    let availability = core.availability();
+    let preferred = desktop.preferred.lock().expect("preferred lock").clone();
+    let current = preferred
+        .as_ref()
+        .and_then(|p| availability.iter().find(|a| &a.model == p));
+    let name = |m: &ModelRef| {
+        catalog
+            .model(&m.provider, &m.model)
+            .map_or(m.model.clone(), |m| m.display_name.clone())
+    };
+    let (line, tooltip) = match (&preferred, current) {
+        (Some(model), Some(a)) => (
+            format!("{} — {}", name(model), state_words(a)),
+            format!("Switchboard — {}: {}", name(model), a.reason.headline),
+        ),
+        _ => (
+            "No model chosen yet".to_string(),
+            "Switchboard — no model chosen yet".to_string(),
+        ),
+    };
+    let _ = tray.set_icon(Some(icon_for(current.map(|a| a.state))));
+    let _ = tray.set_tooltip(Some(&tooltip));
+    match tray_menu(app, &line, &availability, preferred.as_ref(), &name) {
+        Ok(menu) => {
+            let _ = tray.set_menu(Some(menu));
+        }
+        Err(error) => tracing::warn!(%error, "could not build the tray menu"),
+    }
+}
+
+fn tray_menu<R: Runtime>(
+    app: &AppHandle<R>,
+    line: &str,
+    availability: &[ModelAvailability],
+    preferred: Option<&ModelRef>,
+    name: &dyn Fn(&ModelRef) -> String,
+) -> tauri::Result<Menu<R>> {
+    let heading = MenuItem::with_id(app, "state", line, false, None::<&str>)?;
+    // The models that can answer now, as the picker would offer them.
+    let mut switch_items = Vec::new();
+    for a in availability
+        .iter()
+        .filter(|a| a.state == AvailabilityState::Available && Some(&a.model) != preferred)
+    {
+        switch_items.push(MenuItem::with_id(
+            app,
+            format!("prefer:{}/{}", a.model.provider, a.model.model),
+            name(&a.model),
+            true,
+            None::<&str>,
+        )?);
+    }
+    let none = MenuItem::with_id(
+        app,
+        "none",
+        "No other model is available now",
+        false,
+        None::<&str>,
+    )?;
+    let refs: Vec<&dyn tauri::menu::IsMenuItem<R>> = if switch_items.is_empty() {
+        vec![&none]
+    } else {
+        switch_items
+            .iter()
+            .map(|i| i as &dyn tauri::menu::IsMenuItem<R>)
+            .collect()
+    };
+    let switch = Submenu::with_items(app, "Switch model", true, &refs)?;
+    let open = MenuItem::with_id(app, "open", "Open Switchboard", true, None::<&str>)?;
+    let settings = MenuItem::with_id(app, "settings", "Settings…", true, None::<&str>)?;
+    let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
+    Menu::with_items(
+        app,
+        &[
+            &heading,
+            &PredefinedMenuItem::separator(app)?,
+            &switch,
+            &open,
+            &settings,
+            &PredefinedMenuItem::separator(app)?,
+            &quit,
+        ],
+    )
+}
