@@ -31,7 +31,7 @@ define ensure_packages
 	fi
 endef
 
-.PHONY: core-is-tauri-free run test demo bench fuzz deps test-deps ui bindings package dev icons clean
+.PHONY: core-is-tauri-free run test demo bench fuzz deps test-deps ui bindings package dev icons screenshots clean
 
 ## make run: install what is missing, build the UI and the app, open the window.
 run: deps ui
@@ -90,6 +90,13 @@ bench: test-deps ui
 	$(CARGO) build -p switchboard
 	$(CARGO) bench -p switchboard-e2e --bench window
 
+## make screenshots: every view in the light and the dark theme, from the built app under
+## Xvfb against the simulator, as PNGs in SCREENSHOTS_DIR; not part of make test.
+SCREENSHOTS_DIR ?= target/screenshots
+screenshots: test-deps ui
+	$(CARGO) build -p switchboard
+	$(CARGO) run -p switchboard-e2e --example screenshots -- $(SCREENSHOTS_DIR)
+
 ## make fuzz: every reader of untrusted bytes (status pages, Atom, SSE, error bodies, model
 ## lists, policies) fed FUZZ_CASES arbitrary and near-valid inputs each; not part of make test.
 FUZZ_CASES ?= 100000
@@ -109,10 +116,14 @@ package: deps ui
 dev: deps
 	$(TAURI_CLI) dev
 
-## make icons: the app icons, from icons/icon.svg.
+## make icons: the app icons, from icons/icon.svg, and the tray's, from icons/tray/*.svg.
 icons: deps
 	$(TAURI_CLI) icon icons/icon.svg -o icons
 	rm -rf icons/android icons/ios icons/Square*Logo.png icons/StoreLogo.png
+	for svg in icons/tray/*.svg; do \
+	  out=$$(mktemp -d); $(TAURI_CLI) icon $$svg -o $$out >/dev/null && \
+	  cp $$out/64x64.png $${svg%.svg}.png; rm -rf $$out; \
+	done
 
 clean:
 	$(CARGO) clean

@@ -1,0 +1,119 @@
+//! `make screenshots`: the built app, driven under Xvfb through the simulator's scenarios,
+//! photographed view by view in the light and the dark theme — the picker, the assistant
+//! with an answer, Settings, and during the June 2026 incident the failure and the consent
+//! dialog. The PNGs go into the folder given (`target/screenshots`), to be looked at.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use switchboard_e2e::{App, Profile};
+use switchboard_sim::{Scenario, SimOptions, Simulator};
+
+async fn simulator(scenario: &str) -> Simulator {
+    Simulator::start(
+        Scenario::builtin(scenario).expect("a built-in scenario"),
+        SimOptions {
+            port: None,
+            manual_clock: true,
+        },
+    )
+    .await
+    .expect("the simulator starts")
+}
+
+/// Chooses the theme in Settings, as a person would.
+async fn use_theme(app: &App, theme: &str) {
+    app.show("Settings").await;
+    app.click(&format!(
+        "[data-testid=behaviour] input[type=radio][value={theme}]"
+    ))
+    .await;
+    app.eventually(
+        || async {
+            app.client
+                .execute("return document.documentElement.dataset.theme", vec![])
+                .await
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        },
+        |t: &String| t == theme,
+    )
+    .await;
+}
+
+async fn shoot(app: &App, dir: &Path, name: &str, written: &mut Vec<PathBuf>) {
+    // Let a transition or a stream settle before the picture.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let path = dir.join(format!("{name}.png"));
+    let png = app.client.screenshot().await.expect("a screenshot");
+    std::fs::write(&path, png).expect("write the screenshot");
+    written.push(path);
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let dir = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "target/screenshots".into()),
+    );
+    std::fs::create_dir_all(&dir).expect("the screenshots folder");
+    let mut written = Vec::new();
+    for theme in ["light", "dark"] {
+        // A healthy day: the picker, an answer, Settings.
+        let sim = simulator("healthy").await;
+        let profile = Profile::with_keys();
+        profile.write_config(&format!(
+            "{}\n[health]\nprobes = false\n",
+            sim.config_toml()
+        ));
+        let app = App::launch(&profile).await;
+        use_theme(&app, theme).await;
+        // Choosing the theme scrolled Settings down: the picture starts at its top.
+        let _ = app
+            .client
+            .execute(
+                "document.querySelector('[data-testid=settings]').scrollTop = 0",
+                vec![],
+            )
+            .await;
+        shoot(&app, &dir, &format!("settings-{theme}"), &mut written).await;
+        app.prefer("anthropic/claude-opus-4-7").await;
+        app.show("Models").await;
+        shoot(&app, &dir, &format!("picker-{theme}"), &mut written).await;
+        app.show("Assistant").await;
+        app.type_and_send("What does Switchboard do when my model is out?")
+            .await;
+        app.wait_for("[data-testid=answered-by]").await;
+        shoot(&app, &dir, &format!("assistant-{theme}"), &mut written).await;
+        app.close().await;
+        drop(sim);
+
+        // June 2026, after the incident is posted: the dialog, then the failure as told.
+        let sim = simulator("june-2026").await;
+        sim.advance(Duration::from_secs(430));
+        let profile = Profile::with_keys();
+        profile.write_config(&format!(
+            "{}\n[health]\nprobes = false\nstatus_poll_secs = 1\nstatus_poll_while_wrong_secs = 1\n",
+            sim.config_toml()
+        ));
+        let app = App::launch(&profile).await;
+        use_theme(&app, theme).await;
+        app.prefer("anthropic/claude-opus-4-7").await;
+        app.eventually(
+            || app.texts(".asking .badge"),
+            |b: &Vec<String>| b == &["Unavailable"],
+        )
+        .await;
+        app.show("Models").await;
+        shoot(&app, &dir, &format!("failure-{theme}"), &mut written).await;
+        app.show("Assistant").await;
+        app.type_and_send("Summarise the incident report").await;
+        app.wait_for("[data-testid=consent-dialog]").await;
+        shoot(&app, &dir, &format!("dialog-{theme}"), &mut written).await;
+        app.close().await;
+    }
+    for path in &written {
+        println!("{}", path.display());
+    }
+}
