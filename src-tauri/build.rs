@@ -24,6 +24,8 @@ const COMMANDS: &[&str] = &[
     "remove_key",
     "get_preferences",
     "set_preferences",
+    "workspace",
+    "set_policy_source",
 ];
 
 fn main() {

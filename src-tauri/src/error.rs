@@ -4,9 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use switchboard_core::KeyEntryError;
 use switchboard_core::assistant::AssistantError;
 use switchboard_core::store::StoreError;
+use switchboard_core::{KeyEntryError, WorkspaceError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
@@ -89,6 +89,24 @@ impl From<AssistantError> for UiError {
             AssistantError::StoreRepaired(_) => Self {
                 kind: ErrorKind::Storage,
                 message: error.to_string(),
+                reason: None,
+            },
+        }
+    }
+}
+
+impl From<WorkspaceError> for UiError {
+    fn from(error: WorkspaceError) -> Self {
+        match error {
+            WorkspaceError::Store(e) => e.into(),
+            WorkspaceError::SetInConfig(_) => Self {
+                kind: ErrorKind::AdminDisabled,
+                message: format!("{error}."),
+                reason: None,
+            },
+            WorkspaceError::Invalid(_) => Self {
+                kind: ErrorKind::InvalidInput,
+                message: format!("{error}."),
                 reason: None,
             },
         }

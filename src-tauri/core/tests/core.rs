@@ -591,3 +591,70 @@ async fn probes_turned_off_in_the_config_file_win_and_settings_says_so() {
     assert!(view.fixed_by_config[0].words.contains("probes = false"));
     core.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_policy_source_set_in_settings_is_read_at_once_kept_and_removable() {
+    let setup = Setup::new("june-2026", "").await;
+    // At 660 s the workspace turns off every Anthropic model.
+    setup.sim.advance(Duration::from_secs(700));
+    let core = setup.core().await;
+    let view = core.workspace_view();
+    assert_eq!(view.source, None);
+    assert!(!view.set_in_config);
+
+    let refused = core
+        .set_policy_source(Some("http://admin.example.com/policy.json"))
+        .await
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("Nothing was changed"),
+        "{refused}"
+    );
+
+    let url = setup.sim.policy_url();
+    let view = core.set_policy_source(Some(&url)).await.unwrap();
+    assert_eq!(view.source.as_deref(), Some(url.as_str()));
+    assert!(view.read_at.is_some(), "read at once");
+    assert!(view.rules.iter().any(|r| r.provider == "anthropic"));
+    let reason = |core: &Core| {
+        core.availability()
+            .into_iter()
+            .find(|a| a.model == opus())
+            .unwrap()
+            .reason
+            .kind
+    };
+    assert_eq!(reason(&core), ReasonKind::AdminDisabled);
+    core.shutdown().await;
+
+    // Kept: the next start reads it again, and the last reading is in force meanwhile.
+    let again = setup.core().await;
+    assert_eq!(again.workspace_view().source.as_deref(), Some(url.as_str()));
+    assert_eq!(reason(&again), ReasonKind::AdminDisabled);
+    // Removed by the person who set it: what it turned off is on again.
+    let view = again.set_policy_source(None).await.unwrap();
+    assert_eq!(view.source, None);
+    assert!(view.rules.is_empty());
+    assert_ne!(reason(&again), ReasonKind::AdminDisabled);
+    again.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_policy_in_the_config_file_cannot_be_changed_from_settings() {
+    let setup = Setup::new("healthy", "").await;
+    let config = format!(
+        "{}\n[workspace]\npolicy = \"{}\"\n",
+        setup.sim.config_toml(),
+        setup.sim.policy_url()
+    );
+    std::fs::write(setup.dir.path().join("config.toml"), config).unwrap();
+    let core = setup.core().await;
+    assert!(core.workspace_view().set_in_config);
+    let refused = core.set_policy_source(None).await.unwrap_err();
+    assert!(
+        refused.to_string().contains("only that file can change it"),
+        "{refused}"
+    );
+    assert!(core.workspace_view().source.is_some());
+    core.shutdown().await;
+}

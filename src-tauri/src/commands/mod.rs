@@ -15,7 +15,7 @@ use switchboard_core::store::{Conversation, Message};
 use switchboard_core::vocabulary::{Consent, ConsentScope, Reason};
 use switchboard_core::vocabulary::{ModelAvailability, ModelRef};
 use switchboard_core::{Choice, Core, FallbackEvent, KeyCheck, ProviderKey};
-use switchboard_core::{Preferences, PreferencesView};
+use switchboard_core::{Preferences, PreferencesView, WorkspaceView};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 use tauri_specta::Event;
@@ -282,6 +282,23 @@ pub async fn set_preferences(
     Ok(core.preferences_view())
 }
 
+/// The workspace policy: its source, last reading, what it turns off, what is wrong with it.
+#[tauri::command]
+#[specta::specta]
+pub fn workspace(core: State<'_, Arc<Core>>) -> WorkspaceView {
+    core.workspace_view()
+}
+
+/// Sets or removes the policy source, where the config file names none; read at once.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_policy_source(
+    core: State<'_, Arc<Core>>,
+    source: Option<String>,
+) -> Result<WorkspaceView, UiError> {
+    Ok(core.set_policy_source(source.as_deref()).await?)
+}
+
 /// Stops a send: what has arrived is kept.
 #[tauri::command]
 #[specta::specta]
@@ -315,7 +332,9 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
             check_key,
             remove_key,
             get_preferences,
-            set_preferences
+            set_preferences,
+            workspace,
+            set_policy_source
         ])
         .events(tauri_specta::collect_events![
             AvailabilityChanged,

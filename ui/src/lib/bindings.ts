@@ -51,6 +51,10 @@ export const commands = {
 	getPreferences: () => __TAURI_INVOKE<PreferencesView>("get_preferences"),
 	/**  Saves the preferences and applies them at once (probes, theme, tray, notifications, login). */
 	setPreferences: (preferences: Preferences) => __TAURI_INVOKE<PreferencesView>("set_preferences", { preferences }),
+	/**  The workspace policy: its source, last reading, what it turns off, what is wrong with it. */
+	workspace: () => __TAURI_INVOKE<WorkspaceView>("workspace"),
+	/**  Sets or removes the policy source, where the config file names none; read at once. */
+	setPolicySource: (source: string | null) => __TAURI_INVOKE<WorkspaceView>("set_policy_source", { source }),
 };
 
 /** Events */
@@ -794,6 +798,21 @@ export type UiError = {
 
 /**  The wire format a provider's client speaks. */
 export type WireFormat = "anthropic" | "openai" | "gemini" | "openai_compatible";
+
+export type WorkspaceView = {
+	/**  Where the policy is read from (a path or an https URL); `None`: no policy. */
+	source: string | null,
+	/**  The config file names it: only the file can change it. */
+	set_in_config: boolean,
+	/**  The config file, as a person finds it. */
+	config_file: string,
+	/**  When it was last read this run. */
+	read_at: string | null,
+	/**  What it turns off now. */
+	rules: PolicyRule[],
+	/**  Why it could not be read last time, in words; the last good one stays in force. */
+	problem: string | null,
+};
 
 /* Tauri Specta runtime */
 type EventEmit<T> = [T] extends [null] ? () => Promise<void> : (payload: T) => Promise<void>;

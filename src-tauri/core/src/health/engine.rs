@@ -469,6 +469,11 @@ impl HealthEngine {
         self.refresh_all(now)
     }
 
+    /// The rules of the workspace policy in force.
+    pub fn policy(&self) -> &[PolicyRule] {
+        &self.policy
+    }
+
     /// The workspace policy as last read.
     pub fn record_policy(&mut self, rules: Vec<PolicyRule>, now: DateTime<Utc>) -> Vec<Transition> {
         self.policy = rules;

@@ -169,6 +169,9 @@ pub fn status_evidence(
     }
 }
 
+/// The name the policy's problems are noted under.
+pub const POLICY: &str = "the workspace policy";
+
 /// The settings key under which the last good workspace policy is kept.
 pub const POLICY_SETTING: &str = "workspace_policy";
 
@@ -197,7 +200,8 @@ pub struct Poller {
     service: Arc<HealthService>,
     http: reqwest::Client,
     feeds: Vec<Feed>,
-    policy: Option<PolicySource>,
+    /// Where the policy is read from; shared, so a source set in Settings is read next.
+    policy: Arc<std::sync::Mutex<Option<PolicySource>>>,
     /// How probes are sent; `None`: never (a one-off command, or `[health] probes = false`).
     probing: Option<Probing>,
     clock: Arc<dyn Clock>,
@@ -239,7 +243,7 @@ impl Poller {
             // Status pages and the policy carry no key and may redirect to another host.
             http: crate::providers::client::feed_client(&timeouts),
             feeds,
-            policy,
+            policy: Arc::new(std::sync::Mutex::new(policy)),
             probing,
             clock,
             keep_policy: None,
@@ -262,41 +266,22 @@ impl Poller {
     /// Reads the workspace policy once and puts it in force; a policy that cannot be read
     /// leaves the last good one in force. Whether it could not be read.
     pub async fn read_policy(&self) -> bool {
-        let Some(source) = &self.policy else {
+        let Some(source) = self.policy.lock().expect("policy lock").clone() else {
             return false;
         };
-        const POLICY: &str = "the workspace policy";
-        match policy::read(&self.http, source).await {
-            Ok(policy::Policy {
-                rules,
-                fallback_order,
-            }) => {
-                self.service.set_source_problem(POLICY, None);
-                if let Some(store) = &self.keep_policy {
-                    let now = self.clock.now();
-                    for kept in [
-                        store.set_setting(POLICY_SETTING, &rules, now).await,
-                        store
-                            .set_setting(FALLBACK_ORDER_SETTING, &fallback_order, now)
-                            .await,
-                    ] {
-                        if let Err(error) = kept {
-                            tracing::error!(%error, "could not keep the workspace policy");
-                        }
-                    }
-                }
-                self.service.record_policy(rules);
-                self.service.record_fallback_order(fallback_order);
-                false
-            }
-            // The last good policy stays in force.
-            Err(problem) => {
-                self.service
-                    .set_source_problem(POLICY, Some(problem.clone()));
-                tracing::warn!(%problem, "the workspace policy could not be read; keeping the last one");
-                true
-            }
-        }
+        read_and_apply_policy(
+            &self.service,
+            &self.http,
+            &source,
+            self.keep_policy.as_ref(),
+            self.clock.now(),
+        )
+        .await
+    }
+
+    /// The source the policy is read from, to change while running.
+    pub fn policy_source(&self) -> Arc<std::sync::Mutex<Option<PolicySource>>> {
+        self.policy.clone()
     }
 
     /// Reads every feed and the policy once, probes what is due, and says whether anything
@@ -420,6 +405,47 @@ impl Poller {
             }
             let wait = (next - now).to_std().unwrap_or_default();
             self.clock.sleep(wait).await;
+        }
+    }
+}
+
+/// Reads the policy at `source` and puts it in force (kept in `keep` for the next start); one
+/// that cannot be read leaves the last good one in force. Whether it could not be read.
+pub async fn read_and_apply_policy(
+    service: &HealthService,
+    http: &reqwest::Client,
+    source: &PolicySource,
+    keep: Option<&crate::store::Store>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> bool {
+    match policy::read(http, source).await {
+        Ok(policy::Policy {
+            rules,
+            fallback_order,
+        }) => {
+            service.set_source_problem(POLICY, None);
+            if let Some(store) = keep {
+                for kept in [
+                    store.set_setting(POLICY_SETTING, &rules, now).await,
+                    store
+                        .set_setting(FALLBACK_ORDER_SETTING, &fallback_order, now)
+                        .await,
+                ] {
+                    if let Err(error) = kept {
+                        tracing::error!(%error, "could not keep the workspace policy");
+                    }
+                }
+            }
+            service.record_policy(rules);
+            service.record_fallback_order(fallback_order);
+            service.note_policy_read();
+            false
+        }
+        // The last good policy stays in force.
+        Err(problem) => {
+            service.set_source_problem(POLICY, Some(problem.clone()));
+            tracing::warn!(%problem, "the workspace policy could not be read; keeping the last one");
+            true
         }
     }
 }

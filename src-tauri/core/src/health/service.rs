@@ -29,6 +29,8 @@ pub struct HealthService {
     attempt_log: Mutex<Option<mpsc::UnboundedSender<AttemptRecord>>>,
     /// Sources that could not be read last time (a status page, the policy), in words.
     source_problems: Mutex<std::collections::BTreeMap<String, String>>,
+    /// When the workspace policy was last read.
+    policy_read_at: Mutex<Option<chrono::DateTime<chrono::Utc>>>,
     /// Connectivity checks started because an attempt got no answer, still running.
     checks: Mutex<tokio::task::JoinSet<()>>,
     /// The workspace's order of models to offer when one is out, as last read.
@@ -57,6 +59,7 @@ impl HealthService {
             changes,
             attempt_log: Mutex::new(None),
             source_problems: Mutex::default(),
+            policy_read_at: Mutex::default(),
             checks: Mutex::default(),
             fallback_order: Mutex::default(),
         });
@@ -114,6 +117,26 @@ impl HealthService {
         let now = self.clock.now();
         let transitions = self.engine().record_policy(rules, now);
         self.publish(transitions);
+    }
+
+    /// The policy was read just now.
+    pub fn note_policy_read(&self) {
+        *self.policy_read_at.lock().expect("policy lock") = Some(self.clock.now());
+    }
+
+    /// The policy's rules in force, and when it was last read (`None`: not this run).
+    pub fn policy(&self) -> (Vec<PolicyRule>, Option<chrono::DateTime<chrono::Utc>>) {
+        let read_at = *self.policy_read_at.lock().expect("policy lock");
+        (self.engine().policy().to_vec(), read_at)
+    }
+
+    /// What could not be read from `source`, if anything.
+    pub fn source_problem(&self, source: &str) -> Option<String> {
+        self.source_problems
+            .lock()
+            .expect("source lock")
+            .get(source)
+            .cloned()
     }
 
     /// The workspace's fallback order, as its policy said it last.

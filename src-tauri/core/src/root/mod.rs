@@ -24,9 +24,11 @@ use crate::vocabulary::{Consent, ModelAvailability, ModelRef, PolicyRule, StandI
 mod fallback;
 mod keys;
 mod preferences;
+mod workspace;
 
 pub use keys::{KeyCheck, KeyEntryError, KeyPlace, ProviderKey};
 pub use preferences::{FixedByConfig, Preferences, PreferencesView, Theme};
+pub use workspace::{WorkspaceError, WorkspaceView};
 
 use chrono::{DateTime, Utc};
 pub use fallback::{Choice, FallbackEvent};
@@ -91,6 +93,10 @@ pub struct Core {
     poller: tokio::sync::Mutex<Option<Poller>>,
     /// Probes on or off while running; `None` when this core never probes.
     probe_switch: Option<Arc<std::sync::atomic::AtomicBool>>,
+    /// Where the workspace policy is read from (the poller reads it each round).
+    policy_source: Arc<Mutex<Option<crate::health::policy::PolicySource>>>,
+    /// The config file names the policy (or tried to): Settings cannot change it.
+    policy_in_config: bool,
     /// `[health] probes = false` in the config file: it wins over Settings.
     probes_off_in_config: bool,
     preferences: Mutex<Preferences>,
@@ -164,17 +170,26 @@ impl Core {
         for listing in started.model_lists.iter().filter_map(|s| s.listing.clone()) {
             health.record_listing(listing, None);
         }
+        // A source set in Settings is read only where the config file names none: the
+        // person's workspace decides, not the person.
+        let policy_in_config = started.policy.is_some() || started.policy_expected;
+        let policy = match &started.policy {
+            Some(source) => Some(source.clone()),
+            None if !policy_in_config => Core::saved_policy_source(&started.store).await,
+            None => None,
+        };
+        let policy_expected = started.policy_expected || policy.is_some();
         // The last good policy is in force from the first moment, before it is read again.
         match started
             .store
             .setting::<Vec<PolicyRule>>(POLICY_SETTING)
             .await
         {
-            Ok(Some(rules)) if started.policy_expected => health.record_policy(rules),
+            Ok(Some(rules)) if policy_expected => health.record_policy(rules),
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "the last workspace policy could not be read"),
         }
-        if started.policy_expected {
+        if policy_expected {
             match started
                 .store
                 .setting::<Vec<ModelRef>>(crate::health::poller::FALLBACK_ORDER_SETTING)
@@ -196,7 +211,7 @@ impl Core {
             health.clone(),
             &started.catalog,
             http.clone(),
-            started.policy.clone(),
+            policy,
             (probes && started.health.probes).then(|| key_lookup.clone()),
             timeouts,
             clock.clone(),
@@ -204,6 +219,7 @@ impl Core {
         .keeping_policy_in(started.store.clone())
         .polling_on(started.health.poll_schedule());
         let probe_switch = poller.probe_switch();
+        let policy_source = poller.policy_source();
         let probes_off_in_config = !started.health.probes;
         let saved_preferences = Core::saved_preferences(&started.store).await;
         let model_lists = ModelListRefresher::new(
@@ -226,6 +242,8 @@ impl Core {
             poller: tokio::sync::Mutex::new(Some(poller)),
             probe_switch,
             probes_off_in_config,
+            policy_source,
+            policy_in_config,
             preferences: Mutex::new(saved_preferences.clone()),
             on_preferences: Mutex::default(),
             keys,

@@ -21,6 +21,7 @@ import type {
   Reason,
   SendEvent,
   UiError,
+  WorkspaceView,
 } from "../bindings";
 
 export type { Conversation, ConversationView, Message, ModelAvailability, ModelRef, Overview, SendEvent, UiError };
@@ -82,6 +83,10 @@ export interface Backend {
   setPreferences(preferences: Preferences): Promise<PreferencesView>;
   /** Called when they change elsewhere (the tray). */
   onPreferencesChanged(handler: (preferences: Preferences) => void): Promise<Unlisten>;
+  /** The workspace policy: source, last reading, rules, problem. */
+  workspace(): Promise<WorkspaceView>;
+  /** Sets (or, with null, removes) a policy source where the config file names none. */
+  setPolicySource(source: string | null): Promise<WorkspaceView>;
   /** Called when the preferred model was chosen elsewhere (the tray). */
   onPreferredModelChanged(handler: (model: ModelRef) => void): Promise<Unlisten>;
   /** Called when the tray asks for a view ("assistant", "models", "settings"). */

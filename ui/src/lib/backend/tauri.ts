@@ -46,5 +46,7 @@ export const tauriBackend: Backend = {
   setPreferences: (preferences) => commands.setPreferences(preferences),
   onPreferencesChanged: (handler) => events.preferencesChanged.listen((event) => handler(event.payload)),
   onPreferredModelChanged: (handler) => events.preferredModelChanged.listen((event) => handler(event.payload)),
+  workspace: () => commands.workspace(),
+  setPolicySource: (source) => commands.setPolicySource(source),
   onShowView: (handler) => events.showView.listen((event) => handler(event.payload)),
 };

@@ -8,6 +8,7 @@ import type {
   ConversationView,
   FallbackEvent,
   KeyCheck,
+  WorkspaceView,
   Plan,
   Preferences,
   PreferencesView,
@@ -375,6 +376,31 @@ export class MockBackend implements Backend {
     return () => {
       this.#preferencesHandlers = this.#preferencesHandlers.filter((h) => h !== handler);
     };
+  }
+
+  workspaceValue: WorkspaceView = {
+    source: null,
+    set_in_config: false,
+    config_file: "/home/me/.config/switchboard/config.toml",
+    read_at: null,
+    rules: [],
+    problem: null,
+  };
+
+  async workspace(): Promise<WorkspaceView> {
+    return structuredClone(this.workspaceValue);
+  }
+
+  async setPolicySource(source: string | null): Promise<WorkspaceView> {
+    if (this.workspaceValue.set_in_config)
+      throw { kind: "admin_disabled", message: "Your workspace policy is set in config.toml.", reason: null } satisfies UiError;
+    this.workspaceValue = {
+      ...this.workspaceValue,
+      source,
+      read_at: source ? "2026-11-24T09:00:00Z" : null,
+      rules: source ? [{ provider: "anthropic", model: null, message: "Anthropic is having an outage.", until: null }] : [],
+    };
+    return this.workspace();
   }
 
   #preferredHandlers: ((m: ModelRef) => void)[] = [];

@@ -172,3 +172,36 @@ describe("The tray's doors into the window", () => {
     );
   });
 });
+
+describe("Settings → Workspace", () => {
+  it("sets a policy source, shows what it turns off, and removes it", async () => {
+    const backend = new MockBackend({ ...sampleOverview(), preferred: opus });
+    render(App, { backend });
+    const user = await openSettings();
+    const workspace = await screen.findByTestId("workspace");
+    expect(workspace.textContent).toContain("No workspace policy");
+    await user.type(within(workspace).getByLabelText(/Policy source/), "https://admin.example.com/policy.json");
+    await user.click(within(workspace).getByRole("button", { name: "Use it" }));
+    expect((await within(workspace).findByTestId("policy-source")).textContent).toBe("https://admin.example.com/policy.json");
+    expect(within(workspace).getByTestId("policy-rules").textContent).toContain("All Anthropic models turned off");
+    await user.click(within(workspace).getByRole("button", { name: "Stop using this policy" }));
+    await waitFor(() => expect(workspace.textContent).toContain("No workspace policy"));
+  });
+
+  it("shows a policy the config file sets, with its problem, and offers no change", async () => {
+    const backend = new MockBackend({ ...sampleOverview(), preferred: opus });
+    backend.workspaceValue = {
+      ...backend.workspaceValue,
+      source: "https://admin.example.com/policy.json",
+      set_in_config: true,
+      problem: "could not connect to admin.example.com",
+    };
+    render(App, { backend });
+    await openSettings();
+    const workspace = await screen.findByTestId("workspace");
+    expect(workspace.textContent).toContain("which only that file can change");
+    expect(within(workspace).getByTestId("policy-problem").textContent).toContain("stays in force");
+    expect(within(workspace).queryByRole("button")).toBeNull();
+    expect(within(workspace).queryByRole("textbox")).toBeNull();
+  });
+});
