@@ -26,6 +26,10 @@ const COMMANDS: &[&str] = &[
     "set_preferences",
     "workspace",
     "set_policy_source",
+    "provider_setups",
+    "set_provider_address",
+    "add_server",
+    "remove_server",
 ];
 
 fn main() {

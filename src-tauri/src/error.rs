@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use switchboard_core::assistant::AssistantError;
 use switchboard_core::store::StoreError;
-use switchboard_core::{KeyEntryError, WorkspaceError};
+use switchboard_core::{KeyEntryError, ProviderSetupError, WorkspaceError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
@@ -91,6 +91,23 @@ impl From<AssistantError> for UiError {
                 message: error.to_string(),
                 reason: None,
             },
+        }
+    }
+}
+
+impl From<ProviderSetupError> for UiError {
+    fn from(error: ProviderSetupError) -> Self {
+        let kind = match error {
+            ProviderSetupError::Store(e) => return e.into(),
+            ProviderSetupError::UnknownProvider(_) => ErrorKind::NotFound,
+            ProviderSetupError::NoName
+            | ProviderSetupError::Refused(_)
+            | ProviderSetupError::NotAddedHere(_) => ErrorKind::InvalidInput,
+        };
+        Self {
+            kind,
+            message: format!("{error}."),
+            reason: None,
         }
     }
 }

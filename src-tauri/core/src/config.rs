@@ -88,9 +88,9 @@ impl Paths {
     }
 }
 
-/// Per-provider settings from the config file; every field optional, so a shipped provider
-/// can be changed one field at a time.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+/// Per-provider settings from the config file (or from Settings); every field optional, so a
+/// shipped provider can be changed one field at a time.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ProviderSettings {
     pub name: Option<String>,
@@ -566,6 +566,44 @@ fn line_of(text: &str, offset: usize) -> usize {
         .filter(|&&b| b == b'\n')
         .count()
         + 1
+}
+
+/// What Settings saved for the providers, under what the config file sets: a field the file
+/// sets wins. Also which fields both set (`(provider, field)`), so Settings can say so.
+pub fn providers_with_saved(
+    saved: &BTreeMap<String, ProviderSettings>,
+    file: &BTreeMap<String, ProviderSettings>,
+) -> (
+    BTreeMap<String, ProviderSettings>,
+    Vec<(String, &'static str)>,
+) {
+    let mut out = saved.clone();
+    let mut both = Vec::new();
+    for (id, from_file) in file {
+        let slot = out.entry(id.clone()).or_default();
+        let saved_here = saved.get(id);
+        macro_rules! file_wins {
+            ($($field:ident),*) => {$(
+                if from_file.$field.is_some() {
+                    if saved_here.is_some_and(|s| s.$field.is_some() && s.$field != from_file.$field) {
+                        both.push((id.clone(), stringify!($field)));
+                    }
+                    slot.$field = from_file.$field.clone();
+                }
+            )*};
+        }
+        file_wins!(
+            name,
+            family,
+            wire,
+            base_url,
+            status_url,
+            status_format,
+            api_key_env,
+            console_url
+        );
+    }
+    (out, both)
 }
 
 /// Applies the config's providers and models to the shipped catalog. An entry that does not

@@ -78,7 +78,8 @@ pub struct RefreshReport {
 
 pub struct ModelListRefresher {
     /// The shipped catalog with the person's config on top: what the lists are merged into.
-    base: Catalog,
+    /// Replaced when Settings change a provider (a new base URL, a server added).
+    base: Mutex<Arc<Catalog>>,
     store: Store,
     http: reqwest::Client,
     health: Arc<HealthService>,
@@ -107,7 +108,7 @@ impl ModelListRefresher {
         settings: ListSettings,
     ) -> Arc<Self> {
         Arc::new(Self {
-            base,
+            base: Mutex::new(Arc::new(base)),
             store,
             http,
             health,
@@ -152,11 +153,12 @@ impl ModelListRefresher {
     /// Lists that could not be read, as notices (see the module docs for who is not nagged).
     pub fn notices(&self) -> Vec<Notice> {
         let times = LocalTimes::of(self.clock.as_ref());
+        let base = self.base();
         self.states()
             .iter()
             .filter_map(|state| {
                 let problem = state.problem.as_deref()?;
-                let provider = self.base.provider(&state.provider)?;
+                let provider = base.provider(&state.provider)?;
                 if !provider.needs_key() && state.listing.is_none() {
                     return None;
                 }
@@ -173,7 +175,8 @@ impl ModelListRefresher {
     pub async fn refresh(&self) -> Vec<RefreshReport> {
         let _one_at_a_time = self.refreshing.lock().await;
         let mut reports = Vec::new();
-        for provider in &self.base.providers {
+        let base = self.base();
+        for provider in &base.providers {
             // The keyring talks D-Bus and blocks: look keys up off the async threads.
             let key = {
                 let (key_for, provider) = (self.key_for.clone(), provider.clone());
@@ -222,6 +225,21 @@ impl ModelListRefresher {
         }
         self.publish();
         reports
+    }
+
+    /// The shipped catalog with the person's settings on top, before the lists.
+    pub fn base(&self) -> Arc<Catalog> {
+        self.base.lock().expect("base lock").clone()
+    }
+
+    /// A new base (Settings changed a provider); [`ModelListRefresher::publish`] applies it.
+    /// A provider no longer in it loses its list.
+    pub fn set_base(&self, base: Catalog) {
+        self.states
+            .lock()
+            .expect("states lock")
+            .retain(|id, _| base.provider(id).is_some());
+        *self.base.lock().expect("base lock") = Arc::new(base);
     }
 
     /// Asks `provider` for its list with `key`; nothing is recorded.
@@ -296,7 +314,7 @@ impl ModelListRefresher {
     /// Merges the lists into the catalog; tells the engine and the window what changed.
     pub fn publish(&self) {
         let listings = self.listings();
-        let merged = Arc::new(merge(&self.base, &listings));
+        let merged = Arc::new(merge(&self.base(), &listings));
         self.health
             .set_catalog(merged, listings, Some(self.next_refresh_at()));
         if let Some(callback) = &*self.on_change.lock().expect("callback lock") {
@@ -312,7 +330,7 @@ pub fn merged_with_cache(base: &Catalog, cached: &[ModelListState]) -> Catalog {
 }
 
 /// What went wrong asking for a list, in words a person can act on.
-fn describe(provider: &Provider, failure: &Failure) -> String {
+pub(crate) fn describe(provider: &Provider, failure: &Failure) -> String {
     use crate::vocabulary::ReasonKind::*;
     let name = &provider.name;
     let status = failure

@@ -7,6 +7,7 @@ use crate::health::policy::PolicySource;
 use crate::notice::Notice;
 use crate::store::{Store, StoreError};
 use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -42,18 +43,62 @@ pub struct Startup {
     pub model_lists: Vec<crate::store::ModelListState>,
     pub store: Store,
     pub notices: Vec<Notice>,
+    /// The config file as read, to build the catalog again when Settings change a provider.
+    pub file_config: config::Config,
+    /// The providers' settings saved from Settings (under the file's).
+    pub saved_providers: BTreeMap<String, config::ProviderSettings>,
+    pub unreadable_providers: BTreeMap<String, String>,
+}
+
+/// The settings key of the providers' settings saved from Settings.
+pub const PROVIDER_SETTINGS: &str = "provider_settings";
+
+pub async fn saved_providers(store: &Store) -> BTreeMap<String, config::ProviderSettings> {
+    match store.setting(PROVIDER_SETTINGS).await {
+        Ok(saved) => saved.unwrap_or_default(),
+        Err(error) => {
+            tracing::warn!(%error, "the providers' saved settings could not be read");
+            BTreeMap::new()
+        }
+    }
+}
+
+/// The shipped catalog with Settings' provider settings and the config file on top (the
+/// file wins a field both set); what does not hold up is left out, with a notice.
+pub fn catalog_with(
+    file: &config::Config,
+    saved: &BTreeMap<String, config::ProviderSettings>,
+    unreadable: &BTreeMap<String, String>,
+    config_file: &std::path::Path,
+    notices: &mut Vec<Notice>,
+) -> Result<Catalog, CatalogError> {
+    let mut catalog = Catalog::shipped()?;
+    let (providers, _) = config::providers_with_saved(saved, &file.providers);
+    let effective = config::Config {
+        providers,
+        ..file.clone()
+    };
+    notices.extend(config::apply(
+        &mut catalog,
+        &effective,
+        unreadable,
+        config_file,
+    ));
+    Ok(catalog)
 }
 
 pub async fn start(paths: Paths, now: DateTime<Utc>) -> Result<Startup, StartupError> {
     let loaded = config::load(&paths.config_file);
     let mut notices = loaded.notices;
-    let mut catalog = Catalog::shipped()?;
-    notices.extend(config::apply(
-        &mut catalog,
+    let opened = Store::open(&paths.data_dir, now).await?;
+    let saved_providers = saved_providers(&opened.store).await;
+    let catalog = catalog_with(
         &loaded.config,
+        &saved_providers,
         &loaded.unreadable_providers,
         &paths.config_file,
-    ));
+        &mut notices,
+    )?;
     let mut policy_expected =
         loaded.workspace_unreadable || loaded.config.workspace.policy.is_some();
     let policy = match loaded
@@ -75,7 +120,6 @@ pub async fn start(paths: Paths, now: DateTime<Utc>) -> Result<Startup, StartupE
         }
         None => None,
     };
-    let opened = Store::open(&paths.data_dir, now).await?;
     // Answers left streaming are a crash's only when no other Switchboard is running (the
     // window may be streaming while `status` starts).
     let interrupted = if opened.store.alone_at_start() {
@@ -97,16 +141,19 @@ pub async fn start(paths: Paths, now: DateTime<Utc>) -> Result<Startup, StartupE
     }
     Ok(Startup {
         paths,
-        demo: loaded.config.demo.map(|d| d.scenario),
+        demo: loaded.config.demo.clone().map(|d| d.scenario),
         timeouts: loaded.config.network.timeouts(),
         network: loaded.config.network.clone(),
         policy,
         policy_expected,
-        health: loaded.config.health,
+        health: loaded.config.health.clone(),
         lists: loaded.config.lists.settings(),
         fallback: loaded.config.fallback.clone(),
         base: catalog,
         catalog: merged,
+        file_config: loaded.config.clone(),
+        saved_providers,
+        unreadable_providers: loaded.unreadable_providers.clone(),
         model_lists,
         store: opened.store,
         notices,

@@ -658,3 +658,92 @@ async fn a_policy_in_the_config_file_cannot_be_changed_from_settings() {
     assert!(core.workspace_view().source.is_some());
     core.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_server_added_by_url_is_listed_at_once_answers_and_survives_a_restart() {
+    let setup = Setup::new("healthy", "").await;
+    let core = setup.core().await;
+    // An OpenAI-compatible server (the simulator's local one), as LM Studio would be.
+    let check = core
+        .add_server("LM Studio", &setup.sim.provider_url("ollama"), false)
+        .await
+        .unwrap();
+    assert_eq!(check.provider, "lm-studio");
+    assert_eq!(check.problem, None);
+    assert!(!check.found.is_empty(), "its models are listed at once");
+    let models: Vec<String> = core
+        .catalog()
+        .models_of("lm-studio")
+        .map(|m| m.id.clone())
+        .collect();
+    assert!(!models.is_empty(), "in the picker without a restart");
+    let setup_line = core
+        .provider_setups()
+        .into_iter()
+        .find(|p| p.provider == "lm-studio")
+        .unwrap();
+    assert!(setup_line.added_here);
+    let model = ModelRef::new("lm-studio", &models[0]);
+    let sent = core
+        .send(
+            "s",
+            None,
+            "Hello",
+            &model,
+            64,
+            Choice::Preferred,
+            &mut |_| {},
+        )
+        .await
+        .expect("the added server answers");
+    assert!(!sent.answer.text.is_empty());
+    core.shutdown().await;
+
+    let again = setup.core().await;
+    assert!(again.catalog().provider("lm-studio").is_some(), "kept");
+    again.remove_server("lm-studio").await.unwrap();
+    assert!(again.catalog().provider("lm-studio").is_none());
+    assert!(
+        again.remove_server("anthropic").await.is_err(),
+        "shipped ones stay"
+    );
+    again.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_address_set_in_settings_is_checked_and_the_config_file_wins() {
+    let setup = Setup::new("healthy", "").await;
+    let core = setup.core().await;
+    // The simulator's config sets Anthropic's base URL: Settings says so and changes nothing.
+    let anthropic = core
+        .provider_setups()
+        .into_iter()
+        .find(|p| p.provider == "anthropic")
+        .unwrap();
+    assert!(anthropic.set_in_config.contains(&"base_url".to_string()));
+    let refused = core
+        .set_provider_address("anthropic", Some("https://gw.example.com"), None)
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("the file wins"), "{refused}");
+    // Gemini's status page, which the file does not set: plain http elsewhere is refused…
+    let refused = core
+        .set_provider_address("gemini", None, Some("http://status.example.com"))
+        .await
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("Nothing was changed"),
+        "{refused}"
+    );
+    // …https is taken, and kept.
+    core.set_provider_address("gemini", None, Some(&setup.sim.status_url("anthropic")))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let gemini = core
+        .provider_setups()
+        .into_iter()
+        .find(|p| p.provider == "gemini")
+        .unwrap();
+    assert_eq!(gemini.status_url, Some(setup.sim.status_url("anthropic")));
+    core.shutdown().await;
+}

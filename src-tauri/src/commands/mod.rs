@@ -16,6 +16,7 @@ use switchboard_core::vocabulary::{Consent, ConsentScope, Reason};
 use switchboard_core::vocabulary::{ModelAvailability, ModelRef};
 use switchboard_core::{Choice, Core, FallbackEvent, KeyCheck, ProviderKey};
 use switchboard_core::{Preferences, PreferencesView, WorkspaceView};
+use switchboard_core::{ProviderSetup, ServerCheck};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 use tauri_specta::Event;
@@ -299,6 +300,46 @@ pub async fn set_policy_source(
     Ok(core.set_policy_source(source.as_deref()).await?)
 }
 
+/// Every provider: where it is reached, and what the config file fixes.
+#[tauri::command]
+#[specta::specta]
+pub fn provider_setups(core: State<'_, Arc<Core>>) -> Vec<ProviderSetup> {
+    core.provider_setups()
+}
+
+/// A provider's base URL and status page (`null`: as shipped); applied at once.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_provider_address(
+    core: State<'_, Arc<Core>>,
+    provider: String,
+    base_url: Option<String>,
+    status_url: Option<String>,
+) -> Result<ServerCheck, UiError> {
+    Ok(core
+        .set_provider_address(&provider, base_url.as_deref(), status_url.as_deref())
+        .await?)
+}
+
+/// An OpenAI-compatible server added by URL; its models are listed at once.
+#[tauri::command]
+#[specta::specta]
+pub async fn add_server(
+    core: State<'_, Arc<Core>>,
+    name: String,
+    base_url: String,
+    needs_key: bool,
+) -> Result<ServerCheck, UiError> {
+    Ok(core.add_server(&name, &base_url, needs_key).await?)
+}
+
+/// Removes a server added in Settings.
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_server(core: State<'_, Arc<Core>>, provider: String) -> Result<(), UiError> {
+    Ok(core.remove_server(&provider).await?)
+}
+
 /// Stops a send: what has arrived is kept.
 #[tauri::command]
 #[specta::specta]
@@ -334,7 +375,11 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
             get_preferences,
             set_preferences,
             workspace,
-            set_policy_source
+            set_policy_source,
+            provider_setups,
+            set_provider_address,
+            add_server,
+            remove_server
         ])
         .events(tauri_specta::collect_events![
             AvailabilityChanged,

@@ -184,3 +184,46 @@ async fn a_key_the_provider_rejects_says_so_on_your_side() {
     );
     app.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_added_by_url_shows_its_models_in_the_picker_at_once() {
+    let sim = simulator("healthy").await;
+    let profile = Profile::new();
+    profile.write_config(&format!(
+        "{}\n[health]\nprobes = false\n",
+        sim.config_toml()
+    ));
+    let app = App::launch(&profile).await;
+    app.show("Settings").await;
+    let form = "[data-testid=add-server]";
+    app.wait_for(&format!("{form} input[type=text]"))
+        .await
+        .send_keys("LM Studio")
+        .await
+        .unwrap();
+    app.wait_for(&format!("{form} input[type=url]"))
+        .await
+        .send_keys(&sim.provider_url("ollama"))
+        .await
+        .unwrap();
+    app.click(&format!("{form} button[type=submit]")).await;
+    let found = app
+        .eventually(
+            || app.texts("[data-testid=server-found]"),
+            |t: &Vec<String>| !t.is_empty(),
+        )
+        .await;
+    assert!(found[0].starts_with("Found "), "{found:?}");
+    app.show("Models").await;
+    let listed = app
+        .eventually(
+            || app.attrs("[data-provider='lm-studio'] [role=option]", "data-model"),
+            |m: &Vec<String>| !m.is_empty(),
+        )
+        .await;
+    assert!(
+        listed.iter().all(|m| m.starts_with("lm-studio/")),
+        "{listed:?}"
+    );
+    app.close().await;
+}

@@ -55,6 +55,14 @@ export const commands = {
 	workspace: () => __TAURI_INVOKE<WorkspaceView>("workspace"),
 	/**  Sets or removes the policy source, where the config file names none; read at once. */
 	setPolicySource: (source: string | null) => __TAURI_INVOKE<WorkspaceView>("set_policy_source", { source }),
+	/**  Every provider: where it is reached, and what the config file fixes. */
+	providerSetups: () => __TAURI_INVOKE<ProviderSetup[]>("provider_setups"),
+	/**  A provider's base URL and status page (`null`: as shipped); applied at once. */
+	setProviderAddress: (provider: string, baseUrl: string | null, statusUrl: string | null) => __TAURI_INVOKE<ServerCheck>("set_provider_address", { provider, baseUrl, statusUrl }),
+	/**  An OpenAI-compatible server added by URL; its models are listed at once. */
+	addServer: (name: string, baseUrl: string, needsKey: boolean) => __TAURI_INVOKE<ServerCheck>("add_server", { name, baseUrl, needsKey }),
+	/**  Removes a server added in Settings. */
+	removeServer: (provider: string) => __TAURI_INVOKE<null>("remove_server", { provider }),
 };
 
 /** Events */
@@ -648,6 +656,22 @@ export type ProviderKey = {
 	last_check: KeyCheck | null,
 };
 
+/**  A provider as Settings shows it. */
+export type ProviderSetup = {
+	provider: string,
+	name: string,
+	wire: WireFormat,
+	base_url: string,
+	status_url: string | null,
+	needs_key: boolean,
+	/**  Added in Settings: it can be removed there. */
+	added_here: boolean,
+	/**  The fields the config file sets ("base_url", "status_url"): they win over Settings. */
+	set_in_config: string[],
+	/**  Why it is not used, when its settings were refused. */
+	unusable: string | null,
+};
+
 /**  A message waiting for its model to be back ("Wait — send it when it is back"). */
 export type QueuedMessage = {
 	/**  Also the id its question gets when it is sent. */
@@ -727,6 +751,15 @@ export type SendEvent =
 { kind: "finished"; answer: Message; reason: Reason | null } | 
 /**  The request failed or was stopped; `restore_text` goes back into the compose box. */
 { kind: "failed"; question: Message; answer: Message; reason: Reason | null; restore_text: string };
+
+/**  What asking the provider for its models found, just after a change. */
+export type ServerCheck = {
+	provider: string,
+	/**  The models it serves that Switchboard can chat with, by name. */
+	found: string[],
+	/**  Why it could not be asked, in words. */
+	problem: string | null,
+};
 
 /**  Show this view ("assistant", "models", "settings"): the tray asked for it. */
 export type ShowView = string;

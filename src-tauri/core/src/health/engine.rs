@@ -494,6 +494,12 @@ impl HealthEngine {
         let (model_index, provider_index) = indexes(&catalog);
         self.model_index = model_index;
         self.provider_index = provider_index;
+        // A server added while running needs no key, or has none yet.
+        for provider in &catalog.providers {
+            self.has_key
+                .entry(provider.id.clone())
+                .or_insert(!provider.needs_key());
+        }
         self.catalog = catalog;
         self.current
             .retain(|key, _| self.model_index.contains_key(key));

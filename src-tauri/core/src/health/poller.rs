@@ -220,18 +220,7 @@ impl Poller {
         timeouts: Timeouts,
         clock: Arc<dyn Clock>,
     ) -> Self {
-        let feeds = catalog
-            .providers
-            .iter()
-            .filter_map(|p| {
-                Some(Feed {
-                    provider: p.id.clone(),
-                    feed: StatusFeed::for_provider(p).ok().flatten()?,
-                    reading_wrong: false,
-                    unreadable: false,
-                })
-            })
-            .collect();
+        let feeds = feeds_for(catalog, Vec::new());
         let probing = probe_keys.map(|key_for| Probing {
             key_for,
             http: http.clone(),
@@ -289,8 +278,10 @@ impl Poller {
     pub async fn poll_once(&mut self) -> bool {
         // The policy first: what it turns off is off before anything else is asked.
         let mut anything_wrong = self.read_policy().await;
-        // The live catalog: models learned from the providers' lists are matched too.
+        // The live catalog: models learned from the providers' lists are matched too, and a
+        // status page set in Settings is read from this round on.
         let catalog = self.service.catalog();
+        self.feeds = feeds_for(&catalog, std::mem::take(&mut self.feeds));
         for Feed {
             provider,
             feed,
@@ -407,6 +398,30 @@ impl Poller {
             self.clock.sleep(wait).await;
         }
     }
+}
+
+/// The status feeds `catalog` names; one already read (same provider, same address) keeps
+/// what it knows (its ETag, whether it read wrong).
+fn feeds_for(catalog: &Catalog, mut old: Vec<Feed>) -> Vec<Feed> {
+    catalog
+        .providers
+        .iter()
+        .filter_map(|p| {
+            let feed = StatusFeed::for_provider(p).ok().flatten()?;
+            match old
+                .iter()
+                .position(|f| f.provider == p.id && f.feed.url() == feed.url())
+            {
+                Some(i) => Some(old.swap_remove(i)),
+                None => Some(Feed {
+                    provider: p.id.clone(),
+                    feed,
+                    reading_wrong: false,
+                    unreadable: false,
+                }),
+            }
+        })
+        .collect()
 }
 
 /// Reads the policy at `source` and puts it in force (kept in `keep` for the next start); one

@@ -24,10 +24,12 @@ use crate::vocabulary::{Consent, ModelAvailability, ModelRef, PolicyRule, StandI
 mod fallback;
 mod keys;
 mod preferences;
+mod servers;
 mod workspace;
 
 pub use keys::{KeyCheck, KeyEntryError, KeyPlace, ProviderKey};
 pub use preferences::{FixedByConfig, Preferences, PreferencesView, Theme};
+pub use servers::{ProviderSetup, ProviderSetupError, ServerCheck};
 pub use workspace::{WorkspaceError, WorkspaceView};
 
 use chrono::{DateTime, Utc};
@@ -93,6 +95,11 @@ pub struct Core {
     poller: tokio::sync::Mutex<Option<Poller>>,
     /// Probes on or off while running; `None` when this core never probes.
     probe_switch: Option<Arc<std::sync::atomic::AtomicBool>>,
+    /// The config file as read, and the providers' settings saved from Settings: the catalog
+    /// is built again from them when Settings change a provider.
+    file_config: crate::config::Config,
+    saved_providers: Mutex<std::collections::BTreeMap<String, crate::config::ProviderSettings>>,
+    unreadable_providers: std::collections::BTreeMap<String, String>,
     /// Where the workspace policy is read from (the poller reads it each round).
     policy_source: Arc<Mutex<Option<crate::health::policy::PolicySource>>>,
     /// The config file names the policy (or tried to): Settings cannot change it.
@@ -244,6 +251,9 @@ impl Core {
             probes_off_in_config,
             policy_source,
             policy_in_config,
+            file_config: started.file_config,
+            saved_providers: Mutex::new(started.saved_providers),
+            unreadable_providers: started.unreadable_providers,
             preferences: Mutex::new(saved_preferences.clone()),
             on_preferences: Mutex::default(),
             keys,

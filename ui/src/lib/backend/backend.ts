@@ -19,7 +19,9 @@ import type {
   ProviderKey,
   QueuedMessage,
   Reason,
+  ProviderSetup,
   SendEvent,
+  ServerCheck,
   UiError,
   WorkspaceView,
 } from "../bindings";
@@ -83,6 +85,13 @@ export interface Backend {
   setPreferences(preferences: Preferences): Promise<PreferencesView>;
   /** Called when they change elsewhere (the tray). */
   onPreferencesChanged(handler: (preferences: Preferences) => void): Promise<Unlisten>;
+  /** Every provider: where it is reached, and what the config file fixes. */
+  providerSetups(): Promise<ProviderSetup[]>;
+  /** A provider's base URL and status page (null: as shipped); applied at once. */
+  setProviderAddress(provider: string, baseUrl: string | null, statusUrl: string | null): Promise<ServerCheck>;
+  /** An OpenAI-compatible server added by URL; its models are listed at once. */
+  addServer(name: string, baseUrl: string, needsKey: boolean): Promise<ServerCheck>;
+  removeServer(provider: string): Promise<void>;
   /** The workspace policy: source, last reading, rules, problem. */
   workspace(): Promise<WorkspaceView>;
   /** Sets (or, with null, removes) a policy source where the config file names none. */

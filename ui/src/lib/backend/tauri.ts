@@ -46,6 +46,12 @@ export const tauriBackend: Backend = {
   setPreferences: (preferences) => commands.setPreferences(preferences),
   onPreferencesChanged: (handler) => events.preferencesChanged.listen((event) => handler(event.payload)),
   onPreferredModelChanged: (handler) => events.preferredModelChanged.listen((event) => handler(event.payload)),
+  providerSetups: () => commands.providerSetups(),
+  setProviderAddress: (provider, baseUrl, statusUrl) => commands.setProviderAddress(provider, baseUrl, statusUrl),
+  addServer: (name, baseUrl, needsKey) => commands.addServer(name, baseUrl, needsKey),
+  removeServer: async (provider) => {
+    await commands.removeServer(provider);
+  },
   workspace: () => commands.workspace(),
   setPolicySource: (source) => commands.setPolicySource(source),
   onShowView: (handler) => events.showView.listen((event) => handler(event.payload)),

@@ -8,6 +8,8 @@ import type {
   ConversationView,
   FallbackEvent,
   KeyCheck,
+  ProviderSetup,
+  ServerCheck,
   WorkspaceView,
   Plan,
   Preferences,
@@ -376,6 +378,45 @@ export class MockBackend implements Backend {
     return () => {
       this.#preferencesHandlers = this.#preferencesHandlers.filter((h) => h !== handler);
     };
+  }
+
+  /** Servers a test's "network" answers at, with the models they list. */
+  servers = new Map<string, string[]>();
+
+  async providerSetups(): Promise<ProviderSetup[]> {
+    return this.overviewValue.providers.map((p) => ({
+      provider: p.id,
+      name: p.name,
+      wire: p.wire,
+      base_url: p.base_url,
+      status_url: p.status_url ?? null,
+      needs_key: !!p.api_key_env,
+      added_here: p.id.startsWith("added-"),
+      set_in_config: p.id === "anthropic" ? ["base_url"] : [],
+      unusable: null,
+    }));
+  }
+
+  async setProviderAddress(providerId: string, baseUrl: string | null, statusUrl: string | null): Promise<ServerCheck> {
+    if (baseUrl?.startsWith("http://") && !baseUrl.startsWith("http://127.0.0.1"))
+      throw { kind: "invalid_input", message: "That cannot be used: http is only for this machine. Nothing was changed.", reason: null } satisfies UiError;
+    const p = this.overviewValue.providers.find((x) => x.id === providerId)!;
+    if (baseUrl) p.base_url = baseUrl;
+    p.status_url = statusUrl;
+    return { provider: providerId, found: this.servers.get(p.base_url) ?? [], problem: null };
+  }
+
+  async addServer(name: string, baseUrl: string): Promise<ServerCheck> {
+    const id = `added-${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
+    this.overviewValue.providers.push({ id, name, family: name, wire: "openai_compatible", base_url: baseUrl });
+    const found = this.servers.get(baseUrl);
+    return found
+      ? { provider: id, found, problem: null }
+      : { provider: id, found: [], problem: `no answer from ${name}: the connection was refused` };
+  }
+
+  async removeServer(providerId: string): Promise<void> {
+    this.overviewValue.providers = this.overviewValue.providers.filter((p) => p.id !== providerId);
   }
 
   workspaceValue: WorkspaceView = {

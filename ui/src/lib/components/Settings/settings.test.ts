@@ -205,3 +205,35 @@ describe("Settings → Workspace", () => {
     expect(within(workspace).queryByRole("textbox")).toBeNull();
   });
 });
+
+describe("Settings → Addresses and servers", () => {
+  it("adds a server by URL and lists its models at once, then removes it", async () => {
+    const backend = new MockBackend({ ...sampleOverview(), preferred: opus });
+    backend.servers.set("http://127.0.0.1:1234", ["Qwen 3 8B", "Llama 3.2"]);
+    render(App, { backend });
+    const user = await openSettings();
+    const add = await screen.findByTestId("add-server");
+    await user.type(within(add).getByLabelText("Name"), "LM Studio");
+    await user.type(within(add).getByLabelText("Address"), "http://127.0.0.1:1234");
+    await user.click(within(add).getByRole("button", { name: "Add and list its models" }));
+    expect((await within(add).findByTestId("server-found")).textContent).toContain("Found 2 models: Qwen 3 8B, Llama 3.2");
+    const row = await screen.findByTestId("server-added-lm-studio");
+    await user.click(within(row).getByRole("button", { name: "Remove" }));
+    await waitFor(() => expect(screen.queryByTestId("server-added-lm-studio")).toBeNull());
+  });
+
+  it("says when a server does not answer, and shows what the config file fixes", async () => {
+    const backend = new MockBackend({ ...sampleOverview(), preferred: opus });
+    render(App, { backend });
+    const user = await openSettings();
+    const anthropic = await screen.findByTestId("server-anthropic");
+    const base = within(anthropic).getByLabelText(/Base URL/) as HTMLInputElement;
+    expect(base.disabled).toBe(true);
+    expect(anthropic.textContent).toContain("Set in your config file, which wins");
+    const add = screen.getByTestId("add-server");
+    await user.type(within(add).getByLabelText("Name"), "vLLM");
+    await user.type(within(add).getByLabelText("Address"), "http://127.0.0.1:8000");
+    await user.click(within(add).getByRole("button", { name: "Add and list its models" }));
+    expect((await within(add).findByTestId("server-found")).textContent).toContain("could not be listed: no answer from vLLM");
+  });
+});
