@@ -283,12 +283,12 @@ async fn a_standing_consent_naming_a_model_without_a_key_gets_its_notice() {
     let app = App::launch(&profile).await;
     // GPT-5 first in the person's own order, so the dialog offers it first.
     app.show("Settings").await;
-    app.wait_for("select")
+    app.wait_for("[data-testid=fallback-add] select")
         .await
         .select_by_value("openai/gpt-5")
         .await
         .unwrap();
-    app.click(".add button").await;
+    app.click("[data-testid=fallback-add] button").await;
     app.eventually(
         || app.texts("[data-testid=fallback-order]"),
         |o: &Vec<String>| o.iter().any(|o| o.contains("GPT-5")),
