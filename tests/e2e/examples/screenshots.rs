@@ -78,6 +78,23 @@ async fn main() {
             )
             .await;
         shoot(&app, &dir, &format!("settings-{theme}"), &mut written).await;
+        // Settings is longer than the window: each of its other parts, brought into view.
+        for part in ["servers", "workspace", "behaviour"] {
+            let _ = app
+                .client
+                .execute(
+                    &format!("document.querySelector('[data-testid={part}]').scrollIntoView()"),
+                    vec![],
+                )
+                .await;
+            shoot(
+                &app,
+                &dir,
+                &format!("settings-{part}-{theme}"),
+                &mut written,
+            )
+            .await;
+        }
         app.prefer("anthropic/claude-opus-4-7").await;
         app.show("Models").await;
         shoot(&app, &dir, &format!("picker-{theme}"), &mut written).await;
