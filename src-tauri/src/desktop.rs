@@ -15,7 +15,9 @@ use tauri::menu::{Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Runtime, WebviewWindow, WindowEvent};
 use tauri_plugin_autostart::ManagerExt as _;
+#[cfg(not(target_os = "linux"))]
 use tauri_plugin_notification::NotificationExt as _;
+use tauri_plugin_window_state::{AppHandleExt as _, StateFlags};
 use tauri_specta::Event as _;
 
 const TRAY: &str = "main";
@@ -29,6 +31,8 @@ pub struct Desktop {
     /// A tray exists: only then does closing the window keep Switchboard running.
     tray: AtomicBool,
     notifier: Mutex<Notifier>,
+    /// Counts the window's moves and resizes, so only the last of a burst is written.
+    window_moves: std::sync::atomic::AtomicU64,
     /// The preferred model, as last chosen (the availability callbacks are synchronous).
     preferred: Mutex<Option<ModelRef>>,
 }
@@ -86,7 +90,15 @@ pub fn setup(app: &tauri::App, core: &Arc<Core>) -> tauri::Result<Arc<Desktop>> 
         let catalog_core = core.clone();
         core.on_transition(move |transition| {
             desktop.heard(&handle, &catalog_core, transition);
-            refresh_tray(&handle, &core_for_tray, &desktop);
+            // The tray shows the preferred model and the models one can switch to: only a
+            // change to either redraws it (a burst of changes elsewhere costs nothing).
+            let preferred = desktop.preferred.lock().expect("preferred lock").clone();
+            let available = AvailabilityState::Available;
+            if preferred.as_ref() == Some(&transition.model)
+                || (transition.from == available) != (transition.to.state == available)
+            {
+                refresh_tray(&handle, &core_for_tray, &desktop);
+            }
         });
     }
     {
@@ -146,6 +158,28 @@ impl Desktop {
 
 fn notify<R: Runtime>(app: &AppHandle<R>, told: Option<Notification>) {
     let Some(told) = told else { return };
+    #[cfg(target_os = "linux")]
+    {
+        // Clicking it opens the window; the thread waits for that (or its closing) and ends.
+        let app = app.clone();
+        std::thread::spawn(move || {
+            match notify_rust::Notification::new()
+                .appname("Switchboard")
+                .summary(&told.title)
+                .body(&told.body)
+                .action("default", "Open Switchboard")
+                .show()
+            {
+                Ok(shown) => shown.wait_for_action(|action| {
+                    if action == "default" {
+                        show(&app, None);
+                    }
+                }),
+                Err(error) => tracing::warn!(%error, "could not show a notification"),
+            }
+        });
+    }
+    #[cfg(not(target_os = "linux"))]
     if let Err(error) = app
         .notification()
         .builder()
@@ -170,6 +204,21 @@ fn watch_window<R: Runtime>(window: &WebviewWindow<R>, core: &Arc<Core>, desktop
             desktop.in_view.store(false, Ordering::Relaxed);
             let _ = this.hide();
             tracing::info!("closed to the tray");
+        }
+        // The plugin writes the size and place only on a clean exit; written shortly after each
+        // change as well, they survive a crash or a killed process.
+        WindowEvent::Resized(_) | WindowEvent::Moved(_) => {
+            let generation = desktop.window_moves.fetch_add(1, Ordering::Relaxed) + 1;
+            let (app, desktop) = (this.app_handle().clone(), desktop.clone());
+            tauri::async_runtime::spawn(async move {
+                tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+                // Only the last of a burst (a drag) is written.
+                if desktop.window_moves.load(Ordering::Relaxed) == generation
+                    && let Err(error) = app.save_window_state(StateFlags::all())
+                {
+                    tracing::warn!(%error, "could not keep the window's size and place");
+                }
+            });
         }
         _ => {}
     });

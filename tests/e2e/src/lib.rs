@@ -85,6 +85,11 @@ impl Profile {
         self.extra.push((name.into(), value.into()));
     }
 
+    /// Where the app keeps what the desktop asks of it (the window's size, login start).
+    pub fn config_home(&self) -> PathBuf {
+        self.dir.path().join("xdg-config")
+    }
+
     pub fn data_dir(&self) -> PathBuf {
         self.dir.path().join("data")
     }

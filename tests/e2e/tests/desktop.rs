@@ -152,3 +152,33 @@ async fn a_second_launch_shows_the_first_window_and_ends() {
     assert!(!app.attrs("[role=option]", "data-model").await.is_empty());
     app.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_keeps_its_size_across_a_restart() {
+    let profile = Profile::new();
+    let app = App::launch(&profile).await;
+    app.client
+        .set_window_size(900, 640)
+        .await
+        .expect("the window can be resized");
+    let (w, h) = app.client.get_window_size().await.unwrap();
+    assert_eq!((w, h), (900, 640));
+    // Written shortly after the change, not only on a clean exit (a WebDriver session ends by
+    // ending the process).
+    let state = profile
+        .config_home()
+        .join("dev.switchboard.desktop/.window-state.json");
+    let written = app
+        .eventually(
+            || async { std::fs::read_to_string(&state).unwrap_or_default() },
+            |text: &String| text.contains("900"),
+        )
+        .await;
+    assert!(written.contains("640"), "{written}");
+    app.close().await;
+
+    let again = App::launch(&profile).await;
+    let (w, h) = again.client.get_window_size().await.unwrap();
+    assert_eq!((w, h), (900, 640), "remembered from the last run");
+    again.close().await;
+}
