@@ -10,6 +10,7 @@ pub mod clock;
 pub mod config;
 pub mod fallback;
 pub mod health;
+pub mod history;
 pub mod model_lists;
 pub mod notice;
 pub mod notifications;

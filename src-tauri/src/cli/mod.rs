@@ -4,6 +4,7 @@
 
 mod ask;
 mod conversations;
+mod history;
 mod key;
 mod models;
 mod queue;
@@ -98,6 +99,19 @@ pub enum Command {
     /// Manage API keys in the OS keyring.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// The outage history: every episode since a time — start, end, how long, why, whose
+    /// side, and the incident's link.
+    History {
+        /// One JSON array (times in UTC RFC 3339) instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Only this model: `provider/model`, or an id only one provider has.
+        #[arg(long)]
+        model: Option<String>,
+        /// How far back: 7d, 24h, 30m, 90s.
+        #[arg(long, default_value = "7d")]
+        since: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -156,6 +170,9 @@ pub fn run(command: Command, paths: Paths) -> ExitCode {
             Command::Export { id, json } => conversations::export(&core, &id, json).await,
             Command::Models { json, refresh } => models::run(&core, json, refresh).await,
             Command::Key(command) => key::run(&core, command).await,
+            Command::History { json, model, since } => {
+                history::run(&core, json, model, since).await
+            }
         };
         core.shutdown().await;
         code

@@ -695,3 +695,61 @@ async fn ask_on_a_terminal_asks_before_another_model_answers() {
     assert!(text(&listed.stdout).contains("Plan the offsite"));
     assert_eq!(posts(), 4, "nothing sent on Wait");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_lists_each_episode_with_its_reason_and_side() {
+    let sim = simulator(
+        "[steps.models.\"anthropic/claude-opus-4-7\"]\nbehaviour = \"error\"\nerror = \"server_error\"\n",
+    )
+    .await;
+    let profile = Arc::new(Profile::with_keys());
+    profile.write_config(&sim.config_toml());
+    let out = run(&profile, &["history"]).await;
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stdout).starts_with("No episode since"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    // Three server errors with its retries: the breaker opens, and that is an episode.
+    let out = run(
+        &profile,
+        &[
+            "ask",
+            "--model",
+            "anthropic/claude-opus-4-7",
+            "--fallback",
+            "never",
+            "hi",
+        ],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+
+    let out = run(&profile, &["history", "--json"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let episodes: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let episodes = episodes.as_array().unwrap();
+    assert_eq!(episodes.len(), 1, "{episodes:?}");
+    let opus = &episodes[0];
+    assert_eq!(opus["model_id"], "claude-opus-4-7");
+    assert_eq!(opus["ended"], serde_json::Value::Null, "still going on");
+    assert_eq!(opus["side"], "provider");
+    assert_eq!(opus["worst_state"], "unavailable");
+    assert!(
+        opus["started"].as_str().unwrap().ends_with("+00:00"),
+        "JSON in UTC: {opus}"
+    );
+    let table = text(&run(&profile, &["history"]).await.stdout);
+    assert!(
+        table.contains("Claude Opus 4.7") && table.contains("still going on"),
+        "{table}"
+    );
+    // One model only, and nonsense refused plainly.
+    let none = run(&profile, &["history", "--json", "--model", "openai/gpt-5"]).await;
+    assert_eq!(text(&none.stdout).trim(), "[]");
+    let bad = run(&profile, &["history", "--since", "a week"]).await;
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("write 7d, 24h, 30m or 90s"));
+}

@@ -465,6 +465,20 @@ impl Core {
         self.health.catalog()
     }
 
+    /// The episodes that overlap the time since `since` (of `model` only, when given), oldest
+    /// first: the outage history.
+    pub async fn history(
+        &self,
+        since: DateTime<Utc>,
+        model: Option<&ModelRef>,
+    ) -> Result<Vec<crate::history::Episode>, crate::store::StoreError> {
+        let transitions = self.store.transitions_since(since, model).await?;
+        Ok(crate::history::episodes(&transitions)
+            .into_iter()
+            .filter(|e| e.ended.is_none_or(|end| end >= since))
+            .collect())
+    }
+
     /// How the person reads times right now (their zone, today's date).
     pub fn local_times(&self) -> LocalTimes {
         LocalTimes::of(self.clock.as_ref())

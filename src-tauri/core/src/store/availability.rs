@@ -59,6 +59,36 @@ impl Store {
             .collect())
     }
 
+    /// Every transition since `since` (of `model` only, when given), oldest first, with for
+    /// each model the last one before `since` — the state it entered the window in.
+    pub async fn transitions_since(
+        &self,
+        since: DateTime<Utc>,
+        model: Option<&ModelRef>,
+    ) -> Result<Vec<ModelAvailability>, StoreError> {
+        let (provider, id) = match model {
+            Some(m) => (Some(m.provider.as_str()), Some(m.model.as_str())),
+            None => (None, None),
+        };
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT availability FROM availability_events \
+             WHERE (?1 IS NULL OR (provider = ?1 AND model = ?2)) \
+               AND (at >= ?3 OR id IN (SELECT MAX(id) FROM availability_events WHERE at < ?3 \
+                                       AND (?1 IS NULL OR (provider = ?1 AND model = ?2)) \
+                                       GROUP BY provider, model)) \
+             ORDER BY at, id",
+        )
+        .bind(provider)
+        .bind(id)
+        .bind(since)
+        .fetch_all(&self.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .filter_map(|json| serde_json::from_str(json).ok())
+            .collect())
+    }
+
     /// A model's transitions since `since`, oldest first.
     pub async fn history(
         &self,
@@ -106,6 +136,40 @@ mod tests {
                 evidence: Default::default(),
             },
         }
+    }
+
+    #[tokio::test]
+    async fn a_window_of_history_starts_with_each_models_state_before_it() {
+        let store = Store::in_memory().await.unwrap();
+        let now = Utc::now();
+        for (hours, state) in [
+            (50, AvailabilityState::Available),
+            (40, AvailabilityState::Unavailable),
+            (2, AvailabilityState::Available),
+        ] {
+            store
+                .record_transition(&transition(now - chrono::Duration::hours(hours), state))
+                .await
+                .unwrap();
+        }
+        let day = store
+            .transitions_since(now - chrono::Duration::hours(24), None)
+            .await
+            .unwrap();
+        let states: Vec<AvailabilityState> = day.iter().map(|a| a.state).collect();
+        assert_eq!(
+            states,
+            [AvailabilityState::Unavailable, AvailabilityState::Available],
+            "the outage that began before the window, then its end"
+        );
+        let other = store
+            .transitions_since(
+                now - chrono::Duration::hours(24),
+                Some(&ModelRef::new("anthropic", "claude-opus-4-7")),
+            )
+            .await
+            .unwrap();
+        assert!(other.is_empty());
     }
 
     #[tokio::test]
