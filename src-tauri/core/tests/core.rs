@@ -97,6 +97,15 @@ async fn an_answer_and_what_it_showed_outlive_the_core_that_got_it() {
     let roles: Vec<Role> = view.messages.iter().map(|m| m.role).collect();
     assert_eq!(roles, [Role::User, Role::Assistant]);
     assert_eq!(view.messages[1].text, sent.answer.text);
+    // Who answered, as the provider said it, is kept with the answer.
+    let answered_as = view.messages[1].answered_as.clone().expect("kept");
+    assert!(
+        answered_as
+            .model
+            .as_deref()
+            .is_some_and(|m| m.starts_with("claude-opus-4-7")),
+        "{answered_as:?}"
+    );
     let last_known = state(&again);
     assert_eq!(last_known.state, AvailabilityState::Available);
     assert!(

@@ -195,6 +195,7 @@ async fn pieces_are_appended_and_survive_a_crash() {
         model: Some(ModelRef::new("anthropic", "claude-opus-4-7")),
         stood_in_for: None,
         stand_in_why: None,
+        answered_as: None,
         failure: None,
         ending: None,
         created_at: now,

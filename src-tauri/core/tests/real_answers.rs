@@ -502,3 +502,41 @@ async fn each_request_follows_its_providers_contract() {
         }
     }
 }
+
+/// Who answered, as the real providers say it in their answers: the evidence that a model
+/// itself did (or did not) change across an incident.
+#[tokio::test]
+async fn the_model_identity_each_provider_returns_is_kept() {
+    use switchboard_core::vocabulary::ModelIdentity;
+    let cases = [
+        (
+            "anthropic_max_tokens_haiku3.capture.sse",
+            "anthropic",
+            ModelIdentity {
+                model: Some("claude-3-haiku-20240307".into()),
+                fingerprint: None,
+            },
+        ),
+        (
+            "openai_chat_stop.capture.sse",
+            "openai",
+            ModelIdentity {
+                model: Some("gpt-4o-2024-08-06".into()),
+                fingerprint: Some("fp_5050236cbd".into()),
+            },
+        ),
+        (
+            "gemini_stop.capture.sse",
+            "gemini",
+            ModelIdentity {
+                model: Some("gemini-2.0-flash-exp".into()),
+                fingerprint: None,
+            },
+        ),
+    ];
+    for (file, provider, identity) in cases {
+        let (result, _, _) = ask(provider, 200, SSE, fixture(&format!("streams/{file}"))).await;
+        let completion = result.unwrap_or_else(|e| panic!("{file}: {e:?}"));
+        assert_eq!(completion.identity, Some(identity), "{file}");
+    }
+}

@@ -431,6 +431,8 @@ export type Message = {
 	failure: Failure | null,
 	/**  How an answer the provider finished ended (complete, length limit, filtered, …). */
 	ending: Ending | null,
+	/**  Who answered, as the provider said it (its exact model, OpenAI's fingerprint). */
+	answered_as?: ModelIdentity | null,
 	created_at: string,
 	updated_at: string,
 };
@@ -500,6 +502,17 @@ export type ModelAvailability = {
 	stale: boolean,
 	/**  What the decision rests on, for the details view and the status board. */
 	evidence?: Evidence,
+};
+
+/**
+ *  The model identity a provider returned with an answer: evidence that the model itself
+ *  did (or did not) change across an incident.
+ */
+export type ModelIdentity = {
+	/**  The exact model the provider says answered (`claude-opus-4-7-20260415`, `gpt-5-2025-08-07`). */
+	model: string | null,
+	/**  OpenAI's `system_fingerprint`: the backend configuration that served it. */
+	fingerprint: string | null,
 };
 
 /**  A provider's list as the window shows it: when it was read, and any problem since. */

@@ -183,6 +183,7 @@ async fn send_saving(
         model: None,
         stood_in_for: None,
         stand_in_why: None,
+        answered_as: None,
         failure: None,
         ending: None,
         created_at: now,
@@ -197,6 +198,7 @@ async fn send_saving(
         model: Some(model.clone()),
         stood_in_for: ctx.stand_in.as_ref().map(|s| s.preferred.clone()),
         stand_in_why: ctx.stand_in.as_ref().map(|s| s.why.clone()),
+        answered_as: None,
         ..question.clone()
     };
     ctx.store.insert_message(&answer).await?;
@@ -268,6 +270,7 @@ async fn send_saving(
         Some(Ok(completion)) => {
             answer.text = completion.text;
             answer.status = MessageStatus::Complete;
+            answer.answered_as = completion.identity;
             let reason = message::ending(provider, catalog_model, &completion.ending);
             answer.ending = Some(completion.ending);
             ctx.store.update_message(&answer).await?;
@@ -450,6 +453,7 @@ mod tests {
             model: None,
             stood_in_for: None,
             stand_in_why: None,
+            answered_as: None,
             failure: None,
             ending: None,
             created_at: chrono::Utc::now(),

@@ -3,6 +3,7 @@
 //! reporting each attempt to the health engine.
 
 use super::classify::{classify_http, classify_stream_error};
+use crate::vocabulary::ModelIdentity;
 
 use super::keys::Secret;
 use super::protocol::{StreamPiece, WireProtocol, protocol_for};
@@ -72,6 +73,8 @@ pub struct Completion {
     /// How the answer ended, read from it.
     pub ending: Ending,
     pub attempts: u32,
+    /// Who answered, as the provider said it (the last it said).
+    pub identity: Option<ModelIdentity>,
 }
 
 /// One attempt's answer, finished by the provider.
@@ -79,6 +82,7 @@ struct Finished {
     text: String,
     stop_reason: Option<String>,
     ending: Ending,
+    identity: Option<ModelIdentity>,
 }
 
 /// The request failed: why, and whatever text had arrived (kept, never thrown away).
@@ -211,12 +215,14 @@ impl ProviderClient {
                     text,
                     stop_reason,
                     ending,
+                    identity,
                 }) => {
                     return Ok(Completion {
                         text,
                         stop_reason,
                         ending,
                         attempts: attempt,
+                        identity,
                     });
                 }
                 Err(failed) => failed,
@@ -534,6 +540,7 @@ struct StreamRead {
     text: String,
     stop_reason: Option<String>,
     refused: bool,
+    identity: Option<ModelIdentity>,
 }
 
 impl StreamRead {
@@ -557,6 +564,12 @@ impl StreamRead {
                     on_event(ChatEvent::Text(chunk));
                 }
                 StreamPiece::StopReason(reason) => self.stop_reason = Some(reason),
+                // OpenAI repeats it on every chunk; a fingerprint said once is kept.
+                StreamPiece::Identity(said) => {
+                    let kept = self.identity.get_or_insert_with(ModelIdentity::default);
+                    kept.model = said.model.or(kept.model.take());
+                    kept.fingerprint = said.fingerprint.or(kept.fingerprint.take());
+                }
                 StreamPiece::Finished { stop_reason: last } => {
                     let stop_reason = last.or(self.stop_reason.take());
                     return Ok(Some(Finished {
@@ -567,6 +580,7 @@ impl StreamRead {
                         ),
                         text: std::mem::take(&mut self.text),
                         stop_reason,
+                        identity: self.identity.take(),
                     }));
                 }
                 StreamPiece::Blocked(category) => {
@@ -574,6 +588,7 @@ impl StreamRead {
                         text: std::mem::take(&mut self.text),
                         stop_reason: Some(category.clone()),
                         ending: Ending::PromptBlocked { category },
+                        identity: self.identity.take(),
                     }));
                 }
                 StreamPiece::Error(failure) => return Err((failure, self.text.clone())),

@@ -4,6 +4,7 @@
 //! failures) is shared in [`super::client`].
 
 use super::classify::classify_stream_error;
+use crate::vocabulary::ModelIdentity;
 
 use super::ChatRequest;
 use crate::catalog::WireFormat;
@@ -31,6 +32,19 @@ pub enum StreamPiece {
     /// The provider blocked the prompt before answering (Gemini's `promptFeedback`), with
     /// its category; the answer ends here.
     Blocked(String),
+    /// Who answered, as the provider said it: Anthropic's `message.model` in
+    /// `message_start`, OpenAI's `model` and `system_fingerprint`, Gemini's `modelVersion`.
+    Identity(ModelIdentity),
+}
+
+/// Who answered, from an answer's `model` and `fingerprint` fields, if they name anyone.
+fn identity_piece(model: &Value, fingerprint: &Value) -> Option<StreamPiece> {
+    let said = |v: &Value| v.as_str().filter(|s| !s.is_empty()).map(str::to_string);
+    let identity = ModelIdentity {
+        model: said(model),
+        fingerprint: said(fingerprint),
+    };
+    (identity != ModelIdentity::default()).then_some(StreamPiece::Identity(identity))
 }
 
 pub trait WireProtocol: Send + Sync {
@@ -189,13 +203,19 @@ impl WireProtocol for AnthropicMessages {
                     None => Vec::new(),
                 }
             }
+            "message_start" => {
+                let value = parse(data)?;
+                identity_piece(&value["message"]["model"], &Value::Null)
+                    .into_iter()
+                    .collect()
+            }
             "message_stop" => vec![StreamPiece::Finished { stop_reason: None }],
             "error" => vec![StreamPiece::Error(classify_stream_error(
                 WireFormat::Anthropic,
                 &parse(data)?,
                 now,
             ))],
-            // message_start, content_block_start/stop, ping, and events added later.
+            // content_block_start/stop, ping, and events added later.
             _ => Vec::new(),
         })
     }
@@ -203,13 +223,17 @@ impl WireProtocol for AnthropicMessages {
     fn read_whole(&self, json: &Value, _now: DateTime<Utc>) -> Option<Vec<StreamPiece>> {
         // `{"type":"message","content":[{"type":"text","text":"…"}],"stop_reason":"end_turn"}`
         let content = json.get("content")?.as_array()?;
-        let mut pieces: Vec<StreamPiece> = content
-            .iter()
-            .filter(|block| block["type"] == "text")
-            .filter_map(|block| block["text"].as_str())
-            .filter(|t| !t.is_empty())
-            .map(|t| StreamPiece::Text(t.to_string()))
+        let mut pieces: Vec<StreamPiece> = identity_piece(&json["model"], &Value::Null)
+            .into_iter()
             .collect();
+        pieces.extend(
+            content
+                .iter()
+                .filter(|block| block["type"] == "text")
+                .filter_map(|block| block["text"].as_str())
+                .filter(|t| !t.is_empty())
+                .map(|t| StreamPiece::Text(t.to_string())),
+        );
         pieces.push(StreamPiece::Finished {
             stop_reason: json["stop_reason"].as_str().map(str::to_string),
         });
@@ -308,7 +332,10 @@ impl WireProtocol for OpenAiChat {
                 now,
             ))]);
         }
-        let mut pieces = Vec::new();
+        let mut pieces: Vec<StreamPiece> =
+            identity_piece(&value["model"], &value["system_fingerprint"])
+                .into_iter()
+                .collect();
         if let Some(choice) = value["choices"].get(0) {
             pieces.extend(openai_text(&choice["delta"]));
             // The stop reason arrives before [DONE], which is what ends the stream.
@@ -322,7 +349,11 @@ impl WireProtocol for OpenAiChat {
     fn read_whole(&self, json: &Value, _now: DateTime<Utc>) -> Option<Vec<StreamPiece>> {
         // `{"object":"chat.completion","choices":[{"message":{…},"finish_reason":"stop"}]}`
         let choice = json.get("choices")?.get(0)?;
-        let mut pieces = openai_text(&choice["message"]);
+        let mut pieces: Vec<StreamPiece> =
+            identity_piece(&json["model"], &json["system_fingerprint"])
+                .into_iter()
+                .collect();
+        pieces.extend(openai_text(&choice["message"]));
         pieces.push(StreamPiece::Finished {
             stop_reason: choice["finish_reason"].as_str().map(str::to_string),
         });
@@ -454,7 +485,9 @@ impl WireProtocol for GeminiGenerate {
 
 /// One `GenerateContentResponse` chunk: its text, its finish reason, or a blocked prompt.
 fn gemini_pieces(value: &Value) -> Vec<StreamPiece> {
-    let mut pieces = Vec::new();
+    let mut pieces: Vec<StreamPiece> = identity_piece(&value["modelVersion"], &Value::Null)
+        .into_iter()
+        .collect();
     'chunk: {
         // A prompt blocked before any answer: `promptFeedback.blockReason`, no candidates.
         if let Some(block) = value["promptFeedback"]["blockReason"].as_str() {

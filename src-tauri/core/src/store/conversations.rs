@@ -78,6 +78,9 @@ pub struct Message {
     pub failure: Option<Failure>,
     /// How an answer the provider finished ended (complete, length limit, filtered, …).
     pub ending: Option<Ending>,
+    /// Who answered, as the provider said it (its exact model, OpenAI's fingerprint).
+    #[serde(default)]
+    pub answered_as: Option<crate::vocabulary::ModelIdentity>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -128,6 +131,9 @@ fn message_from(row: &SqliteRow) -> Result<Message, StoreError> {
             row.try_get("stood_in_for_model")?,
         ),
         stand_in_why: row.try_get("stand_in_why")?,
+        answered_as: row
+            .try_get::<Option<String>, _>("answered_as")?
+            .and_then(|json| serde_json::from_str(&json).ok()),
         failure: failure
             .map(|f| serde_json::from_str(&f))
             .transpose()
@@ -284,13 +290,20 @@ impl Store {
             .transpose()?;
         let mut tx = self.pool().begin().await?;
         sqlx::query(
-            "UPDATE messages SET text = ?, status = ?, failure = ?, ending = ?, updated_at = ? \
-             WHERE id = ?",
+            "UPDATE messages SET text = ?, status = ?, failure = ?, ending = ?, answered_as = ?, \
+             updated_at = ? WHERE id = ?",
         )
         .bind(&message.text)
         .bind(message.status.as_str())
         .bind(failure)
         .bind(ending_json(message)?)
+        .bind(
+            message
+                .answered_as
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()?,
+        )
         .bind(message.updated_at)
         .bind(&message.id)
         .execute(&mut *tx)
@@ -385,6 +398,7 @@ mod tests {
             model: Some(ModelRef::new("anthropic", "claude-opus-4-7")),
             stood_in_for: None,
             stand_in_why: None,
+            answered_as: None,
             failure: None,
             ending: None,
             created_at: now,

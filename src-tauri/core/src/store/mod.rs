@@ -558,6 +558,7 @@ mod tests {
             model: None,
             stood_in_for: None,
             stand_in_why: None,
+            answered_as: None,
             failure: None,
             ending: None,
             created_at: now,

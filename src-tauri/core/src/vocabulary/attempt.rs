@@ -175,3 +175,15 @@ pub struct AttemptRecord {
     pub attempt: u32,
     pub outcome: AttemptOutcome,
 }
+
+/// The model identity a provider returned with an answer: evidence that the model itself
+/// did (or did not) change across an incident.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, specta::Type,
+)]
+pub struct ModelIdentity {
+    /// The exact model the provider says answered (`claude-opus-4-7-20260415`, `gpt-5-2025-08-07`).
+    pub model: Option<String>,
+    /// OpenAI's `system_fingerprint`: the backend configuration that served it.
+    pub fingerprint: Option<String>,
+}

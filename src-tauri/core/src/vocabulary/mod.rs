@@ -15,6 +15,7 @@ mod evidence;
 mod model;
 mod reason;
 
+pub use attempt::ModelIdentity;
 pub use attempt::{AttemptOutcome, AttemptRecord, Failure, FailureClass, StreamBreak, Transport};
 pub use availability::{Evidence, ModelAvailability, Transition};
 pub use consent::{Consent, ConsentScope, StandIn};
