@@ -634,7 +634,13 @@ mod tests {
         let chunk = r#"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-5","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}"#;
         assert_eq!(
             p.read_event("", chunk, now()).unwrap(),
-            [StreamPiece::Text("Hi".into())]
+            [
+                StreamPiece::Identity(ModelIdentity {
+                    model: Some("gpt-5".into()),
+                    fingerprint: None
+                }),
+                StreamPiece::Text("Hi".into())
+            ]
         );
         assert_eq!(
             p.read_event("", "[DONE]", now()).unwrap(),
