@@ -30,6 +30,8 @@ const COMMANDS: &[&str] = &[
     "set_provider_address",
     "add_server",
     "remove_server",
+    "board",
+    "check_now",
 ];
 
 fn main() {

@@ -47,7 +47,7 @@ const asking: Plan = {
 };
 
 describe("accessibility", () => {
-  it.each(["Models", "Assistant", "Settings"])("the %s view has no axe violations", async (tab) => {
+  it.each(["Models", "Assistant", "Board", "Settings"])("the %s view has no axe violations", async (tab) => {
     render(App, { backend: new MockBackend({ ...sampleOverview(), preferred: opus }) });
     await userEvent.setup().click(await screen.findByRole("tab", { name: tab }));
     await screen.findByRole("tabpanel");

@@ -5,6 +5,7 @@
 //! the terminal's subcommands in the `switchboard` crate are doors onto it.
 
 pub mod assistant;
+pub mod board;
 pub mod catalog;
 pub mod clock;
 pub mod config;

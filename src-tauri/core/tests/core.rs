@@ -756,3 +756,57 @@ async fn an_address_set_in_settings_is_checked_and_the_config_file_wins() {
     assert_eq!(gemini.status_url, Some(setup.sim.status_url("anthropic")));
     core.shutdown().await;
 }
+
+#[tokio::test]
+async fn check_now_probes_a_model_that_is_out_without_waiting_and_the_board_groups_it() {
+    let scenario = Scenario::from_toml(
+        "name = \"opus-out\"\n[[steps]]\nat = 0\nlabel = \"Opus 4.7 fails\"\n[steps.models.\"anthropic/claude-opus-4-7\"]\nbehaviour = \"error\"\nerror = \"server_error\"\n",
+    )
+    .unwrap();
+    let sim = common::simulator(scenario).await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("config.toml"), sim.config_toml()).unwrap();
+    let core = Core::start(CoreOptions {
+        paths: Paths {
+            config_file: dir.path().join("config.toml"),
+            data_dir: dir.path().join("data"),
+        },
+        clock: Arc::new(ManualClock::new(chrono::Utc::now())),
+        http: None,
+        keys: Arc::new(|_: &Provider| Some(Secret::new("sim-core-key"))),
+        probes: true,
+        sends_queue: false,
+    })
+    .await
+    .unwrap();
+    let _ = core
+        .send(
+            "s",
+            None,
+            "Hello",
+            &opus(),
+            64,
+            Choice::Preferred,
+            &mut |_| {},
+        )
+        .await;
+    let posts = || sim.requests().iter().filter(|r| r.method == "POST").count();
+    assert_eq!(posts(), 3);
+    core.poll_once().await;
+    assert_eq!(posts(), 3, "its cooldown has not passed: no probe yet");
+
+    let board = core.board();
+    assert_eq!(board.wrong_now.len(), 1, "{:#?}", board.wrong_now);
+    assert_eq!(board.wrong_now[0].models, [opus()]);
+    assert!(
+        board.wrong_now[0]
+            .summary
+            .ends_with("1 model; all other Anthropic models working"),
+        "{}",
+        board.wrong_now[0].summary
+    );
+
+    core.check_now(Some("anthropic")).await;
+    assert_eq!(posts(), 4, "Check now probes it at once");
+    core.shutdown().await;
+}

@@ -340,6 +340,24 @@ pub async fn remove_server(core: State<'_, Arc<Core>>, provider: String) -> Resu
     Ok(core.remove_server(&provider).await?)
 }
 
+/// The board: what is wrong now, grouped by provider and reason, then every provider.
+#[tauri::command]
+#[specta::specta]
+pub fn board(core: State<'_, Arc<Core>>) -> switchboard_core::board::Board {
+    core.board()
+}
+
+/// Reads the status pages and probes the models that are out (of `provider`) now.
+#[tauri::command]
+#[specta::specta]
+pub async fn check_now(
+    core: State<'_, Arc<Core>>,
+    provider: Option<String>,
+) -> Result<(), UiError> {
+    core.check_now(provider.as_deref()).await;
+    Ok(())
+}
+
 /// Stops a send: what has arrived is kept.
 #[tauri::command]
 #[specta::specta]
@@ -379,7 +397,9 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
             provider_setups,
             set_provider_address,
             add_server,
-            remove_server
+            remove_server,
+            board,
+            check_now
         ])
         .events(tauri_specta::collect_events![
             AvailabilityChanged,

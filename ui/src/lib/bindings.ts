@@ -63,6 +63,10 @@ export const commands = {
 	addServer: (name: string, baseUrl: string, needsKey: boolean) => __TAURI_INVOKE<ServerCheck>("add_server", { name, baseUrl, needsKey }),
 	/**  Removes a server added in Settings. */
 	removeServer: (provider: string) => __TAURI_INVOKE<null>("remove_server", { provider }),
+	/**  The board: what is wrong now, grouped by provider and reason, then every provider. */
+	board: () => __TAURI_INVOKE<Board>("board"),
+	/**  Reads the status pages and probes the models that are out (of `provider`) now. */
+	checkNow: (provider: string | null) => __TAURI_INVOKE<null>("check_now", { provider }),
 };
 
 /** Events */
@@ -95,6 +99,18 @@ export type AvailabilityChanged = ModelAvailability;
 export type AvailabilityState = "available" | "degraded" | "unavailable" | 
 /**  Turned off on purpose: by the workspace policy, or not set up. */
 "disabled" | "unknown";
+
+export type Board = {
+	wrong_now: WrongNow[],
+	providers: ProviderBoard[],
+};
+
+/**  One model's line on the board. */
+export type BoardLine = {
+	model: ModelRef,
+	display_name: string,
+	availability: ModelAvailability,
+};
 
 /**
  *  The catalog changed: a provider's model list was read (new models, retired ones, fresher
@@ -655,6 +671,18 @@ export type Provider = {
 	unusable?: string | null,
 };
 
+export type ProviderBoard = {
+	provider: string,
+	name: string,
+	/**  When its status page was last read. */
+	page_read_at: string | null,
+	/**  When this app last heard an answer from it. */
+	last_answer: string | null,
+	/**  The soonest any of its models is checked again by itself. */
+	next_check: string | null,
+	models: BoardLine[],
+};
+
 /**  A provider that takes a key, as Settings shows it: never the key itself. */
 export type ProviderKey = {
 	provider: string,
@@ -858,6 +886,21 @@ export type WorkspaceView = {
 	rules: PolicyRule[],
 	/**  Why it could not be read last time, in words; the last good one stays in force. */
 	problem: string | null,
+};
+
+/**  Models of one provider out for one reason. */
+export type WrongNow = {
+	provider: string,
+	provider_name: string,
+	reason_kind: ReasonKind,
+	side: Side,
+	/**  The worst state among them. */
+	state: AvailabilityState,
+	models: ModelRef[],
+	/**  The group in one line, models named, the rest of the provider said. */
+	summary: string,
+	/**  The status page's incident, where one covers them. */
+	incident_link: string | null,
 };
 
 /* Tauri Specta runtime */

@@ -251,6 +251,32 @@ impl HealthEngine {
         super::policy::rule_for(&self.policy, provider, None, now).is_some()
     }
 
+    /// "Check now": every open breaker (of `provider`, when given) lets its probe through at
+    /// once, instead of at the end of its cooldown.
+    pub fn check_now(&mut self, provider: Option<&str>, now: DateTime<Utc>) {
+        for (model, health) in self.models.iter_mut() {
+            if provider.is_none_or(|p| p == model.provider) && health.open_until.is_some() {
+                health.open_until = Some(now);
+            }
+        }
+    }
+
+    /// When each provider's status page was last read and this app last heard from it.
+    pub fn provider_checks(&self) -> Vec<(String, crate::vocabulary::ProviderCheck)> {
+        self.providers
+            .iter()
+            .map(|(id, p)| {
+                (
+                    id.clone(),
+                    crate::vocabulary::ProviderCheck {
+                        page_read_at: p.status_read_at,
+                        last_answer: p.last_answer,
+                    },
+                )
+            })
+            .collect()
+    }
+
     /// When the next probe is due, for scheduling.
     pub fn next_probe_at(&self) -> Option<DateTime<Utc>> {
         self.models.values().filter_map(|h| h.open_until).min()

@@ -204,6 +204,8 @@ pub struct Poller {
     policy: Arc<std::sync::Mutex<Option<PolicySource>>>,
     /// How probes are sent; `None`: never (a one-off command, or `[health] probes = false`).
     probing: Option<Probing>,
+    /// Wakes the running poller before its next round ("Check now").
+    wake: Arc<tokio::sync::Notify>,
     clock: Arc<dyn Clock>,
     /// Where the last good policy is kept, so it is in force from the next start on.
     keep_policy: Option<crate::store::Store>,
@@ -234,6 +236,7 @@ impl Poller {
             feeds,
             policy: Arc::new(std::sync::Mutex::new(policy)),
             probing,
+            wake: Arc::default(),
             clock,
             keep_policy: None,
             schedule: PollSchedule::default(),
@@ -266,6 +269,11 @@ impl Poller {
             self.clock.now(),
         )
         .await
+    }
+
+    /// What wakes the running poller for a round now.
+    pub fn waker(&self) -> Arc<tokio::sync::Notify> {
+        self.wake.clone()
     }
 
     /// The source the policy is read from, to change while running.
@@ -395,7 +403,10 @@ impl Poller {
                 next = next.min(probe.max(now));
             }
             let wait = (next - now).to_std().unwrap_or_default();
-            self.clock.sleep(wait).await;
+            tokio::select! {
+                () = self.clock.sleep(wait) => {}
+                () = self.wake.notified() => {}
+            }
         }
     }
 }

@@ -201,6 +201,17 @@ impl HealthService {
         self.engine().due_probes(now)
     }
 
+    /// Lets every open breaker (of `provider`) probe at once.
+    pub fn check_now(&self, provider: Option<&str>) {
+        let now = self.clock.now();
+        self.engine().check_now(provider, now);
+    }
+
+    /// Per provider: when its status page was last read, and when it last answered.
+    pub fn provider_checks(&self) -> Vec<(String, crate::vocabulary::ProviderCheck)> {
+        self.engine().provider_checks()
+    }
+
     pub fn next_probe_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
         self.engine().next_probe_at()
     }

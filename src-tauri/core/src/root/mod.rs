@@ -93,6 +93,8 @@ pub struct Core {
     model_lists: Arc<ModelListRefresher>,
     /// Taken by [`Core::run_in_background`]; a one-off command polls through it in place.
     poller: tokio::sync::Mutex<Option<Poller>>,
+    /// Wakes the poller running in the background ("Check now").
+    poller_wake: Arc<tokio::sync::Notify>,
     /// Probes on or off while running; `None` when this core never probes.
     probe_switch: Option<Arc<std::sync::atomic::AtomicBool>>,
     /// The config file as read, and the providers' settings saved from Settings: the catalog
@@ -227,6 +229,7 @@ impl Core {
         .polling_on(started.health.poll_schedule());
         let probe_switch = poller.probe_switch();
         let policy_source = poller.policy_source();
+        let poller_wake = poller.waker();
         let probes_off_in_config = !started.health.probes;
         let saved_preferences = Core::saved_preferences(&started.store).await;
         let model_lists = ModelListRefresher::new(
@@ -247,6 +250,7 @@ impl Core {
             health,
             model_lists,
             poller: tokio::sync::Mutex::new(Some(poller)),
+            poller_wake,
             probe_switch,
             probes_off_in_config,
             policy_source,
@@ -463,6 +467,25 @@ impl Core {
     /// The catalog in force: the shipped one, the config on top, the providers' lists merged in.
     pub fn catalog(&self) -> Arc<Catalog> {
         self.health.catalog()
+    }
+
+    /// The board: what is wrong now, grouped, then every provider's models.
+    pub fn board(&self) -> crate::board::Board {
+        let checks = self.health.provider_checks().into_iter().collect();
+        crate::board::board(&self.catalog(), &self.availability(), &checks)
+    }
+
+    /// "Check now": reads the status pages and probes every model that is out (of
+    /// `provider`, when given) now, not at the end of its wait.
+    pub async fn check_now(&self, provider: Option<&str>) {
+        self.health.check_now(provider);
+        match &mut *self.poller.lock().await {
+            // A one-off door polls in place.
+            Some(poller) => {
+                poller.poll_once().await;
+            }
+            None => self.poller_wake.notify_one(),
+        }
     }
 
     /// The episodes that overlap the time since `since` (of `model` only, when given), oldest

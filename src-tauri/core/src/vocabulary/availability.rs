@@ -43,3 +43,10 @@ pub struct Transition {
     pub from: AvailabilityState,
     pub to: ModelAvailability,
 }
+
+/// When a provider was last checked: its status page read, an answer from it heard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ProviderCheck {
+    pub page_read_at: Option<DateTime<Utc>>,
+    pub last_answer: Option<DateTime<Utc>>,
+}

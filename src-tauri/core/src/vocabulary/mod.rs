@@ -17,7 +17,7 @@ mod reason;
 
 pub use attempt::ModelIdentity;
 pub use attempt::{AttemptOutcome, AttemptRecord, Failure, FailureClass, StreamBreak, Transport};
-pub use availability::{Evidence, ModelAvailability, Transition};
+pub use availability::{Evidence, ModelAvailability, ProviderCheck, Transition};
 pub use consent::{Consent, ConsentScope, StandIn};
 pub use conversation::{Ending, Role};
 pub use evidence::{ComponentEvidence, ComponentStatus, Coverage, IncidentEvidence, PolicyRule};

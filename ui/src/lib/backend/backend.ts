@@ -1,6 +1,7 @@
 // The UI talks to the core only through this interface: the Tauri implementation in the app,
 // a test double in Vitest.
 import type {
+  Board,
   Choice,
   Consent,
   ConsentScope,
@@ -85,6 +86,10 @@ export interface Backend {
   setPreferences(preferences: Preferences): Promise<PreferencesView>;
   /** Called when they change elsewhere (the tray). */
   onPreferencesChanged(handler: (preferences: Preferences) => void): Promise<Unlisten>;
+  /** What is wrong now, grouped by provider and reason, then every provider's models. */
+  board(): Promise<Board>;
+  /** Reads the status pages and probes the models that are out (of `provider`) now. */
+  checkNow(provider: string | null): Promise<void>;
   /** Every provider: where it is reached, and what the config file fixes. */
   providerSetups(): Promise<ProviderSetup[]>;
   /** A provider's base URL and status page (null: as shipped); applied at once. */

@@ -46,6 +46,10 @@ export const tauriBackend: Backend = {
   setPreferences: (preferences) => commands.setPreferences(preferences),
   onPreferencesChanged: (handler) => events.preferencesChanged.listen((event) => handler(event.payload)),
   onPreferredModelChanged: (handler) => events.preferredModelChanged.listen((event) => handler(event.payload)),
+  board: () => commands.board(),
+  checkNow: async (provider) => {
+    await commands.checkNow(provider);
+  },
   providerSetups: () => commands.providerSetups(),
   setProviderAddress: (provider, baseUrl, statusUrl) => commands.setProviderAddress(provider, baseUrl, statusUrl),
   addServer: (name, baseUrl, needsKey) => commands.addServer(name, baseUrl, needsKey),

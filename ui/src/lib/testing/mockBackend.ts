@@ -1,6 +1,7 @@
 // A Backend for Vitest: the shipped catalog's shape, in memory, recording what the UI asked.
 import type { Backend } from "../backend/backend";
 import type {
+  Board,
   Choice,
   Consent,
   ConsentScope,
@@ -378,6 +379,35 @@ export class MockBackend implements Backend {
     return () => {
       this.#preferencesHandlers = this.#preferencesHandlers.filter((h) => h !== handler);
     };
+  }
+
+  /** The board as the core would build it; by default, every model in the overview. */
+  boardValue: Board | null = null;
+  checked: (string | null)[] = [];
+
+  async board(): Promise<Board> {
+    if (this.boardValue) return structuredClone(this.boardValue);
+    const o = this.overviewValue;
+    return {
+      wrong_now: [],
+      providers: o.providers.map((p) => ({
+        provider: p.id,
+        name: p.name,
+        page_read_at: null,
+        last_answer: null,
+        next_check: null,
+        models: o.models
+          .filter((m) => m.provider === p.id)
+          .flatMap((m) => {
+            const a = o.availability.find((x) => x.model.provider === m.provider && x.model.model === m.id);
+            return a ? [{ model: a.model, display_name: m.display_name, availability: a }] : [];
+          }),
+      })),
+    };
+  }
+
+  async checkNow(provider: string | null): Promise<void> {
+    this.checked.push(provider);
   }
 
   /** Servers a test's "network" answers at, with the models they list. */
