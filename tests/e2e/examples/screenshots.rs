@@ -1,7 +1,7 @@
 //! `make screenshots`: the built app, driven under Xvfb through the simulator's scenarios,
 //! photographed view by view in the light and the dark theme — the picker, the assistant
-//! with an answer, Settings, and during the June 2026 incident the failure and the consent
-//! dialog. The PNGs go into the folder given (`target/screenshots`), to be looked at.
+//! with an answer, Settings, and during the June 2026 incident the failure, the board and the
+//! consent dialog. The PNGs go into the folder given (`target/screenshots`), to be looked at.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -124,6 +124,9 @@ async fn main() {
         .await;
         app.show("Models").await;
         shoot(&app, &dir, &format!("failure-{theme}"), &mut written).await;
+        app.show("Board").await;
+        app.wait_for("[data-testid=wrong-now]").await;
+        shoot(&app, &dir, &format!("board-{theme}"), &mut written).await;
         app.show("Assistant").await;
         app.type_and_send("Summarise the incident report").await;
         app.wait_for("[data-testid=consent-dialog]").await;
