@@ -12,6 +12,8 @@ use std::collections::HashMap;
 /// One stretch of a model being out (unavailable), degraded, or turned off by the workspace.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 pub struct Episode {
+    /// Stable: the model and when it began (`anthropic/claude-opus-4-7@1780675920`).
+    pub id: String,
     pub model: ModelRef,
     pub started: DateTime<Utc>,
     /// `None`: still going on.
@@ -87,6 +89,7 @@ pub fn episodes(transitions: &[ModelAvailability]) -> Vec<Episode> {
                 open.insert(
                     a.model.clone(),
                     Episode {
+                        id: format!("{}@{}", a.model, at.timestamp()),
                         model: a.model.clone(),
                         started: at,
                         ended: None,

@@ -19,6 +19,7 @@ pub mod overview;
 pub mod providers;
 pub mod root;
 pub mod startup;
+pub mod statement;
 pub mod store;
 pub mod vocabulary;
 

@@ -810,3 +810,49 @@ async fn check_now_probes_a_model_that_is_out_without_waiting_and_the_board_grou
     assert_eq!(posts(), 4, "Check now probes it at once");
     core.shutdown().await;
 }
+
+#[tokio::test]
+async fn in_june_2026_the_statement_names_the_two_models_and_warns_of_the_blanket_switch_off() {
+    let setup = Setup::new("june-2026", "").await;
+    // At 660 s the workspace policy turns off every Anthropic model; the incident names two.
+    setup.sim.advance(Duration::from_secs(700));
+    let config = format!(
+        "{}\n[workspace]\npolicy = \"{}\"\n",
+        setup.sim.config_toml(),
+        setup.sim.policy_url()
+    );
+    std::fs::write(setup.dir.path().join("config.toml"), config).unwrap();
+    let core = setup.core().await;
+    core.poll_once().await;
+    let draft = core
+        .draft_statement(None, switchboard_core::statement::Format::Text)
+        .await
+        .unwrap();
+    assert_eq!(
+        draft.title, "Service outage at Anthropic: Claude Opus 4.7 and Claude Opus 4.8",
+        "{}",
+        draft.text
+    );
+    assert!(
+        draft
+            .text
+            .contains("The models themselves have not changed"),
+        "{}",
+        draft.text
+    );
+    assert!(
+        draft
+            .text
+            .contains("What we did: our workspace policy has turned off"),
+        "{}",
+        draft.text
+    );
+    assert_eq!(draft.warnings.len(), 1, "{:?}", draft.warnings);
+    assert!(draft.warnings[0].contains("that the evidence does not name"));
+    assert!(
+        !draft.warnings[0].contains("Claude Opus 4.7,"),
+        "{:?}",
+        draft.warnings
+    );
+    core.shutdown().await;
+}

@@ -15,6 +15,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("store", &["catalog", "vocabulary", "notice"]),
     // Pure decisions: which models could stand in, and whether a consent lets one.
     ("fallback", &["catalog", "vocabulary"]),
+    // Pure: the first statement, from the evidence.
+    ("statement", &["vocabulary", "clock"]),
     // Pure: the board's "Now", from the states and the checks.
     ("board", &["catalog", "vocabulary"]),
     // Pure: the outage history's episodes, from stored transitions.

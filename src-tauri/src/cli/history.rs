@@ -47,6 +47,8 @@ fn model_named(catalog: &Catalog, name: &str) -> Result<ModelRef, String> {
 /// One episode as `--json` gives it: times in UTC RFC 3339.
 #[derive(Serialize)]
 struct EpisodeJson<'a> {
+    /// For `switchboard statement --episode`.
+    id: &'a str,
     provider: &'a str,
     model_id: &'a str,
     display_name: String,
@@ -78,6 +80,7 @@ pub fn render_json(
     let rows: Vec<EpisodeJson> = episodes
         .iter()
         .map(|e| EpisodeJson {
+            id: &e.id,
             provider: &e.model.provider,
             model_id: &e.model.model,
             display_name: name(catalog, &e.model),

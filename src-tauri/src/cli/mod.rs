@@ -8,6 +8,7 @@ mod history;
 mod key;
 mod models;
 mod queue;
+mod statement;
 mod status;
 
 use chrono::{DateTime, Utc};
@@ -99,6 +100,18 @@ pub enum Command {
     /// Manage API keys in the OS keyring.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Draft the first statement a workspace admin posts when models are out — from the
+    /// evidence only: exactly the models it names, whose side, that the models have not
+    /// changed, what the workspace did, what to use meanwhile, the source, the next update.
+    /// For an episode that has ended, the "resolved" follow-up.
+    Statement {
+        /// An episode's id from `switchboard history --json`; without it, what is wrong now.
+        #[arg(long)]
+        episode: Option<String>,
+        /// `text` or `markdown`.
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
     /// The outage history: every episode since a time — start, end, how long, why, whose
     /// side, and the incident's link.
     History {
@@ -170,6 +183,9 @@ pub fn run(command: Command, paths: Paths) -> ExitCode {
             Command::Export { id, json } => conversations::export(&core, &id, json).await,
             Command::Models { json, refresh } => models::run(&core, json, refresh).await,
             Command::Key(command) => key::run(&core, command).await,
+            Command::Statement { episode, format } => {
+                statement::run(&core, episode.as_deref(), &format).await
+            }
             Command::History { json, model, since } => {
                 history::run(&core, json, model, since).await
             }

@@ -623,9 +623,13 @@ impl HealthEngine {
                         && old.state == next.state
                         && old.reason.kind == next.reason.kind =>
                 {
-                    // The same situation: keep its start, take the fresher words.
+                    // The same situation: keep its start, take the fresher words and evidence
+                    // (an incident posted while the policy keeps it off is still evidence).
                     next.since = old.since;
-                    if old.reason != next.reason || old.next_check != next.next_check {
+                    if old.reason != next.reason
+                        || old.next_check != next.next_check
+                        || old.evidence != next.evidence
+                    {
                         self.current.insert(key, next);
                     }
                 }

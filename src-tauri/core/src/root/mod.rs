@@ -25,11 +25,13 @@ mod fallback;
 mod keys;
 mod preferences;
 mod servers;
+mod statement;
 mod workspace;
 
 pub use keys::{KeyCheck, KeyEntryError, KeyPlace, ProviderKey};
 pub use preferences::{FixedByConfig, Preferences, PreferencesView, Theme};
 pub use servers::{ProviderSetup, ProviderSetupError, ServerCheck};
+pub use statement::StatementError;
 pub use workspace::{WorkspaceError, WorkspaceView};
 
 use chrono::{DateTime, Utc};

@@ -1,0 +1,182 @@
+//! The first statement, from what Switchboard knows now: the models its evidence names (the
+//! incident's text, this app's own failed requests) — never the models a policy turned off on
+//! top — with the policy in force and what can be used meanwhile.
+
+use super::Core;
+use crate::statement::{Draft, Evidence, Format, draft};
+use crate::vocabulary::{
+    AvailabilityState, EvidenceSource, ModelAvailability, Reason, ReasonKind, Side,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StatementError {
+    #[error(
+        "Nothing is known to be wrong right now, so there is nothing to state; `switchboard history` lists past episodes for --episode"
+    )]
+    NothingWrong,
+    #[error("No episode \"{0}\" in the last 30 days; `switchboard history` lists them")]
+    UnknownEpisode(String),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+}
+
+/// Whether the evidence itself names `a`'s model (a policy's rule is not evidence).
+fn named_by_evidence(a: &ModelAvailability) -> bool {
+    let named = a
+        .evidence
+        .incident
+        .as_ref()
+        .is_some_and(|i| i.all_models || i.models.contains(&a.model.model));
+    let failing = a.state == AvailabilityState::Unavailable && a.reason.side == Side::Provider;
+    named || failing || a.evidence.own_failures > 0
+}
+
+impl Core {
+    /// The draft for what is wrong now, or for the episode `episode` (`--episode`): the
+    /// first statement while it lasts, the "resolved" one after.
+    pub async fn draft_statement(
+        &self,
+        episode: Option<&str>,
+        format: Format,
+    ) -> Result<Draft, StatementError> {
+        let now = self.clock.now();
+        let catalog = self.catalog();
+        let availability = self.availability();
+        let ended = match episode {
+            None => None,
+            Some(id) => {
+                let since = now - chrono::Duration::days(30);
+                let found = self
+                    .history(since, None)
+                    .await?
+                    .into_iter()
+                    .find(|e| e.id == id)
+                    .ok_or_else(|| StatementError::UnknownEpisode(id.to_string()))?;
+                found.ended.map(|end| (found, end))
+            }
+        };
+        let name = |a: &ModelAvailability| {
+            catalog
+                .model(&a.model.provider, &a.model.model)
+                .map_or(a.model.model.clone(), |m| m.display_name.clone())
+        };
+        // Which provider: the episode's, or the first with evidence against a model now.
+        let provider = match &ended {
+            Some((episode, _)) => episode.model.provider.clone(),
+            None => availability
+                .iter()
+                .find(|a| named_by_evidence(a))
+                .map(|a| a.model.provider.clone())
+                .ok_or(StatementError::NothingWrong)?,
+        };
+        let affected: Vec<&ModelAvailability> = match &ended {
+            Some((episode, _)) => availability
+                .iter()
+                .filter(|a| a.model == episode.model)
+                .collect(),
+            None => availability
+                .iter()
+                .filter(|a| a.model.provider == provider && named_by_evidence(a))
+                .collect(),
+        };
+        // In the order the provider's own post names them.
+        let mut affected = affected;
+        if let Some(incident) = affected.first().and_then(|a| a.evidence.incident.clone()) {
+            let title = incident.title.to_lowercase();
+            affected.sort_by_key(|a| {
+                catalog
+                    .model(&a.model.provider, &a.model.model)
+                    .into_iter()
+                    .flat_map(|m| std::iter::once(&m.display_name).chain(m.aliases.iter()))
+                    .filter_map(|n| title.find(&n.to_lowercase()))
+                    .min()
+                    .unwrap_or(usize::MAX)
+            });
+        }
+        let first = affected.first().copied();
+        let incident = first.and_then(|a| a.evidence.incident.clone());
+        let provider_name = catalog
+            .provider(&provider)
+            .map_or(provider.clone(), |p| p.name.clone());
+        // The reason the evidence gives — not the policy's, which is what the workspace did.
+        let reason = match (&ended, first, &incident) {
+            (Some((episode, _)), _, _) => Reason {
+                kind: episode.reason_kind,
+                side: episode.side,
+                source: EvidenceSource::OwnRequests,
+                headline: episode.headline.clone(),
+                message: String::new(),
+            },
+            (None, Some(a), _) if a.reason.kind != ReasonKind::AdminDisabled => a.reason.clone(),
+            (None, _, Some(incident)) => Reason {
+                kind: ReasonKind::ProviderIncident,
+                side: Side::Provider,
+                source: EvidenceSource::StatusPage,
+                headline: format!("{provider_name} reports: {}", incident.title),
+                message: String::new(),
+            },
+            (None, _, None) => Reason {
+                kind: ReasonKind::ElevatedErrors,
+                side: Side::Provider,
+                source: EvidenceSource::OwnRequests,
+                headline: format!("{provider_name}'s servers are failing our requests"),
+                message: String::new(),
+            },
+        };
+        let since = match &ended {
+            Some((episode, _)) => episode.started,
+            None => affected
+                .iter()
+                .filter_map(|a| a.since)
+                .chain(incident.as_ref().map(|i| i.since))
+                .min()
+                .unwrap_or(now),
+        };
+        let turned_off: Vec<&ModelAvailability> = availability
+            .iter()
+            .filter(|a| a.reason.kind == ReasonKind::AdminDisabled)
+            .collect();
+        // What can be used: available now, another provider's first.
+        let mut alternatives: Vec<&ModelAvailability> = availability
+            .iter()
+            .filter(|a| a.state == AvailabilityState::Available)
+            .collect();
+        alternatives.sort_by_key(|a| a.model.provider == provider);
+        let evidence = Evidence {
+            provider: &provider_name,
+            affected: affected.iter().map(|a| name(a)).collect(),
+            reason: &reason,
+            since,
+            ended: ended.as_ref().map(|(_, end)| *end),
+            incident: incident
+                .as_ref()
+                .map(|i| (i.title.as_str(), i.link.as_deref())),
+            turned_off: turned_off.iter().map(|a| name(a)).collect(),
+            turned_off_short: whole_providers(&catalog, &turned_off),
+            policy_words: turned_off
+                .first()
+                .and_then(|a| a.evidence.policy.as_ref())
+                .map(|rule| rule.message.as_str()),
+            alternatives: alternatives.iter().take(3).map(|a| name(a)).collect(),
+            times: self.local_times(),
+        };
+        Ok(draft(&evidence, format))
+    }
+}
+
+/// "every Anthropic model" when the policy turns off all of one provider's models (and
+/// nothing else); `None` otherwise, and the names are said.
+fn whole_providers(
+    catalog: &crate::catalog::Catalog,
+    off: &[&ModelAvailability],
+) -> Option<String> {
+    let provider = &off.first()?.model.provider;
+    let all_one = off.iter().all(|a| a.model.provider == *provider)
+        && catalog.models_of(provider).count() == off.len();
+    all_one.then(|| {
+        let name = catalog
+            .provider(provider)
+            .map_or(provider.clone(), |p| p.name.clone());
+        format!("every {name} model")
+    })
+}
