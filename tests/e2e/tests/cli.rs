@@ -755,13 +755,25 @@ async fn history_lists_each_episode_with_its_reason_and_side() {
 
     // The first statement, for what is wrong now and for the episode by its id.
     let id = opus["id"].as_str().unwrap().to_string();
-    for args in [vec!["statement"], vec!["statement", "--episode", &id, "--format", "markdown"]] {
+    for args in [
+        vec!["statement"],
+        vec!["statement", "--episode", &id, "--format", "markdown"],
+    ] {
         let out = run(&profile, &args).await;
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
         let said = text(&out.stdout);
-        assert!(said.contains("Service outage at Anthropic: Claude Opus 4.7"), "{said}");
-        assert!(said.contains("The models themselves have not changed"), "{said}");
-        assert!(!said.contains("Claude Opus 4.8"), "only the model the evidence names: {said}");
+        assert!(
+            said.contains("Service outage at Anthropic: Claude Opus 4.7"),
+            "{said}"
+        );
+        assert!(
+            said.contains("The models themselves have not changed"),
+            "{said}"
+        );
+        assert!(
+            !said.contains("Claude Opus 4.8"),
+            "only the model the evidence names: {said}"
+        );
     }
     let bad = run(&profile, &["statement", "--format", "xml"]).await;
     assert_eq!(bad.status.code(), Some(2));
