@@ -32,6 +32,9 @@ const COMMANDS: &[&str] = &[
     "remove_server",
     "board",
     "check_now",
+    "history",
+    "draft_statement",
+    "copy_text",
 ];
 
 fn main() {

@@ -25,6 +25,8 @@ pub struct WrongNow {
     pub summary: String,
     /// The status page's incident, where one covers them.
     pub incident_link: Option<String>,
+    /// A workspace policy that turns off more than the evidence names, said plainly.
+    pub beyond_evidence: Option<String>,
 }
 
 /// One model's line on the board.
@@ -194,6 +196,9 @@ pub fn board(
                     .incident
                     .as_ref()
                     .and_then(|i| i.link.clone()),
+                beyond_evidence: (first.reason.kind == ReasonKind::AdminDisabled)
+                    .then(|| blanket(members, &name))
+                    .flatten(),
             });
         }
         let ProviderCheck {
@@ -219,6 +224,41 @@ pub fn board(
         wrong_now,
         providers,
     }
+}
+
+/// Whether the evidence itself names the model: an incident whose text names it, or this
+/// app's own failed requests — a policy's rule is not evidence.
+fn has_evidence(a: &ModelAvailability) -> bool {
+    a.evidence
+        .incident
+        .as_ref()
+        .is_some_and(|i| i.all_models || i.models.contains(&a.model.model))
+        || a.evidence.own_failures > 0
+}
+
+/// For models the workspace turned off: which of them the evidence names, when it names some
+/// but not all (June 2026: every Anthropic model off for an incident on two).
+fn blanket(members: &[&BoardLine], name: &dyn Fn(&ModelRef) -> String) -> Option<String> {
+    let named: Vec<String> = members
+        .iter()
+        .filter(|l| has_evidence(&l.availability))
+        .map(|l| name(&l.model))
+        .collect();
+    let without = members.len() - named.len();
+    if named.is_empty() || without == 0 {
+        return None;
+    }
+    let what = members
+        .iter()
+        .find_map(|l| l.availability.evidence.incident.as_ref())
+        .map(|i| format!(" (\"{}\")", i.title))
+        .unwrap_or_default();
+    Some(format!(
+        "The evidence names only {}{what}; the other {without} {} off without evidence against \
+         them.",
+        and_list(&named),
+        if without == 1 { "is" } else { "are" }
+    ))
 }
 
 fn state_words(state: AvailabilityState) -> &'static str {
@@ -359,12 +399,42 @@ mod tests {
             "{}",
             board.wrong_now[0].summary
         );
+        assert_eq!(
+            board.wrong_now[1].beyond_evidence, None,
+            "no evidence names them at all"
+        );
         assert!(
             board.wrong_now[1]
                 .summary
                 .contains("turned off by your workspace"),
             "{}",
             board.wrong_now[1].summary
+        );
+
+        // As in June 2026: the policy turns off every model, the incident still names two.
+        for a in availability.iter_mut() {
+            let named = a.model.model == "claude-opus-4-7" || a.model.model == "claude-opus-4-8";
+            *a = state(
+                &a.model.model.clone(),
+                AvailabilityState::Disabled,
+                ReasonKind::AdminDisabled,
+                named.then_some(&incident),
+            );
+        }
+        let board = super::board(&catalog, &availability, &HashMap::new());
+        assert_eq!(board.wrong_now.len(), 1);
+        let said = board.wrong_now[0]
+            .beyond_evidence
+            .clone()
+            .expect("the blanket is said");
+        assert!(
+            said.starts_with("The evidence names only Claude Opus 4.8 and Claude Opus 4.7")
+                || said.starts_with("The evidence names only Claude Opus 4.7 and Claude Opus 4.8"),
+            "{said}"
+        );
+        assert!(
+            said.contains(&format!("the other {others} are off without evidence")),
+            "{said}"
         );
     }
 }

@@ -26,5 +26,5 @@ pub mod vocabulary;
 pub use root::{Choice, Core, CoreOptions, FallbackEvent};
 pub use root::{FixedByConfig, Preferences, PreferencesView, Theme};
 pub use root::{KeyCheck, KeyEntryError, KeyPlace, ProviderKey};
-pub use root::{ProviderSetup, ProviderSetupError, ServerCheck};
+pub use root::{ProviderSetup, ProviderSetupError, ServerCheck, StatementError};
 pub use root::{WorkspaceError, WorkspaceView};

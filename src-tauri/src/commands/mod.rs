@@ -358,6 +358,50 @@ pub async fn check_now(
     Ok(())
 }
 
+/// The outage history: every episode of the last `days` days (of `model`, when given).
+#[tauri::command]
+#[specta::specta]
+pub async fn history(
+    core: State<'_, Arc<Core>>,
+    days: u32,
+    model: Option<ModelRef>,
+) -> Result<Vec<switchboard_core::history::Episode>, UiError> {
+    let since = chrono::Utc::now() - chrono::Duration::days(i64::from(days.clamp(1, 365)));
+    Ok(core.history(since, model.as_ref()).await?)
+}
+
+/// The first statement for what is wrong now, or for an episode (the "resolved" one after).
+#[tauri::command]
+#[specta::specta]
+pub async fn draft_statement(
+    core: State<'_, Arc<Core>>,
+    episode: Option<String>,
+    format: switchboard_core::statement::Format,
+) -> Result<switchboard_core::statement::Draft, UiError> {
+    core.draft_statement(episode.as_deref(), format)
+        .await
+        .map_err(|e| UiError {
+            kind: match e {
+                switchboard_core::StatementError::Store(_) => crate::error::ErrorKind::Storage,
+                _ => crate::error::ErrorKind::NotFound,
+            },
+            message: format!("{e}."),
+            reason: None,
+        })
+}
+
+/// Puts `text` on the clipboard (a drafted statement, an export).
+#[tauri::command]
+#[specta::specta]
+pub fn copy_text(app: AppHandle, text: String) -> Result<(), UiError> {
+    use tauri_plugin_clipboard_manager::ClipboardExt;
+    app.clipboard().write_text(text).map_err(|e| UiError {
+        kind: crate::error::ErrorKind::InvalidInput,
+        message: format!("The clipboard could not be written: {e}."),
+        reason: None,
+    })
+}
+
 /// Stops a send: what has arrived is kept.
 #[tauri::command]
 #[specta::specta]
@@ -399,7 +443,10 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
             add_server,
             remove_server,
             board,
-            check_now
+            check_now,
+            history,
+            draft_statement,
+            copy_text
         ])
         .events(tauri_specta::collect_events![
             AvailabilityChanged,

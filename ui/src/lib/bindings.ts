@@ -67,6 +67,12 @@ export const commands = {
 	board: () => __TAURI_INVOKE<Board>("board"),
 	/**  Reads the status pages and probes the models that are out (of `provider`) now. */
 	checkNow: (provider: string | null) => __TAURI_INVOKE<null>("check_now", { provider }),
+	/**  The outage history: every episode of the last `days` days (of `model`, when given). */
+	history: (days: number, model: ModelRef | null) => __TAURI_INVOKE<Episode[]>("history", { days, model }),
+	/**  The first statement for what is wrong now, or for an episode (the "resolved" one after). */
+	draftStatement: (episode: string | null, format: Format) => __TAURI_INVOKE<Draft>("draft_statement", { episode, format }),
+	/**  Puts `text` on the clipboard (a drafted statement, an export). */
+	copyText: (text: string) => __TAURI_INVOKE<null>("copy_text", { text }),
 };
 
 /** Events */
@@ -222,6 +228,13 @@ export type DetailSources = {
 	aliases: DetailSource,
 };
 
+export type Draft = {
+	title: string,
+	text: string,
+	/**  Said above the draft, not in it: a blanket switch-off, for one. */
+	warnings: string[],
+};
+
 /**
  *  How an answer the provider finished ended, read from its stop reason. None of these says
  *  anything against the model's availability: the service answered.
@@ -245,6 +258,29 @@ export type Ending =
 { kind: "prompt_blocked"; category: string } | 
 /**  A stop reason this app does not know, as the provider wrote it. */
 { kind: "other"; reason: string };
+
+/**  One stretch of a model being out (unavailable), degraded, or turned off by the workspace. */
+export type Episode = {
+	/**  Stable: the model and when it began (`anthropic/claude-opus-4-7@1780675920`). */
+	id: string,
+	model: ModelRef,
+	started: string,
+	/**  `None`: still going on. */
+	ended: string | null,
+	/**  The worst it got: unavailable, then degraded, then turned off. */
+	worst: AvailabilityState,
+	/**  Why, as first said, and whose side that was on. */
+	reason_kind: ReasonKind,
+	side: Side,
+	headline: string,
+	/**  Every reason it was given while it lasted, in order, once each. */
+	reasons: ReasonKind[],
+	/**  Where the evidence came from, in order, once each. */
+	sources: EvidenceSource[],
+	/**  The status page's incident, where one covered it. */
+	incident_link: string | null,
+	incident_title: string | null,
+};
 
 export type ErrorKind = 
 /**  The request named something that does not exist (an unknown model). */
@@ -373,6 +409,8 @@ export type FixedByConfig = {
 	preference: string,
 	words: string,
 };
+
+export type Format = "text" | "markdown";
 
 /**  An open incident on a status page, already mapped to the models it concerns. */
 export type IncidentEvidence = {
@@ -901,6 +939,8 @@ export type WrongNow = {
 	summary: string,
 	/**  The status page's incident, where one covers them. */
 	incident_link: string | null,
+	/**  A workspace policy that turns off more than the evidence names, said plainly. */
+	beyond_evidence: string | null,
 };
 
 /* Tauri Specta runtime */

@@ -4,6 +4,9 @@ import type {
   Board,
   Choice,
   Consent,
+  Draft,
+  Episode,
+  Format,
   ConsentScope,
   Conversation,
   ConversationView,
@@ -90,6 +93,12 @@ export interface Backend {
   board(): Promise<Board>;
   /** Reads the status pages and probes the models that are out (of `provider`) now. */
   checkNow(provider: string | null): Promise<void>;
+  /** Every episode of the last `days` days (of `model`, when given). */
+  history(days: number, model: ModelRef | null): Promise<Episode[]>;
+  /** The first statement for what is wrong now, or for an episode. */
+  draftStatement(episode: string | null, format: Format): Promise<Draft>;
+  /** Puts `text` on the clipboard. */
+  copyText(text: string): Promise<void>;
   /** Every provider: where it is reached, and what the config file fixes. */
   providerSetups(): Promise<ProviderSetup[]>;
   /** A provider's base URL and status page (null: as shipped); applied at once. */

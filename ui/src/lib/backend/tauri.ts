@@ -47,6 +47,11 @@ export const tauriBackend: Backend = {
   onPreferencesChanged: (handler) => events.preferencesChanged.listen((event) => handler(event.payload)),
   onPreferredModelChanged: (handler) => events.preferredModelChanged.listen((event) => handler(event.payload)),
   board: () => commands.board(),
+  history: (days, model) => commands.history(days, model),
+  draftStatement: (episode, format) => commands.draftStatement(episode, format),
+  copyText: async (text) => {
+    await commands.copyText(text);
+  },
   checkNow: async (provider) => {
     await commands.checkNow(provider);
   },

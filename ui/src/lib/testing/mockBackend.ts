@@ -4,6 +4,9 @@ import type {
   Board,
   Choice,
   Consent,
+  Draft,
+  Episode,
+  Format,
   ConsentScope,
   Conversation,
   ConversationView,
@@ -404,6 +407,24 @@ export class MockBackend implements Backend {
           }),
       })),
     };
+  }
+
+  episodes: Episode[] = [];
+  draftValue: Draft = { title: "", text: "", warnings: [] };
+  drafted: { episode: string | null; format: Format }[] = [];
+  clipboard: string[] = [];
+
+  async history(): Promise<Episode[]> {
+    return structuredClone(this.episodes);
+  }
+
+  async draftStatement(episode: string | null, format: Format): Promise<Draft> {
+    this.drafted.push({ episode, format });
+    return structuredClone(this.draftValue);
+  }
+
+  async copyText(text: string): Promise<void> {
+    this.clipboard.push(text);
   }
 
   async checkNow(provider: string | null): Promise<void> {
