@@ -35,6 +35,8 @@ const COMMANDS: &[&str] = &[
     "history",
     "draft_statement",
     "copy_text",
+    "statement_template",
+    "set_statement_template",
 ];
 
 fn main() {

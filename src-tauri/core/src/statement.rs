@@ -69,6 +69,119 @@ pub fn beyond_the_evidence(evidence: &Evidence<'_>) -> Vec<String> {
         .collect()
 }
 
+/// The parts a template must keep — DESIGN.md's six, in placeholders — and what each says.
+pub const TEMPLATE_PARTS: &[(&str, &str)] = &[
+    ("{models}", "which models are affected"),
+    ("{side}", "whose side it is on"),
+    (
+        "{not_changed}",
+        "that the models themselves have not changed (or, on your side, that the provider's service is working)",
+    ),
+    ("{what_we_did}", "what the workspace did"),
+    ("{meanwhile}", "what people can use meanwhile"),
+    ("{since}", "since when"),
+    ("{source}", "where the evidence came from"),
+    ("{next_update}", "when the next update comes"),
+];
+
+/// A template written in advance ("draft that first statement before the outage"), as the
+/// admin's own words around the parts. One that drops a part is refused, naming it.
+pub fn check_template(template: &str) -> Result<(), String> {
+    let missing: Vec<String> = TEMPLATE_PARTS
+        .iter()
+        .filter(|(placeholder, _)| !template.contains(placeholder))
+        .map(|(placeholder, what)| format!("{placeholder} ({what})"))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "A statement must keep every part; this one drops {}",
+            and_list(&missing)
+        ))
+    }
+}
+
+/// The first statement in the words of `template` (see [`check_template`]).
+pub fn draft_from_template(evidence: &Evidence<'_>, template: &str) -> Result<Draft, String> {
+    check_template(template)?;
+    let e = evidence;
+    let p = e.provider;
+    let provider_side = e.reason.side == Side::Provider;
+    let parts = [
+        ("{models}", and_list(&e.affected)),
+        (
+            "{side}",
+            if provider_side {
+                format!("a service outage on {p}'s side")
+            } else {
+                format!("a problem on our side, not {p}'s")
+            },
+        ),
+        (
+            "{not_changed}",
+            if provider_side {
+                "The models themselves have not changed.".to_string()
+            } else {
+                format!("{p}'s service itself is working.")
+            },
+        ),
+        (
+            "{what_we_did}",
+            if e.turned_off.is_empty() {
+                "nothing has been turned off".to_string()
+            } else {
+                format!(
+                    "our workspace policy has turned off {}",
+                    e.turned_off_short
+                        .clone()
+                        .unwrap_or_else(|| and_list(&e.turned_off))
+                )
+            },
+        ),
+        (
+            "{meanwhile}",
+            if e.alternatives.is_empty() {
+                "no other model is available right now".to_string()
+            } else {
+                and_list(&e.alternatives)
+            },
+        ),
+        ("{since}", e.times.time(e.since)),
+        ("{source}", source_words(e)),
+        (
+            "{next_update}",
+            format!("when {p} posts one, and as soon as the models answer again"),
+        ),
+    ];
+    let mut text = template.to_string();
+    for (placeholder, words) in &parts {
+        text = text.replace(placeholder, words);
+    }
+    let title = text
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches('#')
+        .trim()
+        .to_string();
+    let warnings = draft(e, Format::Text).warnings;
+    Ok(Draft {
+        title,
+        text,
+        warnings,
+    })
+}
+
+fn source_words(e: &Evidence<'_>) -> String {
+    let p = e.provider;
+    match e.incident {
+        Some((title, Some(link))) => format!("{p}'s status page (\"{title}\", {link})"),
+        Some((title, None)) => format!("{p}'s status page (\"{title}\")"),
+        None => "our own requests to it".to_string(),
+    }
+}
+
 /// The first statement (or, when `ended` is set, the "resolved" follow-up).
 pub fn draft(evidence: &Evidence<'_>, format: Format) -> Draft {
     let e = evidence;
@@ -77,11 +190,7 @@ pub fn draft(evidence: &Evidence<'_>, format: Format) -> Draft {
     let since = e.times.time(e.since);
     let provider_side = e.reason.side == Side::Provider;
     let blanket = beyond_the_evidence(e);
-    let source = match e.incident {
-        Some((title, Some(link))) => format!("{p}'s status page (\"{title}\", {link})"),
-        Some((title, None)) => format!("{p}'s status page (\"{title}\")"),
-        None => "our own requests to it".to_string(),
-    };
+    let source = source_words(e);
     let mut paragraphs = Vec::new();
     let title;
     match e.ended {
@@ -285,6 +394,45 @@ mod tests {
             resolved.text
         );
         assert!(resolved.text.contains("did not change"));
+    }
+
+    #[test]
+    fn a_template_keeps_the_six_parts_and_one_that_drops_not_changed_is_refused() {
+        let dropped = "Heads up: {models} are down since {since} ({side}). We did: {what_we_did}. \
+                       Use {meanwhile}. Source: {source}. Next update {next_update}.";
+        let refused = check_template(dropped).unwrap_err();
+        assert!(refused.contains("{not_changed}"), "{refused}");
+        assert!(refused.contains("have not changed"), "{refused}");
+        let kept = format!("Outage: {{models}}\n\n{dropped} {{not_changed}}");
+        let reason = reason();
+        let draft = draft_from_template(
+            &june(
+                &reason,
+                vec!["Claude Opus 4.7".into(), "Claude Opus 4.8".into()],
+            ),
+            &kept,
+        )
+        .unwrap();
+        assert_eq!(draft.title, "Outage: Claude Opus 4.7 and Claude Opus 4.8");
+        assert!(
+            draft
+                .text
+                .contains("since 16:12 (a service outage on Anthropic's side)"),
+            "{}",
+            draft.text
+        );
+        assert!(
+            draft
+                .text
+                .contains("The models themselves have not changed."),
+            "{}",
+            draft.text
+        );
+        assert!(
+            !draft.text.contains('{'),
+            "every placeholder filled: {}",
+            draft.text
+        );
     }
 
     #[test]

@@ -380,14 +380,38 @@ pub async fn draft_statement(
 ) -> Result<switchboard_core::statement::Draft, UiError> {
     core.draft_statement(episode.as_deref(), format)
         .await
-        .map_err(|e| UiError {
-            kind: match e {
-                switchboard_core::StatementError::Store(_) => crate::error::ErrorKind::Storage,
-                _ => crate::error::ErrorKind::NotFound,
-            },
-            message: format!("{e}."),
-            reason: None,
-        })
+        .map_err(statement_error)
+}
+
+/// The statement template written in Settings (`null`: Switchboard's own words).
+#[tauri::command]
+#[specta::specta]
+pub async fn statement_template(core: State<'_, Arc<Core>>) -> Result<Option<String>, UiError> {
+    core.statement_template().await.map_err(statement_error)
+}
+
+/// Saves the template; one that drops a part of the statement is refused, naming it.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_statement_template(
+    core: State<'_, Arc<Core>>,
+    template: Option<String>,
+) -> Result<(), UiError> {
+    core.set_statement_template(template.as_deref())
+        .await
+        .map_err(statement_error)
+}
+
+fn statement_error(e: switchboard_core::StatementError) -> UiError {
+    UiError {
+        kind: match e {
+            switchboard_core::StatementError::Store(_) => crate::error::ErrorKind::Storage,
+            switchboard_core::StatementError::Template(_) => crate::error::ErrorKind::InvalidInput,
+            _ => crate::error::ErrorKind::NotFound,
+        },
+        message: format!("{e}."),
+        reason: None,
+    }
 }
 
 /// Puts `text` on the clipboard (a drafted statement, an export).
@@ -446,7 +470,9 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
             check_now,
             history,
             draft_statement,
-            copy_text
+            copy_text,
+            statement_template,
+            set_statement_template
         ])
         .events(tauri_specta::collect_events![
             AvailabilityChanged,

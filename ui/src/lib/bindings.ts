@@ -73,6 +73,10 @@ export const commands = {
 	draftStatement: (episode: string | null, format: Format) => __TAURI_INVOKE<Draft>("draft_statement", { episode, format }),
 	/**  Puts `text` on the clipboard (a drafted statement, an export). */
 	copyText: (text: string) => __TAURI_INVOKE<null>("copy_text", { text }),
+	/**  The statement template written in Settings (`null`: Switchboard's own words). */
+	statementTemplate: () => __TAURI_INVOKE<string | null>("statement_template"),
+	/**  Saves the template; one that drops a part of the statement is refused, naming it. */
+	setStatementTemplate: (template: string | null) => __TAURI_INVOKE<null>("set_statement_template", { template }),
 };
 
 /** Events */

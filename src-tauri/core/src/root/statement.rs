@@ -3,7 +3,7 @@
 //! top — with the policy in force and what can be used meanwhile.
 
 use super::Core;
-use crate::statement::{Draft, Evidence, Format, draft};
+use crate::statement::{Draft, Evidence, Format, check_template, draft, draft_from_template};
 use crate::vocabulary::{
     AvailabilityState, EvidenceSource, ModelAvailability, Reason, ReasonKind, Side,
 };
@@ -16,9 +16,14 @@ pub enum StatementError {
     NothingWrong,
     #[error("No episode \"{0}\" in the last 30 days; `switchboard history` lists them")]
     UnknownEpisode(String),
+    #[error("{0}. The template was not saved")]
+    Template(String),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
 }
+
+/// The settings key of the admin's own statement template.
+const TEMPLATE_SETTING: &str = "statement_template";
 
 /// Whether the evidence itself names `a`'s model (a policy's rule is not evidence).
 fn named_by_evidence(a: &ModelAvailability) -> bool {
@@ -160,7 +165,39 @@ impl Core {
             alternatives: alternatives.iter().take(3).map(|a| name(a)).collect(),
             times: self.local_times(),
         };
+        // The admin's own words for a first statement, where they wrote some in advance.
+        if ended.is_none()
+            && let Some(template) = self.statement_template().await?
+            && let Ok(drafted) = draft_from_template(&evidence, &template)
+        {
+            return Ok(drafted);
+        }
         Ok(draft(&evidence, format))
+    }
+
+    /// The statement template written in Settings, if any.
+    pub async fn statement_template(&self) -> Result<Option<String>, StatementError> {
+        Ok(self
+            .store
+            .setting::<Option<String>>(TEMPLATE_SETTING)
+            .await?
+            .flatten())
+    }
+
+    /// Saves a template (`None`: Switchboard's own words again); one that drops a part is
+    /// refused, naming the part.
+    pub async fn set_statement_template(
+        &self,
+        template: Option<&str>,
+    ) -> Result<(), StatementError> {
+        let template = template.map(str::trim).filter(|t| !t.is_empty());
+        if let Some(t) = template {
+            check_template(t).map_err(StatementError::Template)?;
+        }
+        self.store
+            .set_setting(TEMPLATE_SETTING, &template, self.clock.now())
+            .await?;
+        Ok(())
     }
 }
 

@@ -97,6 +97,10 @@ export interface Backend {
   history(days: number, model: ModelRef | null): Promise<Episode[]>;
   /** The first statement for what is wrong now, or for an episode. */
   draftStatement(episode: string | null, format: Format): Promise<Draft>;
+  /** The statement template written in Settings (null: Switchboard's own words). */
+  statementTemplate(): Promise<string | null>;
+  /** Saves it; one that drops a part is refused (`invalid_input`), naming it. */
+  setStatementTemplate(template: string | null): Promise<void>;
   /** Puts `text` on the clipboard. */
   copyText(text: string): Promise<void>;
   /** Every provider: where it is reached, and what the config file fixes. */

@@ -49,6 +49,10 @@ export const tauriBackend: Backend = {
   board: () => commands.board(),
   history: (days, model) => commands.history(days, model),
   draftStatement: (episode, format) => commands.draftStatement(episode, format),
+  statementTemplate: () => commands.statementTemplate(),
+  setStatementTemplate: async (template) => {
+    await commands.setStatementTemplate(template);
+  },
   copyText: async (text) => {
     await commands.copyText(text);
   },

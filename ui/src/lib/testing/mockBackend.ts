@@ -423,6 +423,25 @@ export class MockBackend implements Backend {
     return structuredClone(this.draftValue);
   }
 
+  template: string | null = null;
+
+  async statementTemplate(): Promise<string | null> {
+    return this.template;
+  }
+
+  async setStatementTemplate(template: string | null): Promise<void> {
+    const missing = ["{models}", "{side}", "{not_changed}", "{what_we_did}", "{meanwhile}", "{since}", "{source}", "{next_update}"].filter(
+      (p) => template !== null && !template.includes(p),
+    );
+    if (missing.length)
+      throw {
+        kind: "invalid_input",
+        message: `A statement must keep every part; this one drops ${missing.join(", ")}. The template was not saved.`,
+        reason: null,
+      } satisfies UiError;
+    this.template = template;
+  }
+
   async copyText(text: string): Promise<void> {
     this.clipboard.push(text);
   }

@@ -237,3 +237,24 @@ describe("Settings → Addresses and servers", () => {
     expect((await within(add).findByTestId("server-found")).textContent).toContain("could not be listed: no answer from vLLM");
   });
 });
+
+describe("Settings → the first statement, written in advance", () => {
+  it("refuses a template that drops 'the model has not changed' and keeps one with every part", async () => {
+    const backend = new MockBackend({ ...sampleOverview(), preferred: opus });
+    render(App, { backend });
+    const user = await openSettings();
+    const section = await screen.findByTestId("statement-template");
+    const box = within(section).getByLabelText("Statement template");
+    await user.type(box, "{{models} is down since {{since}.");
+    await user.click(within(section).getByRole("button", { name: "Save" }));
+    expect((await within(section).findByRole("alert")).textContent).toContain("{not_changed}");
+    expect(backend.template).toBeNull();
+    await user.clear(box);
+    await user.type(
+      box,
+      "{{models}: {{side}. {{not_changed} {{what_we_did}. {{meanwhile}. {{since}. {{source}. {{next_update}.",
+    );
+    await user.click(within(section).getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(backend.template).toContain("{not_changed}"));
+  });
+});
