@@ -79,7 +79,7 @@ async fn main() {
             .await;
         shoot(&app, &dir, &format!("settings-{theme}"), &mut written).await;
         // Settings is longer than the window: each of its other parts, brought into view.
-        for part in ["servers", "workspace", "behaviour"] {
+        for part in ["servers", "workspace", "behaviour", "statement-template"] {
             let _ = app
                 .client
                 .execute(
@@ -127,6 +127,9 @@ async fn main() {
         app.show("Board").await;
         app.wait_for("[data-testid=wrong-now]").await;
         shoot(&app, &dir, &format!("board-{theme}"), &mut written).await;
+        app.click("[data-testid=statement] button").await;
+        app.wait_for("[data-testid=statement-text]").await;
+        shoot(&app, &dir, &format!("statement-{theme}"), &mut written).await;
         app.show("Assistant").await;
         app.type_and_send("Summarise the incident report").await;
         app.wait_for("[data-testid=consent-dialog]").await;

@@ -141,12 +141,23 @@ impl Core {
             .iter()
             .filter(|a| a.reason.kind == ReasonKind::AdminDisabled)
             .collect();
-        // What can be used: available now, another provider's first.
+        // What can be used: answering now, or another provider's with nothing known against
+        // it (a key accepted, a clear page); another provider's first, answering ones first.
         let mut alternatives: Vec<&ModelAvailability> = availability
             .iter()
-            .filter(|a| a.state == AvailabilityState::Available)
+            .filter(|a| {
+                a.state == AvailabilityState::Available
+                    || (a.state == AvailabilityState::Unknown
+                        && a.model.provider != provider
+                        && a.reason.source != EvidenceSource::Nothing)
+            })
             .collect();
-        alternatives.sort_by_key(|a| a.model.provider == provider);
+        alternatives.sort_by_key(|a| {
+            (
+                a.model.provider == provider,
+                a.state != AvailabilityState::Available,
+            )
+        });
         let evidence = Evidence {
             provider: &provider_name,
             affected: affected.iter().map(|a| name(a)).collect(),
