@@ -4,6 +4,7 @@
 //! states, when it was last checked and when next. Pure: the states and the checks come in.
 
 use crate::catalog::Catalog;
+use crate::vocabulary::and_list;
 use crate::vocabulary::{AvailabilityState, ModelAvailability, ModelRef, ProviderCheck};
 use crate::vocabulary::{ReasonKind, Side};
 use chrono::{DateTime, Utc};
@@ -62,14 +63,6 @@ fn wrong(a: &ModelAvailability) -> bool {
         a.state,
         AvailabilityState::Unavailable | AvailabilityState::Degraded
     ) || (a.state == AvailabilityState::Disabled && a.reason.kind == ReasonKind::AdminDisabled)
-}
-
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
 }
 
 /// `checks`: per provider, when its page was read and when it last answered.
@@ -226,22 +219,12 @@ pub fn board(
     }
 }
 
-/// Whether the evidence itself names the model: an incident whose text names it, or this
-/// app's own failed requests — a policy's rule is not evidence.
-fn has_evidence(a: &ModelAvailability) -> bool {
-    a.evidence
-        .incident
-        .as_ref()
-        .is_some_and(|i| i.all_models || i.models.contains(&a.model.model))
-        || a.evidence.own_failures > 0
-}
-
 /// For models the workspace turned off: which of them the evidence names, when it names some
 /// but not all (June 2026: every Anthropic model off for an incident on two).
 fn blanket(members: &[&BoardLine], name: &dyn Fn(&ModelRef) -> String) -> Option<String> {
     let named: Vec<String> = members
         .iter()
-        .filter(|l| has_evidence(&l.availability))
+        .filter(|l| l.availability.named_by_evidence())
         .map(|l| name(&l.model))
         .collect();
     let without = members.len() - named.len();

@@ -7,6 +7,7 @@
 //! turns off more than the evidence covers, it says so. Pure: everything comes in.
 
 use crate::clock::LocalTimes;
+use crate::vocabulary::and_list;
 use crate::vocabulary::{Reason, Side};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -49,14 +50,6 @@ pub struct Draft {
     pub text: String,
     /// Said above the draft, not in it: a blanket switch-off, for one.
     pub warnings: Vec<String>,
-}
-
-fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
 }
 
 /// The models the policy turns off that the evidence does not name.

@@ -64,12 +64,9 @@ struct EpisodeJson<'a> {
     incident_link: Option<&'a str>,
 }
 
+/// `your_key` as "your key".
 fn word<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-        .replace('_', " ")
+    super::wire_word(value).replace('_', " ")
 }
 
 pub fn render_json(

@@ -328,10 +328,7 @@ pub fn render_table(lines: &[StatusLine]) -> String {
                 if l.preferred { "*".into() } else { " ".into() },
                 l.provider.clone(),
                 l.display_name.clone(),
-                serde_json::to_value(l.state)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
+                wire_word(&l.state),
                 l.headline.clone(),
             ]
         })
@@ -387,6 +384,14 @@ fn table<const N: usize>(header: &[&str; N], rows: &[[String; N]], pad_last: boo
             .map(|r| line(r.iter().map(String::as_str).collect())),
     );
     out.join("\n") + "\n"
+}
+
+/// An enum as it is written on the wire (`unavailable`, `frontier`), for a table.
+pub fn wire_word<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 /// Text from outside (a status page's title, a provider's error words) made safe for a
@@ -524,14 +529,7 @@ pub fn render_models_table(report: &ModelsReport<'_>, times: &LocalTimes) -> Str
                 _ => "unknown".into(),
             };
             let tier = match m.tier {
-                Some(t) => format!(
-                    "{}{}",
-                    serde_json::to_value(t)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default(),
-                    source_mark(s.tier)
-                ),
+                Some(t) => format!("{}{}", wire_word(&t), source_mark(s.tier)),
                 None => "unknown".into(),
             };
             let listed = match listing {

@@ -180,7 +180,7 @@ pub fn host_list(hosts: &[String]) -> String {
         [a, b, c, rest @ ..] if !rest.is_empty() => {
             format!("{a}, {b}, {c} and {} more", rest.len())
         }
-        few => super::message::and_list(few),
+        few => crate::vocabulary::and_list(few),
     }
 }
 

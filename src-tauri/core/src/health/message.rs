@@ -7,6 +7,7 @@ use super::connectivity::{Connectivity, host_list};
 use crate::catalog::{Model, Provider};
 use crate::clock::LocalTimes;
 use crate::vocabulary::Ending;
+use crate::vocabulary::and_list;
 use crate::vocabulary::{Coverage, IncidentEvidence, PolicyRule};
 use crate::vocabulary::{EvidenceSource, Reason, ReasonKind};
 use crate::vocabulary::{Failure, FailureClass, StreamBreak};
@@ -672,15 +673,6 @@ fn unlisted_sentence(report: &IncidentEvidence) -> String {
             " Its posts also name {}, which Switchboard does not list.",
             and_list(many)
         ),
-    }
-}
-
-/// "A", "A and B", "A, B and C".
-pub(crate) fn and_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 

@@ -25,17 +25,6 @@ pub enum StatementError {
 /// The settings key of the admin's own statement template.
 const TEMPLATE_SETTING: &str = "statement_template";
 
-/// Whether the evidence itself names `a`'s model (a policy's rule is not evidence).
-fn named_by_evidence(a: &ModelAvailability) -> bool {
-    let named = a
-        .evidence
-        .incident
-        .as_ref()
-        .is_some_and(|i| i.all_models || i.models.contains(&a.model.model));
-    let failing = a.state == AvailabilityState::Unavailable && a.reason.side == Side::Provider;
-    named || failing || a.evidence.own_failures > 0
-}
-
 impl Core {
     /// The draft for what is wrong now, or for the episode `episode` (`--episode`): the
     /// first statement while it lasts, the "resolved" one after.
@@ -70,7 +59,7 @@ impl Core {
             Some((episode, _)) => episode.model.provider.clone(),
             None => availability
                 .iter()
-                .find(|a| named_by_evidence(a))
+                .find(|a| a.named_by_evidence())
                 .map(|a| a.model.provider.clone())
                 .ok_or(StatementError::NothingWrong)?,
         };
@@ -81,7 +70,7 @@ impl Core {
                 .collect(),
             None => availability
                 .iter()
-                .filter(|a| a.model.provider == provider && named_by_evidence(a))
+                .filter(|a| a.model.provider == provider && a.named_by_evidence())
                 .collect(),
         };
         // In the order the provider's own post names them.

@@ -36,6 +36,22 @@ pub struct Evidence {
     pub policy: Option<PolicyRule>,
 }
 
+impl ModelAvailability {
+    /// Whether the evidence itself names this model: an incident whose text names it (or
+    /// every model), or this app's own failed requests. A policy's rule is not evidence —
+    /// it is what the workspace did.
+    pub fn named_by_evidence(&self) -> bool {
+        let named = self
+            .evidence
+            .incident
+            .as_ref()
+            .is_some_and(|i| i.all_models || i.models.contains(&self.model.model));
+        let failing = self.state == crate::vocabulary::AvailabilityState::Unavailable
+            && self.reason.side == crate::vocabulary::Side::Provider;
+        named || failing || self.evidence.own_failures > 0
+    }
+}
+
 /// An availability change, for the outage history, the UI and notifications.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 pub struct Transition {

@@ -14,6 +14,7 @@ mod conversation;
 mod evidence;
 mod model;
 mod reason;
+mod words;
 
 pub use attempt::ModelIdentity;
 pub use attempt::{AttemptOutcome, AttemptRecord, Failure, FailureClass, StreamBreak, Transport};
@@ -23,3 +24,4 @@ pub use conversation::{Ending, Role};
 pub use evidence::{ComponentEvidence, ComponentStatus, Coverage, IncidentEvidence, PolicyRule};
 pub use model::ModelRef;
 pub use reason::{AvailabilityState, EvidenceSource, Reason, ReasonKind, Side};
+pub use words::and_list;
