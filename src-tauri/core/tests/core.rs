@@ -20,9 +20,17 @@ struct Setup {
     dir: tempfile::TempDir,
 }
 
+/// Claude Opus 4.7 answers every request with a server error.
+const OPUS_OUT: &str = "name = \"opus-out\"\n[[steps]]\nat = 0\nlabel = \"Opus 4.7 fails\"\n\
+    [steps.models.\"anthropic/claude-opus-4-7\"]\nbehaviour = \"error\"\nerror = \"server_error\"\n";
+
 impl Setup {
     async fn new(scenario: &str, extra_config: &str) -> Self {
-        let sim = common::simulator(Scenario::builtin(scenario).unwrap()).await;
+        Self::on(Scenario::builtin(scenario).unwrap(), extra_config).await
+    }
+
+    async fn on(scenario: Scenario, extra_config: &str) -> Self {
+        let sim = common::simulator(scenario).await;
         let dir = tempfile::tempdir().unwrap();
         let config = format!("{}\n{extra_config}", sim.config_toml());
         std::fs::write(dir.path().join("config.toml"), config).unwrap();
@@ -35,6 +43,16 @@ impl Setup {
     }
 
     async fn core_on(&self, clock: Arc<dyn Clock>) -> Arc<Core> {
+        self.start(clock, every_key(), false).await
+    }
+
+    /// A core on this setup's config and data, with these keys, probing or not.
+    async fn start(
+        &self,
+        clock: Arc<dyn Clock>,
+        keys: Arc<dyn KeyStore>,
+        probes: bool,
+    ) -> Arc<Core> {
         Core::start(CoreOptions {
             paths: Paths {
                 config_file: self.dir.path().join("config.toml"),
@@ -42,13 +60,18 @@ impl Setup {
             },
             clock,
             http: None,
-            keys: Arc::new(|_: &Provider| Some(Secret::new("sim-core-key"))),
-            probes: false,
+            keys,
+            probes,
             sends_queue: false,
         })
         .await
         .expect("the core starts")
     }
+}
+
+/// A key for every provider, and no keyring.
+fn every_key() -> Arc<dyn KeyStore> {
+    Arc::new(|_: &Provider| Some(Secret::new("sim-core-key")))
 }
 
 fn opus() -> ModelRef {
@@ -225,19 +248,13 @@ impl KeyStore for MemoryKeyring {
 #[tokio::test]
 async fn a_key_stored_while_running_is_used_by_the_next_send() {
     let setup = Setup::new("healthy", "").await;
-    let core = Core::start(CoreOptions {
-        paths: Paths {
-            config_file: setup.dir.path().join("config.toml"),
-            data_dir: setup.dir.path().join("data"),
-        },
-        clock: Arc::new(SystemClock),
-        http: None,
-        keys: Arc::new(MemoryKeyring::default()),
-        probes: false,
-        sends_queue: false,
-    })
-    .await
-    .unwrap();
+    let core = setup
+        .start(
+            Arc::new(SystemClock),
+            Arc::new(MemoryKeyring::default()),
+            false,
+        )
+        .await;
     let reason_of = |core: &Core, id: &str| {
         core.availability()
             .into_iter()
@@ -333,19 +350,10 @@ async fn a_key_stored_while_running_is_used_by_the_next_send() {
 
 /// Starts a core whose key store has no keyring, as on a minimal desktop or in CI.
 async fn core_without_a_keyring(setup: &Setup) -> Arc<Core> {
-    Core::start(CoreOptions {
-        paths: Paths {
-            config_file: setup.dir.path().join("config.toml"),
-            data_dir: setup.dir.path().join("data"),
-        },
-        clock: Arc::new(SystemClock),
-        http: None,
-        keys: Arc::new(switchboard_core::providers::keys::Keys::env_only(|_| None)),
-        probes: false,
-        sends_queue: false,
-    })
-    .await
-    .unwrap()
+    let keys = switchboard_core::providers::keys::Keys::env_only(|_| None);
+    setup
+        .start(Arc::new(SystemClock), Arc::new(keys), false)
+        .await
 }
 
 /// Every byte Switchboard wrote under its data directory.
@@ -505,37 +513,10 @@ async fn a_key_the_provider_rejects_is_said_on_your_side_and_not_kept() {
 
 #[tokio::test]
 async fn preferences_are_kept_and_probes_follow_the_switch_at_once() {
-    let scenario = Scenario::from_toml(
-        r#"
-name = "opus-out"
-[[steps]]
-at = 0
-label = "Opus 4.7 fails"
-[steps.models."anthropic/claude-opus-4-7"]
-behaviour = "error"
-error = "server_error"
-"#,
-    )
-    .unwrap();
-    let sim = common::simulator(scenario).await;
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("config.toml"), sim.config_toml()).unwrap();
-    let setup = Setup { sim, dir };
+    let setup = Setup::on(Scenario::from_toml(OPUS_OUT).unwrap(), "").await;
     let clock = ManualClock::new(chrono::Utc::now());
-    let start = |clock: ManualClock| {
-        Core::start(CoreOptions {
-            paths: Paths {
-                config_file: setup.dir.path().join("config.toml"),
-                data_dir: setup.dir.path().join("data"),
-            },
-            clock: Arc::new(clock),
-            http: None,
-            keys: Arc::new(|_: &Provider| Some(Secret::new("sim-core-key"))),
-            probes: true,
-            sends_queue: false,
-        })
-    };
-    let core = start(clock.clone()).await.unwrap();
+    let start = |clock: ManualClock| setup.start(Arc::new(clock), every_key(), true);
+    let core = start(clock.clone()).await;
     assert_eq!(core.preferences(), switchboard_core::Preferences::default());
     assert!(core.preferences_view().fixed_by_config.is_empty());
     let heard = Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -584,7 +565,7 @@ error = "server_error"
     core.shutdown().await;
 
     // Kept for the next start.
-    let again = start(clock.clone()).await.unwrap();
+    let again = start(clock.clone()).await;
     assert_eq!(again.preferences().theme, switchboard_core::Theme::Dark);
     assert!(again.preferences().close_to_tray);
     again.shutdown().await;
@@ -759,26 +740,14 @@ async fn an_address_set_in_settings_is_checked_and_the_config_file_wins() {
 
 #[tokio::test]
 async fn check_now_probes_a_model_that_is_out_without_waiting_and_the_board_groups_it() {
-    let scenario = Scenario::from_toml(
-        "name = \"opus-out\"\n[[steps]]\nat = 0\nlabel = \"Opus 4.7 fails\"\n[steps.models.\"anthropic/claude-opus-4-7\"]\nbehaviour = \"error\"\nerror = \"server_error\"\n",
-    )
-    .unwrap();
-    let sim = common::simulator(scenario).await;
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("config.toml"), sim.config_toml()).unwrap();
-    let core = Core::start(CoreOptions {
-        paths: Paths {
-            config_file: dir.path().join("config.toml"),
-            data_dir: dir.path().join("data"),
-        },
-        clock: Arc::new(ManualClock::new(chrono::Utc::now())),
-        http: None,
-        keys: Arc::new(|_: &Provider| Some(Secret::new("sim-core-key"))),
-        probes: true,
-        sends_queue: false,
-    })
-    .await
-    .unwrap();
+    let setup = Setup::on(Scenario::from_toml(OPUS_OUT).unwrap(), "").await;
+    let core = setup
+        .start(
+            Arc::new(ManualClock::new(chrono::Utc::now())),
+            every_key(),
+            true,
+        )
+        .await;
     let _ = core
         .send(
             "s",
@@ -790,7 +759,14 @@ async fn check_now_probes_a_model_that_is_out_without_waiting_and_the_board_grou
             &mut |_| {},
         )
         .await;
-    let posts = || sim.requests().iter().filter(|r| r.method == "POST").count();
+    let posts = || {
+        setup
+            .sim
+            .requests()
+            .iter()
+            .filter(|r| r.method == "POST")
+            .count()
+    };
     assert_eq!(posts(), 3);
     core.poll_once().await;
     assert_eq!(posts(), 3, "its cooldown has not passed: no probe yet");
