@@ -140,12 +140,18 @@ impl Core {
         provider_id: &str,
         secret: Secret,
     ) -> Result<KeySource, KeyError> {
-        let (keys, id) = (self.keys.clone(), provider_id.to_string());
-        let place = tokio::task::spawn_blocking(move || keys.keep(&id, &secret))
-            .await
-            .unwrap_or_else(|e| Err(KeyError::Keyring(e.to_string())))?;
+        let place = self.keep_key(provider_id, secret).await?;
         self.health.record_key(provider_id, true);
         Ok(place)
+    }
+
+    /// Keeps the key (keyring, or this session), off the async threads; the engine is told
+    /// by the caller, once.
+    async fn keep_key(&self, provider_id: &str, secret: Secret) -> Result<KeySource, KeyError> {
+        let (keys, id) = (self.keys.clone(), provider_id.to_string());
+        tokio::task::spawn_blocking(move || keys.keep(&id, &secret))
+            .await
+            .unwrap_or_else(|e| Err(KeyError::Keyring(e.to_string())))
     }
 
     /// Forgets the stored key of `provider_id` (one in the environment stays).
@@ -184,15 +190,11 @@ impl Core {
         let (reason, keep, listed) = self.check_with(&provider, &secret).await;
         let accepted = listed.is_some();
         let kept = match keep {
-            KeyKept::Kept => {
-                let (keys, id) = (self.keys.clone(), provider.id.clone());
-                Some(
-                    tokio::task::spawn_blocking(move || keys.keep(&id, &secret))
-                        .await
-                        .unwrap_or_else(|e| Err(KeyError::Keyring(e.to_string())))
-                        .map_err(KeyEntryError::Keyring)?,
-                )
-            }
+            KeyKept::Kept => Some(
+                self.keep_key(&provider.id, secret)
+                    .await
+                    .map_err(KeyEntryError::Keyring)?,
+            ),
             KeyKept::NotKept => None,
         };
         let now = self.clock.now();
