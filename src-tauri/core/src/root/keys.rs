@@ -133,8 +133,8 @@ impl Core {
             .collect()
     }
 
-    /// Keeps `secret` as the key of `provider_id` without checking it (the terminal's `key
-    /// set`); the next send uses it. Returns where it is kept.
+    /// Keeps `secret` as the key of `provider_id` without checking it (for a key known good,
+    /// as in tests); the next send uses it. Returns where it is kept.
     pub async fn store_key(
         &self,
         provider_id: &str,
