@@ -60,6 +60,7 @@ fn outcomes(catalog: &Catalog, n: usize) -> Vec<AttemptRecord> {
                 } else {
                     AttemptOutcome::Answered
                 },
+                first_text_after: None,
             }
         })
         .collect()
@@ -91,25 +92,27 @@ async fn filled_store(dir: &std::path::Path, rows: usize) -> Store {
     let store = Store::open(dir, Utc::now()).await.unwrap().store;
     let now = Utc::now();
     // Spread over 30 days, 50 models; one write transaction per 10,000 rows.
-    let mut tx = store.pool().begin().await.unwrap();
-    for i in 0..rows {
-        let at = now - Duration::seconds((i as i64 * 2_592_000) / rows as i64);
-        sqlx::query("INSERT INTO attempts (provider, model, at, attempt, outcome, reason_kind, http_status) VALUES (?, ?, ?, 1, ?, ?, ?)")
-            .bind("anthropic")
-            .bind(format!("m{}", i % 50))
-            .bind(at)
-            .bind(if i % 5 == 0 { "reason" } else { "answered" })
-            .bind(if i % 5 == 0 { Some("elevated_errors") } else { None })
-            .bind(if i % 5 == 0 { Some(500) } else { None::<i32> })
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-        if i % 10_000 == 9_999 {
-            tx.commit().await.unwrap();
-            tx = store.pool().begin().await.unwrap();
-        }
+    let records: Vec<AttemptRecord> = (0..rows)
+        .map(|i| AttemptRecord {
+            model: ModelRef::new("anthropic", format!("m{}", i % 50)),
+            at: now - Duration::seconds((i as i64 * 2_592_000) / rows as i64),
+            attempt: 1,
+            outcome: if i % 5 == 0 {
+                AttemptOutcome::Failed({
+                    let mut f = Failure::new(FailureClass::Reason(ReasonKind::ElevatedErrors));
+                    f.http_status = Some(500);
+                    f
+                })
+            } else {
+                AttemptOutcome::Answered
+            },
+            first_text_after: (i % 5 != 0)
+                .then(|| std::time::Duration::from_millis(300 + (i % 700) as u64)),
+        })
+        .collect();
+    for chunk in records.chunks(10_000) {
+        store.record_attempts(chunk).await.unwrap();
     }
-    tx.commit().await.unwrap();
     store
 }
 

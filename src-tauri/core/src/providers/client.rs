@@ -197,7 +197,15 @@ impl ProviderClient {
             attempt += 1;
             on_event(ChatEvent::Attempt(attempt));
             let started = self.clock.now();
-            let mut result = self.attempt(request, on_event).await;
+            let mut first_text = None;
+            let mut result = self
+                .attempt(request, &mut |event| {
+                    if first_text.is_none() && matches!(event, ChatEvent::Text(_)) {
+                        first_text = Some(self.clock.now());
+                    }
+                    on_event(event)
+                })
+                .await;
             if let (Err((failure, _)), Some(key)) = (&mut result, &self.key) {
                 failure.redact(key.expose());
             }
@@ -209,6 +217,7 @@ impl ProviderClient {
                     Ok(_) => AttemptOutcome::Answered,
                     Err((failure, _)) => AttemptOutcome::Failed(failure.clone()),
                 },
+                first_text_after: first_text.and_then(|t| (t - started).to_std().ok()),
             });
             let (failure, partial_text) = match result {
                 Ok(Finished {

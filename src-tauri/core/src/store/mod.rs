@@ -20,7 +20,7 @@ mod fallback;
 mod model_lists;
 mod settings;
 
-pub use attempts::AttemptBucket;
+pub use attempts::{AttemptBucket, FailedBySide, StoredAttempt};
 pub use conversations::{Conversation, Message, MessageStatus, new_id};
 pub use fallback::QueuedMessage;
 pub use model_lists::ModelListState;
@@ -100,6 +100,8 @@ const TABLES: &[&str] = &[
     "availability_events",
     "model_lists",
     "attempts",
+    "attempt_minutes",
+    "incident_posts",
     "consents",
     "queued_messages",
 ];

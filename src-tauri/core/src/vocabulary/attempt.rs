@@ -1,7 +1,7 @@
 //! One attempt to reach a model and, when it failed, how — in the terms availability is
 //! decided in.
 
-use super::{ModelRef, ReasonKind};
+use super::{ModelRef, ReasonKind, Side};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -79,12 +79,59 @@ impl FailureClass {
         }
     }
 
+    /// Whose side a failed attempt was on, as the per-model statistics count it.
+    pub fn blame(self) -> Blame {
+        match self {
+            FailureClass::Reason(kind) => match kind.side() {
+                Side::Provider | Side::ProviderCatalog => Blame::Provider,
+                Side::YourNetwork => Blame::Network,
+                Side::YourPlan
+                | Side::YourAccount
+                | Side::YourKey
+                | Side::YourWorkspace
+                | Side::YourSetup => Blame::Yours,
+                Side::Content | Side::Nobody => Blame::Other,
+            },
+            FailureClass::StreamBroken(_) => Blame::Provider,
+            // The request itself was refused: too long, malformed — on this side.
+            FailureClass::RequestRejected => Blame::Yours,
+            // No answer, or a page in the API's place: somewhere between here and there.
+            FailureClass::NoAnswer(_) | FailureClass::NotTheApi => Blame::Network,
+        }
+    }
+
     /// Server-side failures count towards opening a model's breaker.
     pub fn is_server_side(self) -> bool {
         matches!(
             self.reason(),
             Some(ReasonKind::ElevatedErrors | ReasonKind::Overloaded)
         )
+    }
+}
+
+/// Whose side a failed attempt was on, coarsely: the three a person tells apart on a chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Blame {
+    /// The provider's servers: errors, overload, broken streams, a retired model.
+    Provider,
+    /// This side: the key, the plan, the account, the workspace, the setup, a refused request.
+    Yours,
+    /// Between here and there: no answer, or something else answering in the API's place.
+    Network,
+    /// Neither: content filters, or a reason nobody can place.
+    Other,
+}
+
+impl Blame {
+    /// Its word in the store.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Blame::Provider => "provider",
+            Blame::Yours => "yours",
+            Blame::Network => "network",
+            Blame::Other => "other",
+        }
     }
 }
 
@@ -174,6 +221,8 @@ pub struct AttemptRecord {
     /// 1 for the first try, 2 and 3 for retries.
     pub attempt: u32,
     pub outcome: AttemptOutcome,
+    /// From sending to the first text, where any text came.
+    pub first_text_after: Option<Duration>,
 }
 
 /// The model identity a provider returned with an answer: evidence that the model itself

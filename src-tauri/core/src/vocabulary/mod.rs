@@ -17,7 +17,9 @@ mod reason;
 mod words;
 
 pub use attempt::ModelIdentity;
-pub use attempt::{AttemptOutcome, AttemptRecord, Failure, FailureClass, StreamBreak, Transport};
+pub use attempt::{
+    AttemptOutcome, AttemptRecord, Blame, Failure, FailureClass, StreamBreak, Transport,
+};
 pub use availability::{Evidence, ModelAvailability, ProviderCheck, Transition};
 pub use consent::{Consent, ConsentScope, StandIn};
 pub use conversation::{Ending, Role};

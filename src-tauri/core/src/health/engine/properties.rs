@@ -68,6 +68,7 @@ fn apply(engine: &mut HealthEngine, signal: &Signal, now: DateTime<Utc>) -> Opti
                 at: now,
                 attempt: 1,
                 outcome: AttemptOutcome::Answered,
+                first_text_after: None,
             });
             Some(MODELS[*m].0.to_string())
         }
@@ -80,6 +81,7 @@ fn apply(engine: &mut HealthEngine, signal: &Signal, now: DateTime<Utc>) -> Opti
                 at: now,
                 attempt: 1,
                 outcome: AttemptOutcome::Failed(failure),
+                first_text_after: None,
             });
             answered.then(|| MODELS[*m].0.to_string())
         }

@@ -43,6 +43,7 @@ fn ok(model: &ModelRef, at: DateTime<Utc>) -> AttemptRecord {
         at,
         attempt: 1,
         outcome: AttemptOutcome::Answered,
+        first_text_after: None,
     }
 }
 
@@ -59,6 +60,7 @@ fn failed(
         at,
         attempt: 1,
         outcome: AttemptOutcome::Failed(failure),
+        first_text_after: None,
     }
 }
 
@@ -503,6 +505,7 @@ fn your_side_reasons_say_the_service_is_working_and_rate_limits_pass() {
         at: secs(10),
         attempt: 1,
         outcome: AttemptOutcome::Failed(limited),
+        first_text_after: None,
     });
     let a = e.get(&gpt5()).unwrap();
     assert_eq!(a.reason.kind, ReasonKind::RateLimited);
