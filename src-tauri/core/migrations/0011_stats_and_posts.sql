@@ -46,8 +46,9 @@ CREATE TABLE incident_posts (
     incident_id   TEXT NOT NULL,
     incident_name TEXT NOT NULL,
     link          TEXT,
-    -- The models the incident named when this post was read (`Affected` as JSON).
-    affected      TEXT NOT NULL,
+    -- The model ids the incident named when this post was read (a JSON list), or every model.
+    models        TEXT NOT NULL,
+    all_models    INTEGER NOT NULL,
     status        TEXT NOT NULL,
     body          TEXT NOT NULL,
     posted_at     TEXT NOT NULL,
@@ -56,3 +57,6 @@ CREATE TABLE incident_posts (
     PRIMARY KEY (provider, incident_id, posted_at, status)
 );
 CREATE INDEX incident_posts_by_time ON incident_posts (provider, posted_at);
+
+-- Who answered before and after an episode: a model's answers by time.
+CREATE INDEX messages_by_model ON messages (provider, model, created_at);

@@ -70,6 +70,15 @@ impl LocalTimes {
         self.written(at, "%H:%M:%S")
     }
 
+    /// "30 Nov": a day, as on a strip of days.
+    pub fn day(&self, at: DateTime<Utc>) -> String {
+        self.zone.local(at).format("%-d %b").to_string()
+    }
+
+    pub fn zone(&self) -> Zone {
+        self.zone
+    }
+
     /// "2026-11-30 14:02 +01:00": a date and time that stand alone, as in an export.
     pub fn full(&self, at: DateTime<Utc>) -> String {
         self.zone.local(at).format("%Y-%m-%d %H:%M %:z").to_string()

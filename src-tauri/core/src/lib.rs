@@ -20,7 +20,9 @@ pub mod providers;
 pub mod root;
 pub mod startup;
 pub mod statement;
+pub mod stats;
 pub mod store;
+pub mod timeline;
 pub mod vocabulary;
 
 pub use root::{Choice, Core, CoreOptions, FallbackEvent};

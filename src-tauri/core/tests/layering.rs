@@ -21,6 +21,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("board", &["catalog", "vocabulary"]),
     // Pure: the outage history's episodes, from stored transitions.
     ("history", &["vocabulary", "clock"]),
+    ("timeline", &["vocabulary", "clock", "store", "history"]),
+    ("stats", &["vocabulary", "clock", "store", "history"]),
     // Pure decisions: what the desktop is told, and when.
     ("notifications", &["catalog", "vocabulary", "clock"]),
     (

@@ -678,3 +678,65 @@ proptest! {
         }
     }
 }
+
+/// The provider's lane of a timeline, from a real `incidents.json`: every post of a resolved
+/// incident, oldest first, with the models the incident named (those it later says have
+/// recovered among them), and its words as written.
+#[test]
+fn a_real_resolved_incident_gives_its_posts_oldest_first_with_the_models_it_named() {
+    use switchboard_core::health::poller::incident_posts;
+    let list = parse_statuspage_incidents(
+        &fixture("anthropic-incidents-model-named-resolved.json"),
+        now(),
+    )
+    .unwrap();
+    let reading = StatusReading {
+        page_name: String::new(),
+        page_url: None,
+        indicator: switchboard_core::health::status_page::Indicator::None,
+        components: Vec::new(),
+        incidents: list.incidents,
+        maintenances: list.maintenances,
+        fetched_at: now(),
+    };
+    let catalog = catalog();
+    let models: Vec<&Model> = catalog.models_of("anthropic").collect();
+    let posts = incident_posts("anthropic", &reading, &models, now());
+    let spikes: Vec<_> = posts
+        .iter()
+        .filter(|p| {
+            p.incident_name
+                .starts_with("Intermittent error spikes for Claude Mythos")
+        })
+        .collect();
+    let statuses: Vec<&str> = spikes.iter().map(|p| p.status.as_str()).collect();
+    assert_eq!(
+        statuses,
+        ["investigating", "investigating", "monitoring", "resolved"],
+        "oldest first"
+    );
+    assert!(spikes.windows(2).all(|w| w[0].posted_at <= w[1].posted_at));
+    assert_eq!(
+        spikes[3].posted_at,
+        "2026-09-15T11:14:44.380Z".parse::<DateTime<Utc>>().unwrap()
+    );
+    assert!(
+        spikes[3]
+            .body
+            .starts_with("A fix has been deployed for Claude Mythos 5.1")
+    );
+    for post in &spikes {
+        assert!(post.names("claude-fable-5-1"), "{:?}", post.models);
+        assert!(!post.names("claude-sonnet-4-6") && !post.all_models);
+        assert_eq!(post.seen_at, now());
+    }
+    // Every incident in the capture gives at least one post, and none is invented.
+    let ids: BTreeSet<&str> = posts.iter().map(|p| p.incident_id.as_str()).collect();
+    assert_eq!(ids.len(), reading.incidents.len());
+    let updates: usize = reading
+        .incidents
+        .iter()
+        .map(|i| i.updates.len().max(1))
+        .sum();
+    assert_eq!(posts.len(), updates);
+}

@@ -24,8 +24,8 @@ use switchboard_core::config::Paths;
 use switchboard_core::model_lists::ModelListSummary;
 use switchboard_core::notice::Notice;
 use switchboard_core::store::ModelListState;
-use switchboard_core::vocabulary::ModelRef;
 use switchboard_core::vocabulary::{AvailabilityState, ModelAvailability, ReasonKind};
+use switchboard_core::vocabulary::{ModelRef, wire_word};
 use switchboard_core::{Core, CoreOptions};
 
 #[derive(Debug, Parser)]
@@ -384,14 +384,6 @@ fn table<const N: usize>(header: &[&str; N], rows: &[[String; N]], pad_last: boo
             .map(|r| line(r.iter().map(String::as_str).collect())),
     );
     out.join("\n") + "\n"
-}
-
-/// An enum as it is written on the wire (`unavailable`, `frontier`), for a table.
-pub fn wire_word<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 /// Text from outside (a status page's title, a provider's error words) made safe for a

@@ -12,7 +12,6 @@ use crate::vocabulary::{Coverage, IncidentEvidence, PolicyRule};
 use crate::vocabulary::{EvidenceSource, Reason, ReasonKind};
 use crate::vocabulary::{Failure, FailureClass, StreamBreak};
 use chrono::{DateTime, Utc};
-use std::time::Duration;
 
 /// No key for a provider that needs one.
 pub fn not_configured(provider: &Provider, model: &Model) -> Reason {
@@ -1037,15 +1036,7 @@ fn said(failure: &Failure) -> String {
     }
 }
 
-/// "40 s", "6 min", "2 h 5 min".
-pub fn human_wait(wait: Duration) -> String {
-    let secs = wait.as_secs_f64().ceil() as u64;
-    match secs {
-        0..=89 => format!("{secs} s"),
-        90..=3599 => format!("{} min", (secs + 30) / 60),
-        _ => format!("{} h {} min", secs / 3600, (secs % 3600) / 60),
-    }
-}
+pub use crate::vocabulary::human_wait;
 
 /// "an Anthropic", "an OpenAI", "a Google Gemini".
 fn article(name: &str) -> &'static str {
@@ -1062,6 +1053,7 @@ mod tests {
     use crate::clock::Zone;
     use crate::vocabulary::Side;
     use crate::vocabulary::Transport;
+    use std::time::Duration;
 
     fn each_provider_with_a_model() -> Vec<(Provider, Model)> {
         let catalog = Catalog::shipped().unwrap();

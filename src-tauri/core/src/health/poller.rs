@@ -6,6 +6,7 @@ use super::engine::StatusEvidence;
 
 use super::policy::{self, PolicySource};
 use super::service::HealthService;
+use super::status_page::IncidentUpdateReading;
 use super::status_page::{
     Affected, ComponentKind, ComponentReading, FeedOutcome, Impact, PollSchedule, StatusFeed,
     StatusReading, component_kind, others_unaffected, unlisted_names,
@@ -18,7 +19,7 @@ use crate::providers::{ChatMessage, ChatRequest, ProviderClient, Timeouts};
 use crate::vocabulary::ComponentStatus;
 use crate::vocabulary::ModelRef;
 use crate::vocabulary::Role;
-use crate::vocabulary::{ComponentEvidence, IncidentEvidence};
+use crate::vocabulary::{ComponentEvidence, IncidentEvidence, IncidentPost, wire_word};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
@@ -97,10 +98,7 @@ pub fn status_evidence(
             evidence(
                 &i.id,
                 &i.name,
-                serde_json::to_value(i.status)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
+                wire_word(&i.status),
                 matches!(i.impact, Impact::Major | Impact::Critical),
                 &i.shortlink,
                 i.started_at.unwrap_or(i.updated_at),
@@ -169,6 +167,86 @@ pub fn status_evidence(
     }
 }
 
+/// Every post `reading` holds about an incident or maintenance, each with the models (of
+/// `models`, one provider's) its incident names: the provider's lane of an episode's
+/// timeline. An entry with no updates of its own is one post: its status when read.
+pub fn incident_posts(
+    provider: &str,
+    reading: &StatusReading,
+    models: &[&Model],
+    seen_at: DateTime<Utc>,
+) -> Vec<IncidentPost> {
+    let named = |affected: Affected, recovered: Vec<String>| match affected {
+        Affected::AllModels => (Vec::new(), true),
+        Affected::Models(mut named) => {
+            for model in recovered {
+                if !named.contains(&model) {
+                    named.push(model);
+                }
+            }
+            (named, false)
+        }
+        _ => (recovered, false),
+    };
+    let mut posts = Vec::new();
+    let mut post_all = |id: &str,
+                        name: &str,
+                        link: &Option<String>,
+                        (models, all_models): (Vec<String>, bool),
+                        updates: &[IncidentUpdateReading],
+                        status: String,
+                        at: DateTime<Utc>| {
+        let post = |status: String, body: &str, posted_at| IncidentPost {
+            provider: provider.to_string(),
+            incident_id: id.to_string(),
+            incident_name: name.to_string(),
+            link: link.clone(),
+            models: models.clone(),
+            all_models,
+            status,
+            body: body.to_string(),
+            posted_at,
+            seen_at,
+        };
+        if updates.is_empty() {
+            posts.push(post(status, "", at));
+        }
+        // Oldest first, as they were posted.
+        for update in updates.iter().rev() {
+            posts.push(post(wire_word(&update.status), &update.body, update.at));
+        }
+    };
+    for incident in &reading.incidents {
+        post_all(
+            &incident.id,
+            &incident.name,
+            &incident.shortlink,
+            named(
+                incident.affected_models(models.iter().copied()),
+                incident.reported_recovered(models.iter().copied()),
+            ),
+            &incident.updates,
+            wire_word(&incident.status),
+            incident.started_at.unwrap_or(incident.updated_at),
+        );
+    }
+    for maintenance in &reading.maintenances {
+        post_all(
+            &maintenance.id,
+            &maintenance.name,
+            &maintenance.shortlink,
+            named(
+                maintenance.affected_models(models.iter().copied()),
+                Vec::new(),
+            ),
+            &maintenance.updates,
+            wire_word(&maintenance.status),
+            maintenance.scheduled_for.unwrap_or(seen_at),
+        );
+    }
+    posts
+}
+
 /// The name the policy's problems are noted under.
 pub const POLICY: &str = "the workspace policy";
 
@@ -185,6 +263,9 @@ struct Feed {
     reading_wrong: bool,
     /// Whether the last fetch failed.
     unreadable: bool,
+    /// The incidents open at the last good reading: one gone from a summary is read from
+    /// the page's recent incidents, for its last posts.
+    open: std::collections::BTreeSet<String>,
 }
 
 /// Probes look the key up each time, so a key entered in Settings is probed with; they can be
@@ -207,8 +288,9 @@ pub struct Poller {
     /// Wakes the running poller before its next round ("Check now").
     wake: Arc<tokio::sync::Notify>,
     clock: Arc<dyn Clock>,
-    /// Where the last good policy is kept, so it is in force from the next start on.
-    keep_policy: Option<crate::store::Store>,
+    /// Where the last good policy is kept, so it is in force from the next start on, and
+    /// every incident post read.
+    store: Option<crate::store::Store>,
     schedule: PollSchedule,
 }
 
@@ -238,7 +320,7 @@ impl Poller {
             probing,
             wake: Arc::default(),
             clock,
-            keep_policy: None,
+            store: None,
             schedule: PollSchedule::default(),
         }
     }
@@ -249,9 +331,10 @@ impl Poller {
         self
     }
 
-    /// Keeps every good reading of the policy in `store` (see [`POLICY_SETTING`]).
-    pub fn keeping_policy_in(mut self, store: crate::store::Store) -> Self {
-        self.keep_policy = Some(store);
+    /// Keeps every good reading of the policy (see [`POLICY_SETTING`]) and every incident
+    /// post read in `store`.
+    pub fn keeping_in(mut self, store: crate::store::Store) -> Self {
+        self.store = Some(store);
         self
     }
 
@@ -265,7 +348,7 @@ impl Poller {
             &self.service,
             &self.http,
             &source,
-            self.keep_policy.as_ref(),
+            self.store.as_ref(),
             self.clock.now(),
         )
         .await
@@ -295,6 +378,7 @@ impl Poller {
             feed,
             reading_wrong,
             unreadable,
+            open,
         } in &mut self.feeds
         {
             let now = self.clock.now();
@@ -310,6 +394,31 @@ impl Poller {
                     self.service.set_source_problem(&source, None);
                     self.service
                         .record_status(provider, status_evidence(&reading, &models, now));
+                    if let Some(store) = &self.store {
+                        let mut posts = incident_posts(provider, &reading, &models, now);
+                        let now_open: std::collections::BTreeSet<String> =
+                            reading.open_incidents().map(|i| i.id.clone()).collect();
+                        let closed: Vec<&String> = open.difference(&now_open).collect();
+                        if let (false, Some(mut recent)) =
+                            (closed.is_empty(), feed.recent_incidents())
+                        {
+                            match recent.fetch(&self.http, now).await {
+                                FeedOutcome::Fresh(recent) => posts.extend(
+                                    incident_posts(provider, &recent, &models, now)
+                                        .into_iter()
+                                        .filter(|p| closed.contains(&&p.incident_id)),
+                                ),
+                                FeedOutcome::NotModified => {}
+                                FeedOutcome::Problem(problem) => {
+                                    tracing::warn!(provider = %provider, %problem, "recent incidents unreadable");
+                                }
+                            }
+                        }
+                        *open = now_open;
+                        if let Err(error) = store.record_incident_posts(&posts).await {
+                            tracing::error!(%error, "could not keep the incident posts");
+                        }
+                    }
                 }
                 // Unchanged since the last good reading, which therefore still holds.
                 FeedOutcome::NotModified => {
@@ -428,6 +537,7 @@ fn feeds_for(catalog: &Catalog, mut old: Vec<Feed>) -> Vec<Feed> {
                     provider: p.id.clone(),
                     feed,
                     reading_wrong: false,
+                    open: Default::default(),
                     unreadable: false,
                 }),
             }

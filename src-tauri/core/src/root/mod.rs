@@ -21,6 +21,7 @@ use crate::startup::{self, StartupError};
 use crate::store::{Conversation, ModelListState, Store};
 use crate::vocabulary::{Consent, ModelAvailability, ModelRef, PolicyRule, StandIn, Transition};
 
+mod episodes;
 mod fallback;
 mod keys;
 mod preferences;
@@ -28,6 +29,7 @@ mod servers;
 mod statement;
 mod workspace;
 
+pub use episodes::HistoryError;
 pub use keys::{KeyCheck, KeyEntryError, KeyPlace, ProviderKey};
 pub use preferences::{FixedByConfig, Preferences, PreferencesView, Theme};
 pub use servers::{ProviderSetup, ProviderSetupError, ServerCheck};
@@ -227,7 +229,7 @@ impl Core {
             timeouts,
             clock.clone(),
         )
-        .keeping_policy_in(started.store.clone())
+        .keeping_in(started.store.clone())
         .polling_on(started.health.poll_schedule());
         let probe_switch = poller.probe_switch();
         let policy_source = poller.policy_source();

@@ -2,7 +2,9 @@
 //! token over the last hour, day and 30 days, and what an episode's timeline shows.
 
 use super::{Store, StoreError};
-use crate::vocabulary::{AttemptOutcome, AttemptRecord, Blame, FailureClass, ModelRef, ReasonKind};
+use crate::vocabulary::{
+    AttemptOutcome, AttemptRecord, Blame, FailureClass, ModelRef, ReasonKind, wire_word,
+};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -63,12 +65,6 @@ impl StoredAttempt {
     }
 }
 
-fn word<T: Serialize>(value: &T) -> Option<String> {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-}
-
 fn from_word<T: serde::de::DeserializeOwned>(word: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(word.to_string())).ok()
 }
@@ -104,7 +100,7 @@ async fn record_one(
                 FailureClass::StreamBroken(_) => "stream_broken",
                 FailureClass::NotTheApi => "not_the_api",
             },
-            failure.class.reason().and_then(|k| word(&k)),
+            failure.class.reason().map(|k| wire_word(&k)),
             failure.http_status,
             Some(failure.class.blame()),
         ),

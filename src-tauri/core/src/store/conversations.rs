@@ -146,6 +146,41 @@ fn message_from(row: &SqliteRow) -> Result<Message, StoreError> {
 }
 
 impl Store {
+    /// The model identity `model`'s answers carried, from `from` to `to`, oldest first, at
+    /// most `limit`: the evidence that a model did or did not change across an episode.
+    pub async fn answer_identities(
+        &self,
+        model: &ModelRef,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: u32,
+        newest: bool,
+    ) -> Result<Vec<(DateTime<Utc>, crate::vocabulary::ModelIdentity)>, StoreError> {
+        let order = if newest { "DESC" } else { "ASC" };
+        // `order` is one of two constants.
+        let rows: Vec<(DateTime<Utc>, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT created_at, answered_as FROM messages \
+             WHERE provider = ? AND model = ? AND created_at >= ? AND created_at <= ? \
+               AND role = 'assistant' AND answered_as IS NOT NULL \
+             ORDER BY created_at {order} LIMIT ?"
+        )))
+        .bind(&model.provider)
+        .bind(&model.model)
+        .bind(from)
+        .bind(to)
+        .bind(limit)
+        .fetch_all(&self.pool())
+        .await?;
+        let mut found: Vec<_> = rows
+            .into_iter()
+            .filter_map(|(at, json)| Some((at, serde_json::from_str(&json).ok()?)))
+            .collect();
+        found.sort_by_key(|(at, _)| *at);
+        Ok(found)
+    }
+}
+
+impl Store {
     pub async fn create_conversation(
         &self,
         title: &str,

@@ -17,6 +17,7 @@ mod attempts;
 mod availability;
 mod conversations;
 mod fallback;
+mod incidents;
 mod model_lists;
 mod settings;
 

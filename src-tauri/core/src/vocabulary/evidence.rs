@@ -4,6 +4,36 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+/// One post a status page made about an incident or maintenance ("investigating", then
+/// "identified", … "resolved"), with the models the incident named when it was read: the
+/// provider's lane of an episode's timeline. Its text is the provider's, untrusted: shown as
+/// text, never as markup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct IncidentPost {
+    pub provider: String,
+    pub incident_id: String,
+    pub incident_name: String,
+    pub link: Option<String>,
+    /// Model ids the incident names, those since said to have recovered among them.
+    pub models: Vec<String>,
+    /// Its text says every model.
+    pub all_models: bool,
+    /// As the page words it: `investigating`, `identified`, `monitoring`, `resolved`,
+    /// `in_progress`, `completed`, …
+    pub status: String,
+    pub body: String,
+    pub posted_at: DateTime<Utc>,
+    /// When this app first read it.
+    pub seen_at: DateTime<Utc>,
+}
+
+impl IncidentPost {
+    /// Whether the incident this post belongs to names `model`.
+    pub fn names(&self, model: &str) -> bool {
+        self.all_models || self.models.iter().any(|m| m == model)
+    }
+}
+
 /// An open incident on a status page, already mapped to the models it concerns.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type)]
 pub struct IncidentEvidence {

@@ -23,7 +23,9 @@ pub use attempt::{
 pub use availability::{Evidence, ModelAvailability, ProviderCheck, Transition};
 pub use consent::{Consent, ConsentScope, StandIn};
 pub use conversation::{Ending, Role};
-pub use evidence::{ComponentEvidence, ComponentStatus, Coverage, IncidentEvidence, PolicyRule};
+pub use evidence::{
+    ComponentEvidence, ComponentStatus, Coverage, IncidentEvidence, IncidentPost, PolicyRule,
+};
 pub use model::ModelRef;
 pub use reason::{AvailabilityState, EvidenceSource, Reason, ReasonKind, Side};
-pub use words::and_list;
+pub use words::{and_list, human_wait, wire_word};

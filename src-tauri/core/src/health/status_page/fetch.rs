@@ -1,7 +1,9 @@
 //! Fetching a provider's status feed: one conditional GET, capped and timed.
 
 use super::statuspage::looks_like_html;
-use super::{FeedProblem, StatusReading, parse_atom, parse_statuspage_summary};
+use super::{
+    FeedProblem, StatusReading, parse_atom, parse_statuspage_incidents, parse_statuspage_summary,
+};
 use crate::catalog::{EndpointError, Provider, StatusFormat, check_endpoint};
 use chrono::{DateTime, Utc};
 use futures_util::{Stream, StreamExt};
@@ -33,6 +35,8 @@ pub enum FeedOutcome {
 enum Document {
     /// Statuspage v2 `summary.json` (Statuspage and incident.io).
     Summary,
+    /// Statuspage v2 `incidents.json`: the recent incidents, resolved ones with them.
+    Incidents,
     Atom,
 }
 
@@ -92,6 +96,7 @@ impl StatusFeed {
         let url = match (names_document, document) {
             (true, _) => root.to_string(),
             (false, Document::Summary) => format!("{root}/api/v2/summary.json"),
+            (false, Document::Incidents) => format!("{root}/api/v2/incidents.json"),
             (false, Document::Atom) => format!("{root}/history.atom"),
         };
         Ok(Some(Self {
@@ -103,6 +108,23 @@ impl StatusFeed {
             last_modified: None,
             last_body: None,
         }))
+    }
+
+    /// The page's recent incidents, resolved ones with them (Statuspage's `incidents.json`),
+    /// where this feed is a summary that drops an incident once it is resolved: read to keep
+    /// an incident's last posts. `None` for an Atom feed (it keeps them already) or a summary
+    /// at an address of its own.
+    pub fn recent_incidents(&self) -> Option<Self> {
+        let root = self.url.strip_suffix("/api/v2/summary.json")?;
+        (self.document == Document::Summary).then(|| Self {
+            url: format!("{root}/api/v2/incidents.json"),
+            document: Document::Incidents,
+            timeout: self.timeout,
+            limit_bytes: self.limit_bytes,
+            etag: None,
+            last_modified: None,
+            last_body: None,
+        })
     }
 
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
@@ -142,7 +164,7 @@ impl StatusFeed {
     async fn fetch_within(&mut self, http: &reqwest::Client, now: DateTime<Utc>) -> FeedOutcome {
         use FeedOutcome::Problem;
         let accept = match self.document {
-            Document::Summary => "application/json",
+            Document::Summary | Document::Incidents => "application/json",
             Document::Atom => "application/atom+xml, application/xml;q=0.9, */*;q=0.1",
         };
         let mut request = http.get(&self.url).header(ACCEPT, accept);
@@ -210,6 +232,17 @@ impl StatusFeed {
         }
         let parsed = match self.document {
             Document::Summary => parse_statuspage_summary(&body, now),
+            Document::Incidents => {
+                parse_statuspage_incidents(&body, now).map(|list| StatusReading {
+                    page_name: String::new(),
+                    page_url: None,
+                    indicator: super::Indicator::None,
+                    components: Vec::new(),
+                    incidents: list.incidents,
+                    maintenances: list.maintenances,
+                    fetched_at: now,
+                })
+            }
             Document::Atom => parse_atom(&body, now),
         };
         match parsed {
