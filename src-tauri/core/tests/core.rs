@@ -832,3 +832,106 @@ async fn in_june_2026_the_statement_names_the_two_models_and_warns_of_the_blanke
     );
     core.shutdown().await;
 }
+
+/// June 2026 with this app's clock moving with the simulator's: the episode's timeline holds
+/// this app's first server error before Anthropic's first post, every post of the incident
+/// (the "resolved" one read from the page's recent incidents, which the summary drops), the
+/// lead time in words, and the same snapshot before and after.
+#[tokio::test]
+async fn in_june_2026_the_timeline_puts_the_first_failure_before_the_first_post_and_says_by_how_much()
+ {
+    let setup = Setup::new("june-2026", "[health]\nprobes = false\n").await;
+    let clock = ManualClock::new(chrono::Utc::now());
+    let core = setup.core_on(Arc::new(clock.clone())).await;
+    let both = |secs: u64| {
+        setup.sim.advance(Duration::from_secs(secs));
+        clock.advance(Duration::from_secs(secs));
+    };
+    let ask = || async {
+        core.send(
+            "s",
+            None,
+            "Hello",
+            &opus(),
+            64,
+            Choice::Preferred,
+            &mut |_| {},
+        )
+        .await
+    };
+    // Answered before the onset: the snapshot it answered as is kept.
+    ask().await.unwrap();
+    core.poll_once().await;
+    both(160);
+    // 9 requests in 10 fail from 150 s: the step's first answers, the next three do not.
+    assert!(ask().await.unwrap().answer.failure.is_none());
+    assert!(ask().await.unwrap().answer.failure.is_some());
+    core.poll_once().await;
+    for step in [270, 180, 960, 360] {
+        // 430 s: investigating; 610 s: identified; 1570 s: Opus 4.7 answers again, but the
+        // incident stays open; 1930 s: resolved.
+        both(step);
+        core.poll_once().await;
+    }
+    // Its own failures hold it until it answers again (probes are off): the next message.
+    assert!(ask().await.unwrap().answer.failure.is_none());
+    let availability = core.availability();
+    let now_opus = availability.iter().find(|a| a.model == opus()).unwrap();
+    assert_eq!(
+        now_opus.state,
+        AvailabilityState::Available,
+        "{now_opus:#?}"
+    );
+    // Everything seen is written by the time the core has shut down; the next run reads it.
+    core.shutdown().await;
+    let core = setup.core_on(Arc::new(clock.clone())).await;
+
+    let since = clock.now() - chrono::Duration::hours(1);
+    let episodes = core.history(since, Some(&opus())).await.unwrap();
+    assert_eq!(episodes.len(), 1, "{episodes:#?}");
+    let timeline = core.episode_timeline(&episodes[0].id).await.unwrap();
+    let first_failure = &timeline.observed[0];
+    assert_eq!(
+        first_failure.kind,
+        switchboard_core::timeline::MarkKind::FirstFailure,
+        "{timeline:#?}"
+    );
+    let statuses: Vec<&str> = timeline
+        .posted
+        .iter()
+        .map(|m| m.title.split(':').next().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "Investigating",
+            "Identified",
+            "Identified",
+            "Monitoring",
+            "Resolved"
+        ],
+        "{:#?}",
+        timeline.posted
+    );
+    assert!(first_failure.at < timeline.posted[0].at);
+    assert_eq!(
+        timeline.lead.as_deref(),
+        Some("Switchboard saw the first server errors 4 min before Anthropic posted."),
+    );
+    assert!(timeline.return_lead.is_some(), "{timeline:#?}");
+    assert_eq!(
+        timeline.identity.verdict,
+        switchboard_core::timeline::IdentityVerdict::Same,
+        "{}",
+        timeline.identity.said
+    );
+
+    // The statistics count the same attempts: the failures on Anthropic's side.
+    let stats = core.model_stats(&opus()).await.unwrap();
+    assert!(stats.day.failed.provider >= 1, "{:?}", stats.day);
+    assert_eq!(stats.day.failed.yours + stats.day.failed.network, 0);
+    assert!(stats.day.requests > stats.day.failed.total());
+    let today = stats.days.last().unwrap();
+    assert_eq!(today.episodes, [episodes[0].id.clone()]);
+    core.shutdown().await;
+}

@@ -637,6 +637,15 @@ impl HealthEngine {
                     let from = old.map_or(AvailabilityState::Unknown, |o| o.state);
                     let changed = old
                         .is_none_or(|o| o.state != next.state || o.reason.kind != next.reason.kind);
+                    // A new state begins after the one it ends: "available, answered at
+                    // 16:19" after an outage that began at 16:23 is available from now on.
+                    if changed
+                        && let (Some(old_since), Some(since)) =
+                            (old.and_then(|o| o.since), next.since)
+                        && since < old_since
+                    {
+                        next.since = Some(now);
+                    }
                     if changed {
                         transitions.push(Transition {
                             model: key.clone(),
