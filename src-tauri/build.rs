@@ -33,6 +33,8 @@ const COMMANDS: &[&str] = &[
     "board",
     "check_now",
     "history",
+    "episode_timeline",
+    "model_stats",
     "draft_statement",
     "copy_text",
     "statement_template",

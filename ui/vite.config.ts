@@ -17,6 +17,7 @@ export default defineConfig({
   test: {
     environment: "jsdom",
     include: ["src/**/*.test.ts"],
+    setupFiles: ["src/lib/testing/setup.ts"],
     // The contrast test reads app.css as text (`?raw`).
     css: { include: [/app\.css/] },
     // A zone that is neither UTC nor a whole hour off it, so showing UTC as local time fails a test.

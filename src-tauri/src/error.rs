@@ -55,6 +55,19 @@ impl From<StoreError> for UiError {
     }
 }
 
+impl From<switchboard_core::HistoryError> for UiError {
+    fn from(error: switchboard_core::HistoryError) -> Self {
+        match error {
+            switchboard_core::HistoryError::Store(e) => e.into(),
+            other => Self {
+                kind: ErrorKind::NotFound,
+                message: format!("{other}."),
+                reason: None,
+            },
+        }
+    }
+}
+
 impl From<AssistantError> for UiError {
     fn from(error: AssistantError) -> Self {
         match error {

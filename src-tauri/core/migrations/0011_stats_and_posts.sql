@@ -59,4 +59,4 @@ CREATE TABLE incident_posts (
 CREATE INDEX incident_posts_by_time ON incident_posts (provider, posted_at);
 
 -- Who answered before and after an episode: a model's answers by time.
-CREATE INDEX messages_by_model ON messages (provider, model, created_at);
+CREATE INDEX messages_by_model ON messages (provider, model, updated_at);

@@ -27,6 +27,6 @@ pub mod vocabulary;
 
 pub use root::{Choice, Core, CoreOptions, FallbackEvent};
 pub use root::{FixedByConfig, Preferences, PreferencesView, Theme};
+pub use root::{HistoryError, ProviderSetup, ProviderSetupError, ServerCheck, StatementError};
 pub use root::{KeyCheck, KeyEntryError, KeyPlace, ProviderKey};
-pub use root::{ProviderSetup, ProviderSetupError, ServerCheck, StatementError};
 pub use root::{WorkspaceError, WorkspaceView};

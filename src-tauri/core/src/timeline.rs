@@ -226,7 +226,13 @@ pub fn timeline(input: &TimelineInput<'_>) -> Timeline {
             link: None,
         });
     }
-    observed.sort_by_key(|m| m.at);
+    // At the same moment, the answer before the state it brought.
+    observed.sort_by_key(|m| {
+        (
+            m.at,
+            m.kind != MarkKind::FirstFailure && m.kind != MarkKind::FirstAnswer,
+        )
+    });
 
     // The provider's lane.
     let posts: Vec<&IncidentPost> = input.posts.iter().filter(|p| about(p, episode)).collect();

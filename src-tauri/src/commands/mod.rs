@@ -366,8 +366,30 @@ pub async fn history(
     days: u32,
     model: Option<ModelRef>,
 ) -> Result<Vec<switchboard_core::history::Episode>, UiError> {
-    let since = chrono::Utc::now() - chrono::Duration::days(i64::from(days.clamp(1, 365)));
+    let since = core.now() - chrono::Duration::days(i64::from(days.clamp(1, 365)));
     Ok(core.history(since, model.as_ref()).await?)
+}
+
+/// One episode's timeline: this app's observations beside the provider's posts and the
+/// workspace's changes, the lead time in words, and the model's identity before and after.
+#[tauri::command]
+#[specta::specta]
+pub async fn episode_timeline(
+    core: State<'_, Arc<Core>>,
+    episode: String,
+) -> Result<switchboard_core::timeline::Timeline, UiError> {
+    Ok(core.episode_timeline(&episode).await?)
+}
+
+/// A model's requests, failures by side and time to first text over the last hour, day and
+/// 30 days, with the 30 days as a strip.
+#[tauri::command]
+#[specta::specta]
+pub async fn model_stats(
+    core: State<'_, Arc<Core>>,
+    model: ModelRef,
+) -> Result<switchboard_core::stats::ModelStats, UiError> {
+    Ok(core.model_stats(&model).await?)
 }
 
 /// The first statement for what is wrong now, or for an episode (the "resolved" one after).
@@ -469,6 +491,8 @@ pub fn bindings() -> tauri_specta::Builder<tauri::Wry> {
             board,
             check_now,
             history,
+            episode_timeline,
+            model_stats,
             draft_statement,
             copy_text,
             statement_template,

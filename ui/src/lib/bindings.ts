@@ -69,6 +69,16 @@ export const commands = {
 	checkNow: (provider: string | null) => __TAURI_INVOKE<null>("check_now", { provider }),
 	/**  The outage history: every episode of the last `days` days (of `model`, when given). */
 	history: (days: number, model: ModelRef | null) => __TAURI_INVOKE<Episode[]>("history", { days, model }),
+	/**
+	 *  One episode's timeline: this app's observations beside the provider's posts and the
+	 *  workspace's changes, the lead time in words, and the model's identity before and after.
+	 */
+	episodeTimeline: (episode: string) => __TAURI_INVOKE<Timeline>("episode_timeline", { episode }),
+	/**
+	 *  A model's requests, failures by side and time to first text over the last hour, day and
+	 *  30 days, with the 30 days as a strip.
+	 */
+	modelStats: (model: ModelRef) => __TAURI_INVOKE<ModelStats>("model_stats", { model }),
 	/**  The first statement for what is wrong now, or for an episode (the "resolved" one after). */
 	draftStatement: (episode: string | null, format: Format) => __TAURI_INVOKE<Draft>("draft_statement", { episode, format }),
 	/**  Puts `text` on the clipboard (a drafted statement, an export). */
@@ -205,6 +215,19 @@ export type ConversationView = {
 	conversation: Conversation,
 	messages: Message[],
 	draft: string,
+};
+
+/**  A day on the strip. */
+export type Day = {
+	/**  Local, "2026-11-30". */
+	date: string,
+	label: string,
+	requests: number,
+	failed: FailedBySide,
+	/**  The worst the model was that day, where an episode touched it. */
+	worst: AvailabilityState | null,
+	/**  The ids of the episodes that touched it, to open them. */
+	episodes: string[],
 };
 
 /**  Where one detail of a model came from. */
@@ -354,6 +377,13 @@ export type Exclusion = { kind: "no_key" } | { kind: "retired" } | { kind: "turn
 /**  Its provider's settings were refused. */
 { kind: "unusable" };
 
+export type FailedBySide = {
+	provider: number,
+	yours: number,
+	network: number,
+	other: number,
+};
+
 /**  One failed attempt, with what the provider said kept for the details view. */
 export type Failure = {
 	class: FailureClass,
@@ -416,6 +446,22 @@ export type FixedByConfig = {
 
 export type Format = "text" | "markdown";
 
+export type IdentityLane = {
+	verdict: IdentityVerdict,
+	/**  The last answer's identity before the episode, and the first after it. */
+	before: [string, ModelIdentity] | null,
+	after: [string, ModelIdentity] | null,
+	said: string,
+};
+
+/**
+ *  Whether the model itself changed across the episode, from the identity its answers
+ *  carried.
+ */
+export type IdentityVerdict = "same" | "changed" | 
+/**  No answer on one side (or either) to compare. */
+"not_known";
+
 /**  An open incident on a status page, already mapped to the models it concerns. */
 export type IncidentEvidence = {
 	id: string,
@@ -473,6 +519,25 @@ export type KeyPlace =
 "this_session" | 
 /**  The provider's environment variable. */
 "environment";
+
+/**  One thing that happened, on one lane. */
+export type Mark = {
+	at: string,
+	kind: MarkKind,
+	/**  Short: "First failed request", "Investigating", "Turned off by your workspace". */
+	title: string,
+	/**  The detail, as plain text: a provider's post is its words as written (untrusted). */
+	text: string,
+	link: string | null,
+};
+
+export type MarkKind = "first_failure" | 
+/**  A change of the model's state as this app judged it. */
+"state" | "first_answer" | 
+/**  One of the provider's posts. */
+"post" | 
+/**  The workspace turned the model off, or no longer does. */
+"policy_off" | "policy_on";
 
 export type Message = {
 	id: string,
@@ -589,6 +654,16 @@ export type ModelRef = {
 	model: string,
 };
 
+export type ModelStats = {
+	model: ModelRef,
+	model_name: string,
+	/**  Sixty minutes, twenty-four hours, thirty days. */
+	hour: Period,
+	day: Period,
+	month: Period,
+	days: Day[],
+};
+
 /**  What this conversation asks of a model. */
 export type Needs = {
 	/**  Its estimated size, with room for the answer, in tokens. */
@@ -638,6 +713,14 @@ export type Overview = {
 	demo: string | null,
 };
 
+/**  One period: its totals and its points, oldest first. */
+export type Period = {
+	requests: number,
+	failed: FailedBySide,
+	first_text_ms: number | null,
+	points: Point[],
+};
+
 /**  What a send does. */
 export type Plan = 
 /**  Ask the preferred model. */
@@ -653,6 +736,17 @@ export type Plan =
  *  sent anywhere until they choose.
  */
 { kind: "ask"; reason: Reason; ranking: Ranking };
+
+/**  One stretch of time on a chart. */
+export type Point = {
+	start: string,
+	/**  Local: "14:02", "14:00", "30 Nov". */
+	label: string,
+	requests: number,
+	failed: FailedBySide,
+	/**  The mean time to first text of the answers in it, in milliseconds. */
+	first_text_ms: number | null,
+};
 
 /**  One rule of the workspace policy. */
 export type PolicyRule = {
@@ -895,6 +989,28 @@ export type Theme =
 
 /**  Rough capability class, used to find the nearest alternative when a model is out. */
 export type Tier = "frontier" | "balanced" | "fast" | "local";
+
+export type Timeline = {
+	episode: Episode,
+	model_name: string,
+	provider_name: string,
+	/**  The axis, both lanes on it. */
+	from: string,
+	to: string,
+	observed: Mark[],
+	posted: Mark[],
+	workspace: Mark[],
+	/**  "Switchboard saw the first server errors 6 min before Anthropic posted." */
+	lead: string | null,
+	/**
+	 *  The same at the end: "Switchboard saw answers again 5 min before Anthropic posted
+	 *  “resolved”."
+	 */
+	return_lead: string | null,
+	/**  "12 requests while it lasted, 10 failed on Anthropic's side." */
+	requests: string,
+	identity: IdentityLane,
+};
 
 export type Transport = "dns" | "connect" | "tls" | 
 /**  The connection closed before any answer. */

@@ -617,6 +617,11 @@ impl HealthEngine {
                 continue;
             }
             let mut next = self.decide(&key, now);
+            // A state cannot have begun later than now: a status page's clock ahead of this
+            // machine's would otherwise put an episode's start after its end.
+            if next.since.is_some_and(|since| since > now) {
+                next.since = Some(now);
+            }
             match self.current.get(&key) {
                 Some(old)
                     if !old.stale

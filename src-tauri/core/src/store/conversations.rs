@@ -146,8 +146,10 @@ fn message_from(row: &SqliteRow) -> Result<Message, StoreError> {
 }
 
 impl Store {
-    /// The model identity `model`'s answers carried, from `from` to `to`, oldest first, at
-    /// most `limit`: the evidence that a model did or did not change across an episode.
+    /// The model identity `model`'s answers carried, answered from `from` to `to` (when the
+    /// answer was complete: the one that ends an episode was asked before its end), oldest
+    /// first, at most `limit` (the newest ones with `newest`): the evidence that a model did
+    /// or did not change across an episode.
     pub async fn answer_identities(
         &self,
         model: &ModelRef,
@@ -159,10 +161,10 @@ impl Store {
         let order = if newest { "DESC" } else { "ASC" };
         // `order` is one of two constants.
         let rows: Vec<(DateTime<Utc>, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT created_at, answered_as FROM messages \
-             WHERE provider = ? AND model = ? AND created_at >= ? AND created_at <= ? \
+            "SELECT updated_at, answered_as FROM messages \
+             WHERE provider = ? AND model = ? AND updated_at >= ? AND updated_at <= ? \
                AND role = 'assistant' AND answered_as IS NOT NULL \
-             ORDER BY created_at {order} LIMIT ?"
+             ORDER BY updated_at {order} LIMIT ?"
         )))
         .bind(&model.provider)
         .bind(&model.model)

@@ -16,6 +16,7 @@ import type {
   Message,
   ModelAvailability,
   ModelRef,
+  ModelStats,
   Overview,
   Plan,
   Preferences,
@@ -26,6 +27,7 @@ import type {
   ProviderSetup,
   SendEvent,
   ServerCheck,
+  Timeline,
   UiError,
   WorkspaceView,
 } from "../bindings";
@@ -95,6 +97,10 @@ export interface Backend {
   checkNow(provider: string | null): Promise<void>;
   /** Every episode of the last `days` days (of `model`, when given). */
   history(days: number, model: ModelRef | null): Promise<Episode[]>;
+  /** One episode's timeline: this app's observations beside the provider's posts. */
+  episodeTimeline(episode: string): Promise<Timeline>;
+  /** A model's requests, failures by side and time to first text; its 30 days as a strip. */
+  modelStats(model: ModelRef): Promise<ModelStats>;
   /** The first statement for what is wrong now, or for an episode. */
   draftStatement(episode: string | null, format: Format): Promise<Draft>;
   /** The statement template written in Settings (null: Switchboard's own words). */

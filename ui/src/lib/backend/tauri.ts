@@ -48,6 +48,8 @@ export const tauriBackend: Backend = {
   onPreferredModelChanged: (handler) => events.preferredModelChanged.listen((event) => handler(event.payload)),
   board: () => commands.board(),
   history: (days, model) => commands.history(days, model),
+  episodeTimeline: (episode) => commands.episodeTimeline(episode),
+  modelStats: (model) => commands.modelStats(model),
   draftStatement: (episode, format) => commands.draftStatement(episode, format),
   statementTemplate: () => commands.statementTemplate(),
   setStatementTemplate: async (template) => {

@@ -32,6 +32,9 @@ import type {
   Reason,
   SendEvent,
   UiError,
+  Timeline,
+  ModelStats,
+  Period,
 } from "../bindings";
 
 export function provider(id: string, name: string, family: string): Provider {
@@ -416,6 +419,34 @@ export class MockBackend implements Backend {
 
   async history(): Promise<Episode[]> {
     return structuredClone(this.episodes);
+  }
+
+  /** Each episode's timeline by id; one not here is `not_found`. */
+  timelines: Record<string, Timeline> = {};
+  /** Each model's statistics by "provider/model"; one not here has no attempts. */
+  stats: Record<string, ModelStats> = {};
+  statsAsked: ModelRef[] = [];
+
+  async episodeTimeline(episode: string): Promise<Timeline> {
+    const found = this.timelines[episode];
+    if (!found) throw { kind: "not_found", message: `No episode "${episode}" in the last 30 days.`, reason: null } satisfies UiError;
+    return structuredClone(found);
+  }
+
+  async modelStats(model: ModelRef): Promise<ModelStats> {
+    this.statsAsked.push(model);
+    const found = this.stats[`${model.provider}/${model.model}`];
+    if (found) return structuredClone(found);
+    const none = { provider: 0, yours: 0, network: 0, other: 0 };
+    const period = (n: number): Period => ({ requests: 0, failed: none, first_text_ms: null, points: Array.from({ length: n }, (_, i) => ({ start: new Date(Date.UTC(2026, 11, 1, 0, i)).toISOString(), label: `${i}`, requests: 0, failed: none, first_text_ms: null })) });
+    return {
+      model,
+      model_name: this.overviewValue.models.find((m) => m.provider === model.provider && m.id === model.model)?.display_name ?? model.model,
+      hour: period(60),
+      day: period(24),
+      month: period(30),
+      days: Array.from({ length: 30 }, (_, i) => ({ date: `2026-11-${String(i + 1).padStart(2, "0")}`, label: `${i + 1} Nov`, requests: 0, failed: none, worst: null, episodes: [] })),
+    };
   }
 
   async draftStatement(episode: string | null, format: Format): Promise<Draft> {

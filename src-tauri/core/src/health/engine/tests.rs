@@ -926,3 +926,50 @@ fn what_is_known_of_the_provider_is_said_without_claiming_the_model_answered() {
     e.record_attempt(&ok(&opus(), secs(260)));
     assert_eq!(state(&e, &opus()).0, AvailabilityState::Available);
 }
+
+/// A page whose clock is ahead of this machine's (or a replay) dates its incident later than
+/// now: the state still begins now, and the state after it begins after it — so the outage
+/// history never ends an episode before it started.
+#[test]
+fn a_state_never_begins_in_the_future_nor_before_the_one_it_ends() {
+    let mut e = engine();
+    e.record_attempt(&ok(&opus48(), secs(0)));
+    let incident = IncidentEvidence {
+        id: "inc1".into(),
+        title: "Elevated errors on Claude Opus 4.8".into(),
+        status: "investigating".into(),
+        severe: true,
+        since: secs(400),
+        models: vec!["claude-opus-4-8".into()],
+        ..Default::default()
+    };
+    e.record_status(
+        "anthropic",
+        StatusEvidence {
+            incidents: vec![incident],
+            ..Default::default()
+        },
+        secs(10),
+    );
+    let out = e.get(&opus48()).unwrap().clone();
+    assert_eq!(out.state, AvailabilityState::Unavailable);
+    assert_eq!(
+        out.since,
+        Some(secs(10)),
+        "not 400 s, which has not come yet"
+    );
+    e.record_status("anthropic", StatusEvidence::default(), secs(20));
+    let back = e.get(&opus48()).unwrap().clone();
+    assert_eq!(back.state, AvailabilityState::Available);
+    assert_eq!(
+        back.since,
+        Some(secs(20)),
+        "back from now, not from its last answer at 0 s"
+    );
+    let history = crate::history::episodes(&[out, back]);
+    assert_eq!(history.len(), 1);
+    assert_eq!(
+        (history[0].started, history[0].ended),
+        (secs(10), Some(secs(20)))
+    );
+}

@@ -70,6 +70,32 @@ describe("the board", () => {
     expect((window as unknown as { __ran?: boolean }).__ran).toBeUndefined();
   });
 
+  it("reads the board and the history again when a model's state changes in the window", async () => {
+    const backend = new MockBackend({ ...sampleOverview(), preferred: opus });
+    await openBoard(backend);
+    expect((await screen.findByTestId("nothing-wrong")).textContent).toContain("Nothing is known to be wrong");
+    const base = await backend.board();
+    backend.boardValue = {
+      ...base,
+      wrong_now: [
+        {
+          provider: "anthropic",
+          provider_name: "Anthropic",
+          reason_kind: "elevated_errors",
+          side: "provider",
+          state: "unavailable",
+          models: [opus],
+          summary: "Anthropic: Server errors at Anthropic — Claude Opus 4.7 — 1 model; all other Anthropic models working",
+          incident_link: null,
+          beyond_evidence: null,
+        },
+      ],
+    };
+    const now = (await backend.overview()).availability.find((a) => a.model.model === opus.model)!;
+    backend.emitAvailability({ ...now, state: "unavailable", reason: { ...now.reason, kind: "elevated_errors" } });
+    expect((await screen.findByTestId("wrong-now")).textContent).toContain("Server errors at Anthropic");
+  });
+
   it("says so when nothing is wrong", async () => {
     await openBoard(new MockBackend({ ...sampleOverview(), preferred: opus }));
     expect((await screen.findByTestId("nothing-wrong")).textContent).toContain("Nothing is known to be wrong");
@@ -137,5 +163,102 @@ describe("the statement and the history", () => {
     await waitFor(() => expect(backend.clipboard.at(-1)).toContain("anthropic,claude-opus-4-7,2026-06-05T16:12:00Z"));
     await user.click(screen.getByRole("button", { name: /resolved/ }));
     await waitFor(() => expect(backend.drafted.at(-1)?.episode).toBe(episode.id));
+  });
+});
+
+describe("an episode's timeline and a model's statistics", () => {
+  const episode = {
+    id: "anthropic/claude-opus-4-7@1780675920",
+    model: opus,
+    started: "2026-06-05T15:02:00Z",
+    ended: "2026-06-05T15:52:00Z",
+    worst: "unavailable" as const,
+    reason_kind: "elevated_errors" as const,
+    side: "provider" as const,
+    headline: "Server errors at Anthropic",
+    reasons: ["elevated_errors" as const],
+    sources: ["own_requests" as const],
+    incident_link: null,
+    incident_title: "Elevated errors on Claude Opus 4.7 and Opus 4.8",
+  };
+  const hostile = `<img src=x onerror="window.__ranPost = true"><script>window.__ranPost = true</script>We are investigating.`;
+  const mark = (at: string, kind: "first_failure" | "state" | "post" | "policy_off", title: string, text = "") => ({ at, kind, title, text, link: null });
+  const timeline = {
+    episode,
+    model_name: "Claude Opus 4.7",
+    provider_name: "Anthropic",
+    from: "2026-06-05T15:01:00Z",
+    to: "2026-06-05T15:55:00Z",
+    observed: [mark("2026-06-05T15:01:00Z", "first_failure", "First failed request", "HTTP 500 (elevated errors), on Anthropic's side"), mark("2026-06-05T15:02:00Z", "state", "Unavailable", "Server errors at Anthropic")],
+    posted: [mark("2026-06-05T15:07:00Z", "post", "Investigating: Elevated errors on Claude Opus 4.7 and Opus 4.8", hostile)],
+    workspace: [mark("2026-06-05T15:11:00Z", "policy_off", "Turned off by your workspace", "Anthropic is having an outage")],
+    lead: "Switchboard saw the first server errors 6 min before Anthropic posted.",
+    return_lead: "Switchboard saw answers again 10 min before Anthropic posted “resolved”.",
+    requests: "3 requests while it lasted, 2 failed on Anthropic's side.",
+    identity: { verdict: "same" as const, before: null, after: null, said: "Claude Opus 4.7 answered as the same snapshot before and after the incident (claude-opus-4-7-20260415)." },
+  };
+
+  it("opens from the history with the lanes in time order, the lead time, and the post as text", async () => {
+    const backend = new MockBackend({ ...sampleOverview(), preferred: opus });
+    backend.episodes = [episode];
+    backend.timelines[episode.id] = timeline;
+    const user = await openBoard(backend);
+    await user.click(await screen.findByRole("button", { name: /^Timeline of Claude Opus 4.7/ }));
+    const shown = await screen.findByTestId("timeline");
+    expect(within(shown).getByTestId("lead").textContent).toBe(timeline.lead);
+    expect(within(shown).getByTestId("return-lead").textContent).toBe(timeline.return_lead);
+    const rows = within(within(shown).getByTestId("lanes")).getAllByRole("row").slice(1);
+    expect(rows.map((r) => r.getAttribute("data-lane"))).toEqual(["observed", "observed", "posted", "workspace"]);
+    // The first failure is in this app's lane, the post in Anthropic's, a row apart.
+    const cells = (row: HTMLElement) => within(row).getAllByRole("cell");
+    expect(cells(rows[0])[1].textContent).toContain("First failed request");
+    expect(cells(rows[2])[2].textContent).toContain("Investigating");
+    expect(cells(rows[2])[0].textContent).toContain("5 min later");
+    expect(within(shown).getByRole("columnheader", { name: "Anthropic posted" })).toBeTruthy();
+    // The provider's words are text: nothing in them runs.
+    expect(cells(rows[2])[2].textContent).toContain("<img src=x onerror=");
+    expect(shown.querySelector("img, script")).toBeNull();
+    expect((window as unknown as { __ranPost?: boolean }).__ranPost).toBeUndefined();
+    expect(within(shown).getByTestId("identity").textContent).toContain("the same snapshot before and after");
+    await user.click(within(shown).getByRole("button", { name: "Close" }));
+    await waitFor(() => expect(screen.queryByTestId("timeline")).toBeNull());
+  });
+
+  it("says an unknown episode plainly", async () => {
+    const backend = new MockBackend({ ...sampleOverview(), preferred: opus });
+    backend.episodes = [episode];
+    const user = await openBoard(backend);
+    await user.click(await screen.findByRole("button", { name: /^Timeline of Claude Opus 4.7/ }));
+    const alert = await within(await screen.findByTestId("timeline")).findByRole("alert");
+    expect(alert.getAttribute("data-kind")).toBe("not_found");
+  });
+
+  it("shows the preferred model's statistics by side, and a day of the strip opens its episode", async () => {
+    const backend = new MockBackend({ ...sampleOverview(), preferred: opus });
+    backend.episodes = [episode];
+    backend.timelines[episode.id] = timeline;
+    const base = await backend.modelStats(opus);
+    const failed = { provider: 9, yours: 1, network: 0, other: 0 };
+    base.day = { ...base.day, requests: 40, failed, first_text_ms: 640 };
+    base.days[29] = { ...base.days[29], requests: 40, failed, worst: "unavailable", episodes: [episode.id] };
+    backend.stats["anthropic/claude-opus-4-7"] = base;
+    const user = await openBoard(backend);
+    const stats = await screen.findByTestId("model-stats");
+    await waitFor(() =>
+      expect(within(stats).getByTestId("stats-totals").textContent?.replace(/\s+/g, " ").trim()).toBe(
+        "40 requests · failed on the provider's side 23 % · on your side 3 % · in the network 0 % · first text after 640 ms on average",
+      ),
+    );
+    expect(backend.statsAsked[0]).toEqual(opus);
+    const days = within(within(stats).getByTestId("day-strip")).getAllByRole("button");
+    expect(days).toHaveLength(30);
+    expect(days[29].getAttribute("aria-label")).toBe("30 Nov: 40 requests, 10 failed, 1 episode");
+    expect(days[29].className).toContain("unavailable");
+    await user.click(days[29]);
+    await user.click(within(await screen.findByTestId("day-detail")).getByRole("button"));
+    expect((await screen.findByTestId("lead")).textContent).toBe(timeline.lead);
+    // Another period: the hour has no requests.
+    await user.click(within(stats).getByRole("radio", { name: "Last hour" }));
+    await waitFor(() => expect(within(stats).getByTestId("stats-totals").textContent).toContain("No requests to"));
   });
 });
