@@ -42,6 +42,17 @@ pub struct Evidence<'a> {
     /// What people can use meanwhile, by name.
     pub alternatives: Vec<String>,
     pub times: LocalTimes,
+    /// Whether the model answered as the same snapshot before and after, where its answers
+    /// say: the fact behind "the models did not change".
+    pub snapshot: Option<Snapshot>,
+}
+
+/// What the answers before and after an episode said of the model that wrote them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snapshot {
+    pub same: bool,
+    /// "Claude Opus 4.7 answered as the same snapshot before and after the incident (…)."
+    pub said: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
@@ -236,9 +247,20 @@ pub fn draft(evidence: &Evidence<'_>, format: Format) -> Draft {
         }
         Some(ended) => {
             title = format!("Resolved: {models}");
+            let changed = match &e.snapshot {
+                // The answers themselves say so: the claim is theirs, cited.
+                Some(Snapshot { same: true, said }) => {
+                    format!("the models themselves did not change: {said}")
+                }
+                // Not claimed against the evidence: said as the answers say it.
+                Some(Snapshot { same: false, said }) => {
+                    format!("but the model answering is not the one before: {said}")
+                }
+                None => "the models themselves did not change.".into(),
+            };
             paragraphs.push(format!(
                 "{models} {} answering again since {}. It was a service problem on {p}'s side \
-                 from {since}; the models themselves did not change.",
+                 from {since}; {changed}",
                 if e.affected.len() == 1 { "is" } else { "are" },
                 e.times.time(ended)
             ));
@@ -314,6 +336,7 @@ mod tests {
             policy_words: Some("Anthropic is having an outage; back once resolved."),
             alternatives: vec!["GPT-5".into(), "Gemini 2.5 Pro".into()],
             times: LocalTimes::new(Zone::UTC, since),
+            snapshot: None,
         }
     }
 
@@ -387,6 +410,29 @@ mod tests {
             resolved.text
         );
         assert!(resolved.text.contains("did not change"));
+
+        // The answers before and after cite the fact; a changed snapshot is never called the
+        // same model.
+        let same = "Claude Opus 4.7 answered as the same snapshot before and after the incident (claude-opus-4-7-20260415).";
+        evidence.snapshot = Some(Snapshot {
+            same: true,
+            said: same.into(),
+        });
+        let cited = draft(&evidence, Format::Text).text;
+        assert!(
+            cited.contains(&format!("the models themselves did not change: {same}")),
+            "{cited}"
+        );
+        evidence.snapshot = Some(Snapshot {
+            same: false,
+            said: "Claude Opus 4.7 answered as claude-opus-4-7-20260415 before the incident and as claude-opus-4-7-20260601 after it: the provider changed the model it serves.".into(),
+        });
+        let changed = draft(&evidence, Format::Text).text;
+        assert!(!changed.contains("did not change"), "{changed}");
+        assert!(
+            changed.contains("the provider changed the model it serves"),
+            "{changed}"
+        );
     }
 
     #[test]

@@ -926,6 +926,22 @@ async fn in_june_2026_the_timeline_puts_the_first_failure_before_the_first_post_
         timeline.identity.said
     );
 
+    // The "resolved" statement cites it.
+    let resolved = core
+        .draft_statement(
+            Some(&episodes[0].id),
+            switchboard_core::statement::Format::Text,
+        )
+        .await
+        .unwrap();
+    assert!(
+        resolved.text.contains(
+            "the models themselves did not change: Claude Opus 4.7 answered as the same snapshot"
+        ),
+        "{}",
+        resolved.text
+    );
+
     // The statistics count the same attempts: the failures on Anthropic's side.
     let stats = core.model_stats(&opus()).await.unwrap();
     assert!(stats.day.failed.provider >= 1, "{:?}", stats.day);

@@ -3,7 +3,10 @@
 //! top — with the policy in force and what can be used meanwhile.
 
 use super::Core;
-use crate::statement::{Draft, Evidence, Format, check_template, draft, draft_from_template};
+use crate::statement::{
+    Draft, Evidence, Format, Snapshot, check_template, draft, draft_from_template,
+};
+use crate::timeline::IdentityVerdict;
 use crate::vocabulary::{
     AvailabilityState, EvidenceSource, ModelAvailability, Reason, ReasonKind, Side,
 };
@@ -147,6 +150,25 @@ impl Core {
                 a.state != AvailabilityState::Available,
             )
         });
+        // After the end, the answers before and after say whether the model changed.
+        let snapshot = match &ended {
+            Some((episode, _)) => match self.episode_timeline(&episode.id).await {
+                Ok(timeline) => match timeline.identity.verdict {
+                    IdentityVerdict::Same => Some(Snapshot {
+                        same: true,
+                        said: timeline.identity.said,
+                    }),
+                    IdentityVerdict::Changed => Some(Snapshot {
+                        same: false,
+                        said: timeline.identity.said,
+                    }),
+                    IdentityVerdict::NotKnown => None,
+                },
+                Err(crate::HistoryError::Store(e)) => return Err(e.into()),
+                Err(_) => None,
+            },
+            None => None,
+        };
         let evidence = Evidence {
             provider: &provider_name,
             affected: affected.iter().map(|a| name(a)).collect(),
@@ -164,6 +186,7 @@ impl Core {
                 .map(|rule| rule.message.as_str()),
             alternatives: alternatives.iter().take(3).map(|a| name(a)).collect(),
             times: self.local_times(),
+            snapshot,
         };
         // The admin's own words for a first statement, where they wrote some in advance.
         if ended.is_none()
