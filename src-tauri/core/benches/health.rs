@@ -1,7 +1,8 @@
 //! The availability engine under load, as ratios measured in one run (machines here are
 //! noisy): ingesting an outcome with 1,000 models across 50 providers, against the shipped
-//! 16-model catalog; and reading one model's last 24 hours from a database of 1,000,000
-//! attempts, against a database of 10,000; merging a provider's model list of 2,000 models
+//! 16-model catalog; and reading one model's statistics (its hour, day and 30 days, as the
+//! board shows them) from a database of 1,000,000 attempts to it, against one of 10,000;
+//! merging a provider's model list of 2,000 models
 //! (OpenRouter's size) against one of 40.
 
 use chrono::{Duration, TimeZone, Utc};
@@ -10,7 +11,9 @@ use std::hint::black_box;
 use switchboard_core::catalog::live::ListedModel;
 use switchboard_core::catalog::live::{ProviderListing, merge};
 use switchboard_core::catalog::{Catalog, Model, Provider};
+use switchboard_core::clock::{LocalTimes, Zone};
 use switchboard_core::health::engine::{HealthEngine, HealthSettings};
+use switchboard_core::stats::model_stats;
 use switchboard_core::store::Store;
 use switchboard_core::vocabulary::ModelRef;
 use switchboard_core::vocabulary::ReasonKind;
@@ -91,10 +94,10 @@ fn ingest(c: &mut Criterion) {
 async fn filled_store(dir: &std::path::Path, rows: usize) -> Store {
     let store = Store::open(dir, Utc::now()).await.unwrap().store;
     let now = Utc::now();
-    // Spread over 30 days, 50 models; one write transaction per 10,000 rows.
+    // All to one model, spread over 30 days; one write transaction per 10,000 rows.
     let records: Vec<AttemptRecord> = (0..rows)
         .map(|i| AttemptRecord {
-            model: ModelRef::new("anthropic", format!("m{}", i % 50)),
+            model: ModelRef::new("anthropic", "m7"),
             at: now - Duration::seconds((i as i64 * 2_592_000) / rows as i64),
             attempt: 1,
             outcome: if i % 5 == 0 {
@@ -118,17 +121,35 @@ async fn filled_store(dir: &std::path::Path, rows: usize) -> Store {
 
 fn history(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let mut group = c.benchmark_group("24 h of one model's attempts, in 5-minute buckets");
+    let mut group = c.benchmark_group("one model's statistics: hour, day and 30 days");
     group.sample_size(20);
     for rows in [10_000usize, 1_000_000] {
         let dir = tempfile::tempdir().unwrap();
         let store = runtime.block_on(filled_store(dir.path(), rows));
         let model = ModelRef::new("anthropic", "m7");
+        let times = LocalTimes::new(Zone::UTC, Utc::now());
         group.bench_function(format!("{rows} attempts stored"), |b| {
             b.iter(|| {
                 runtime.block_on(async {
-                    let since = Utc::now() - Duration::hours(24);
-                    black_box(store.attempt_buckets(&model, since, 300).await.unwrap())
+                    // What `Core::model_stats` reads and folds.
+                    let now = Utc::now();
+                    let minutes = store
+                        .attempt_buckets(&model, now - Duration::hours(25), 60)
+                        .await
+                        .unwrap();
+                    let quarters = store
+                        .attempt_buckets(&model, now - Duration::days(31), 900)
+                        .await
+                        .unwrap();
+                    black_box(model_stats(
+                        &model,
+                        "M7",
+                        &minutes,
+                        &quarters,
+                        &[],
+                        now,
+                        &times,
+                    ))
                 })
             })
         });
