@@ -284,9 +284,14 @@ pub fn timeline(input: &TimelineInput<'_>) -> Timeline {
         .iter()
         .find(|p| matches!(p.status.as_str(), "resolved" | "completed"))
         .map(|p| p.posted_at);
-    let back = first_answer.map(|a| a.at).or(episode.ended);
+    let back = first_answer.map(|a| a.at);
     let return_lead = match (episode.ended, back, resolved) {
         (None, _, _) => None,
+        // Over by the page alone: nothing this app saw says the model answers again.
+        (Some(_), None, Some(resolved)) => Some(format!(
+            "{provider} posted “resolved” at {}; this app has had no answer from the model since to confirm it.",
+            input.times.time(resolved)
+        )),
         (Some(_), Some(back), Some(resolved))
             if resolved - back >= chrono::Duration::minutes(1) =>
         {
@@ -673,6 +678,13 @@ mod tests {
                 .starts_with("Switchboard learned of it from Anthropic's status page")
         );
         assert_eq!(t.requests, "This app sent no request while it lasted.");
+        assert_eq!(
+            t.return_lead.as_deref(),
+            Some(
+                "Anthropic posted “resolved” at 15:55; this app has had no answer from the model since to confirm it."
+            ),
+            "no answer seen is not 'saw answers again'"
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! `make screenshots`: the built app, driven under Xvfb through the simulator's scenarios,
 //! photographed view by view in the light and the dark theme — the picker, the assistant
-//! with an answer, Settings, and during the June 2026 incident the failure, the board and the
-//! consent dialog. The PNGs go into the folder given (`target/screenshots`), to be looked at.
+//! with an answer, a model's statistics, Settings, and during the June 2026 incident the
+//! failure, the board, the consent dialog and, after the return, the episode's timeline. The
+//! PNGs go into the folder given (`target/screenshots`), to be looked at.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -103,6 +104,25 @@ async fn main() {
             .await;
         app.wait_for("[data-testid=answered-by]").await;
         shoot(&app, &dir, &format!("assistant-{theme}"), &mut written).await;
+        for question in ["And the queue?", "And the return?"] {
+            app.type_and_send(question).await;
+        }
+        app.eventually(
+            || app.texts("[data-testid=answered-by]"),
+            |l: &Vec<String>| l.len() == 3,
+        )
+        .await;
+        app.show("Board").await;
+        app.click("[data-testid=model-stats] input[type=radio][value=hour]")
+            .await;
+        let _ = app
+            .client
+            .execute(
+                "document.querySelector('[data-testid=model-stats]').scrollIntoView()",
+                vec![],
+            )
+            .await;
+        shoot(&app, &dir, &format!("stats-{theme}"), &mut written).await;
         app.close().await;
         drop(sim);
 
@@ -134,6 +154,28 @@ async fn main() {
         app.type_and_send("Summarise the incident report").await;
         app.wait_for("[data-testid=consent-dialog]").await;
         shoot(&app, &dir, &format!("dialog-{theme}"), &mut written).await;
+        // After the return: the episode's timeline beside Anthropic's posts.
+        app.click("[data-choice=cancel]").await;
+        sim.advance(Duration::from_secs(1500));
+        app.show("Board").await;
+        app.eventually(
+            || app.texts("[data-testid=episodes] tbody tr"),
+            |rows: &Vec<String>| {
+                rows.iter()
+                    .any(|r| r.starts_with("Claude Opus 4.7") && !r.contains("still going on"))
+            },
+        )
+        .await;
+        app.click(
+            "[data-testid=episodes] tbody tr button[aria-label^='Timeline of Claude Opus 4.7']",
+        )
+        .await;
+        app.eventually(
+            || app.texts("[data-testid=lanes] tr[data-kind=post]"),
+            |posts: &Vec<String>| posts.len() >= 5,
+        )
+        .await;
+        shoot(&app, &dir, &format!("timeline-{theme}"), &mut written).await;
         app.close().await;
     }
     for path in &written {
