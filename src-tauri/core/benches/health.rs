@@ -64,6 +64,7 @@ fn outcomes(catalog: &Catalog, n: usize) -> Vec<AttemptRecord> {
                     AttemptOutcome::Answered
                 },
                 first_text_after: None,
+                identity: None,
             }
         })
         .collect()
@@ -111,6 +112,7 @@ async fn filled_store(dir: &std::path::Path, rows: usize) -> Store {
             },
             first_text_after: (i % 5 != 0)
                 .then(|| std::time::Duration::from_millis(300 + (i % 700) as u64)),
+            identity: None,
         })
         .collect();
     for chunk in records.chunks(10_000) {

@@ -882,6 +882,14 @@ async fn in_june_2026_the_timeline_puts_the_first_failure_before_the_first_post_
         AvailabilityState::Available,
         "{now_opus:#?}"
     );
+    assert!(
+        now_opus
+            .reason
+            .message
+            .contains("It answers as the same snapshot as before the outage"),
+        "{}",
+        now_opus.reason.message
+    );
     // Everything seen is written by the time the core has shut down; the next run reads it.
     core.shutdown().await;
     let core = setup.core_on(Arc::new(clock.clone())).await;

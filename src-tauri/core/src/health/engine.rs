@@ -31,11 +31,11 @@ use super::message::{self, OwnRequest};
 use crate::catalog::live::{ListedIds, ProviderListing, nearest_current};
 use crate::catalog::{Catalog, Model, Provider};
 use crate::clock::{LocalTimes, Zone};
-use crate::vocabulary::ModelRef;
 use crate::vocabulary::{AttemptOutcome, AttemptRecord};
 use crate::vocabulary::{AvailabilityState, Evidence, ModelAvailability, Reason, ReasonKind};
 use crate::vocabulary::{Coverage, IncidentEvidence, PolicyRule, Side, Transition};
 use crate::vocabulary::{Failure, FailureClass};
+use crate::vocabulary::{ModelIdentity, ModelRef};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -90,6 +90,11 @@ struct ModelHealth {
     /// No answer at all, waiting for the connectivity check.
     no_answer_since: Option<DateTime<Utc>>,
     last_success: Option<DateTime<Utc>>,
+    /// Who the last answer came from, as the provider said it.
+    identity: Option<ModelIdentity>,
+    /// Answering again after it could not be relied on: who answered before, and who now —
+    /// the evidence for "the same snapshot as before the outage". Kept while it answers.
+    back_as: Option<(ModelIdentity, ModelIdentity)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -356,9 +361,23 @@ impl HealthEngine {
         let health = self.models.entry(attempt.model.clone()).or_default();
         match &attempt.outcome {
             AttemptOutcome::Answered => {
+                let was_out = self.current.get(&attempt.model).is_some_and(|a| {
+                    !matches!(
+                        a.state,
+                        AvailabilityState::Available | AvailabilityState::Unknown
+                    )
+                });
+                let back_as = match (&health.identity, &attempt.identity) {
+                    (Some(before), Some(now)) if was_out => Some((before.clone(), now.clone())),
+                    // Still answering: what was said at the return holds.
+                    _ if !was_out => health.back_as.clone(),
+                    _ => None,
+                };
                 // One success closes the breaker and resets its escalation.
                 *health = ModelHealth {
                     last_success: Some(now),
+                    identity: attempt.identity.clone().or(health.identity.take()),
+                    back_as,
                     ..ModelHealth::default()
                 };
                 proves_network = true;
@@ -882,7 +901,7 @@ impl HealthEngine {
         if let Some(at) = health.last_success {
             return verdict(
                 AvailabilityState::Available,
-                message::healthy(provider, model, at, &times),
+                message::healthy(provider, model, at, health.back_as.as_ref(), &times),
                 at,
                 None,
             );

@@ -6,9 +6,9 @@
 use super::connectivity::{Connectivity, host_list};
 use crate::catalog::{Model, Provider};
 use crate::clock::LocalTimes;
-use crate::vocabulary::Ending;
 use crate::vocabulary::and_list;
 use crate::vocabulary::{Coverage, IncidentEvidence, PolicyRule};
+use crate::vocabulary::{Ending, ModelIdentity};
 use crate::vocabulary::{EvidenceSource, Reason, ReasonKind};
 use crate::vocabulary::{Failure, FailureClass, StreamBreak};
 use chrono::{DateTime, Utc};
@@ -701,21 +701,38 @@ pub fn maintenance(
 }
 
 /// The model answered.
+/// `back_as`: back after it could not be relied on, who answered before and who now, as the
+/// provider said it: the fact behind "the model has not changed", cited.
 pub fn healthy(
     provider: &Provider,
     model: &Model,
     at: DateTime<Utc>,
+    back_as: Option<&(ModelIdentity, ModelIdentity)>,
     times: &LocalTimes,
 ) -> Reason {
+    let name = |i: &ModelIdentity| i.model.clone().unwrap_or_else(|| model.id.clone());
+    let snapshot = match back_as {
+        Some((before, now)) if before.model.is_some() && before.model == now.model => format!(
+            " It answers as the same snapshot as before the outage ({}).",
+            name(now)
+        ),
+        Some((before, now)) if before.model.is_some() && now.model.is_some() => format!(
+            " It now answers as {}; before the outage it answered as {}: {} changed the model it serves.",
+            name(now),
+            name(before),
+            provider.name
+        ),
+        _ => String::new(),
+    };
     Reason {
         kind: ReasonKind::Healthy,
         side: ReasonKind::Healthy.side(),
         source: EvidenceSource::OwnRequests,
         headline: format!("Answered at {}", times.time(at)),
         message: format!(
-            "{} answered this app's last request at {}. Nothing is known to be wrong on either \
-             side. Source: {}'s answer to this app's own request; it is checked again with \
-             every message.",
+            "{} answered this app's last request at {}.{snapshot} Nothing is known to be wrong \
+             on either side. Source: {}'s answer to this app's own request; it is checked again \
+             with every message.",
             model.display_name,
             times.time(at),
             provider.name
@@ -1390,8 +1407,22 @@ mod tests {
                 },
             )
         };
+        let snapshot = |id: &str| ModelIdentity {
+            model: Some(id.into()),
+            fingerprint: None,
+        };
+        let same = (
+            snapshot("claude-opus-4-7-20260415"),
+            snapshot("claude-opus-4-7-20260415"),
+        );
+        let changed = (
+            snapshot("claude-opus-4-7-20260415"),
+            snapshot("claude-opus-4-7-20260601"),
+        );
         let reasons = vec![
-            healthy(anthropic, opus, at, times),
+            healthy(anthropic, opus, at, None, times),
+            healthy(anthropic, opus, at, Some(&same), times),
+            healthy(anthropic, opus, at, Some(&changed), times),
             provider_incident(anthropic, opus, &incident, false, times),
             provider_incident(anthropic, opus, &incident, true, times),
             own(

@@ -218,6 +218,7 @@ impl ProviderClient {
                     Err((failure, _)) => AttemptOutcome::Failed(failure.clone()),
                 },
                 first_text_after: first_text.and_then(|t| (t - started).to_std().ok()),
+                identity: result.as_ref().ok().and_then(|f| f.identity.clone()),
             });
             let (failure, partial_text) = match result {
                 Ok(Finished {

@@ -256,6 +256,7 @@ mod tests {
             attempt: 1,
             outcome,
             first_text_after: None,
+            identity: None,
         }
     }
 

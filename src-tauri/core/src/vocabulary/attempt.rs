@@ -223,6 +223,8 @@ pub struct AttemptRecord {
     pub outcome: AttemptOutcome,
     /// From sending to the first text, where any text came.
     pub first_text_after: Option<Duration>,
+    /// Who answered, as the provider said it, for an answer.
+    pub identity: Option<ModelIdentity>,
 }
 
 /// The model identity a provider returned with an answer: evidence that the model itself

@@ -69,6 +69,7 @@ fn apply(engine: &mut HealthEngine, signal: &Signal, now: DateTime<Utc>) -> Opti
                 attempt: 1,
                 outcome: AttemptOutcome::Answered,
                 first_text_after: None,
+                identity: None,
             });
             Some(MODELS[*m].0.to_string())
         }
@@ -82,6 +83,7 @@ fn apply(engine: &mut HealthEngine, signal: &Signal, now: DateTime<Utc>) -> Opti
                 attempt: 1,
                 outcome: AttemptOutcome::Failed(failure),
                 first_text_after: None,
+                identity: None,
             });
             answered.then(|| MODELS[*m].0.to_string())
         }

@@ -44,6 +44,7 @@ fn ok(model: &ModelRef, at: DateTime<Utc>) -> AttemptRecord {
         attempt: 1,
         outcome: AttemptOutcome::Answered,
         first_text_after: None,
+        identity: None,
     }
 }
 
@@ -61,6 +62,7 @@ fn failed(
         attempt: 1,
         outcome: AttemptOutcome::Failed(failure),
         first_text_after: None,
+        identity: None,
     }
 }
 
@@ -88,6 +90,7 @@ fn it_starts_from_configuration_and_the_last_known_state() {
             catalog.provider("openai").unwrap(),
             catalog.model("openai", "gpt-5").unwrap(),
             t0(),
+            None,
             &crate::clock::LocalTimes::new(crate::clock::Zone::UTC, t0()),
         ),
         since: Some(t0()),
@@ -506,6 +509,7 @@ fn your_side_reasons_say_the_service_is_working_and_rate_limits_pass() {
         attempt: 1,
         outcome: AttemptOutcome::Failed(limited),
         first_text_after: None,
+        identity: None,
     });
     let a = e.get(&gpt5()).unwrap();
     assert_eq!(a.reason.kind, ReasonKind::RateLimited);
@@ -972,4 +976,56 @@ fn a_state_never_begins_in_the_future_nor_before_the_one_it_ends() {
         (history[0].started, history[0].ended),
         (secs(10), Some(secs(20)))
     );
+}
+
+/// Back after an outage, the message cites who answered: the same snapshot as before, or
+/// plainly that the provider changed the model it serves.
+#[test]
+fn answering_again_the_model_is_said_to_be_the_same_snapshot_or_not() {
+    let as_id = |id: &str| crate::vocabulary::ModelIdentity {
+        model: Some(id.into()),
+        fingerprint: None,
+    };
+    let answered = |at, id: &str| AttemptRecord {
+        identity: Some(as_id(id)),
+        ..ok(&opus(), at)
+    };
+    let mut e = engine();
+    e.record_attempt(&answered(secs(0), "claude-opus-4-7-20260415"));
+    assert!(
+        !e.get(&opus()).unwrap().reason.message.contains("snapshot"),
+        "nothing to compare before an outage"
+    );
+    for i in 1..=3 {
+        e.record_attempt(&server_error(&opus(), secs(i)));
+    }
+    assert_eq!(state(&e, &opus()).0, AvailabilityState::Unavailable);
+    e.record_attempt(&answered(secs(60), "claude-opus-4-7-20260415"));
+    let back = e.get(&opus()).unwrap().reason.message.clone();
+    assert!(
+        back.contains(
+            "It answers as the same snapshot as before the outage (claude-opus-4-7-20260415)."
+        ),
+        "{back}"
+    );
+    // Said while it keeps answering, until the next outage.
+    e.record_attempt(&answered(secs(70), "claude-opus-4-7-20260415"));
+    assert!(
+        e.get(&opus())
+            .unwrap()
+            .reason
+            .message
+            .contains("same snapshot")
+    );
+
+    for i in 80..=82 {
+        e.record_attempt(&server_error(&opus(), secs(i)));
+    }
+    e.record_attempt(&answered(secs(120), "claude-opus-4-7-20260601"));
+    let changed = e.get(&opus()).unwrap().reason.message.clone();
+    assert!(
+        changed.contains("It now answers as claude-opus-4-7-20260601; before the outage it answered as claude-opus-4-7-20260415"),
+        "{changed}"
+    );
+    assert!(!changed.contains("same snapshot"), "{changed}");
 }
