@@ -69,6 +69,20 @@ fn from_word<T: serde::de::DeserializeOwned>(word: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(word.to_string())).ok()
 }
 
+/// A bucket as the query reads it: its number, attempts, failures by side, timed answers and
+/// their milliseconds.
+type BucketRow = (i64, i64, i64, i64, i64, i64, i64, i64);
+
+/// An attempt as the query reads it: at, attempt, outcome, reason, HTTP status, side.
+type AttemptRow = (
+    DateTime<Utc>,
+    i64,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+);
+
 impl Store {
     /// Keeps `record` and counts it in its minute, together.
     pub async fn record_attempt(&self, record: &AttemptRecord) -> Result<(), StoreError> {
@@ -159,7 +173,7 @@ impl Store {
         bucket_secs: u32,
     ) -> Result<Vec<AttemptBucket>, StoreError> {
         let bucket = i64::from(bucket_secs.max(60) / 60 * 60);
-        let rows: Vec<(i64, i64, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(ATTEMPT_BUCKETS)
+        let rows: Vec<BucketRow> = sqlx::query_as(ATTEMPT_BUCKETS)
             .bind(bucket)
             .bind(&model.provider)
             .bind(&model.model)
@@ -194,14 +208,7 @@ impl Store {
         to: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<StoredAttempt>, StoreError> {
-        let rows: Vec<(
-            DateTime<Utc>,
-            i64,
-            String,
-            Option<String>,
-            Option<i64>,
-            Option<String>,
-        )> = sqlx::query_as(
+        let rows: Vec<AttemptRow> = sqlx::query_as(
             "SELECT at, attempt, outcome, reason_kind, http_status, side FROM attempts \
                  WHERE provider = ? AND model = ? AND at >= ? AND at <= ? ORDER BY at LIMIT ?",
         )
