@@ -2,6 +2,7 @@
 // listed here is refused by Tauri's ACL even if the UI tries it.
 const COMMANDS: &[&str] = &[
     "get_overview",
+    "first_paint",
     "set_preferred_model",
     "list_conversations",
     "open_conversation",

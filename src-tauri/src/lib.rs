@@ -16,8 +16,17 @@ use cli::Cli;
 use std::process::ExitCode;
 use switchboard_core::config::Paths;
 
+/// When this process began: the window's first paint is logged against it.
+static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// How long since this process began.
+pub fn since_start() -> std::time::Duration {
+    STARTED.get_or_init(std::time::Instant::now).elapsed()
+}
+
 /// The binary's entry point: a subcommand runs headless; no subcommand opens the window.
 pub fn main() -> ExitCode {
+    STARTED.get_or_init(std::time::Instant::now);
     let cli = Cli::parse();
     let paths = Paths::from_process_env();
     match cli.command {

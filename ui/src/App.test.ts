@@ -24,6 +24,17 @@ describe("the picker window", () => {
     expect(within(screen.getByRole("listbox")).getAllByText("Needs key")).toHaveLength(5);
   });
 
+  it("says once, after the picker with every model's state is drawn, that the first frame is painted", async () => {
+    const backend = new MockBackend();
+    render(App, { backend });
+    await screen.findByRole("listbox");
+    await waitFor(() => expect(backend.paints).toBe(1));
+    // Later changes are not a first paint.
+    await userEvent.setup().click(screen.getByRole("tab", { name: "Board" }));
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    expect(backend.paints).toBe(1);
+  });
+
   it("filters as you type and chooses with the keyboard", async () => {
     const backend = new MockBackend();
     const user = userEvent.setup();

@@ -514,15 +514,20 @@ fn kill_group(child: &mut Child) {
     }
 }
 
-/// A private X server, for machines with no display (CI).
-struct Xvfb {
+/// A private X server, for machines with no display (CI), and for `make bench`.
+pub struct Xvfb {
     child: Child,
     display: String,
     _ready: BufReader<ChildStdout>,
 }
 
 impl Xvfb {
-    fn start() -> std::io::Result<Self> {
+    /// Its display, for `DISPLAY`.
+    pub fn display(&self) -> &str {
+        &self.display
+    }
+
+    pub fn start() -> std::io::Result<Self> {
         let mut child = Command::new("Xvfb")
             // -displayfd: the server picks a free display and writes its number when ready.
             .args([

@@ -7,6 +7,12 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 /** Commands */
 export const commands = {
 	getOverview: () => __TAURI_INVOKE<Overview>("get_overview"),
+	/**
+	 *  The window's first frame with every model's last known state is on screen: logged with the
+	 *  time since the process began, and said on stdout when `SWITCHBOARD_REPORT_PAINT` is set
+	 *  (the line `make bench` waits for, as it does for the bare window's).
+	 */
+	firstPaint: () => __TAURI_INVOKE<void>("first_paint"),
 	setPreferredModel: (model: ModelRef) => __TAURI_INVOKE<ModelRef>("set_preferred_model", { model }),
 	listConversations: () => __TAURI_INVOKE<Conversation[]>("list_conversations"),
 	openConversation: (id: string) => __TAURI_INVOKE<ConversationView>("open_conversation", { id }),

@@ -47,6 +47,9 @@ export const tauriBackend: Backend = {
   onPreferencesChanged: (handler) => events.preferencesChanged.listen((event) => handler(event.payload)),
   onPreferredModelChanged: (handler) => events.preferredModelChanged.listen((event) => handler(event.payload)),
   board: () => commands.board(),
+  firstPaint: async () => {
+    await commands.firstPaint();
+  },
   history: (days, model) => commands.history(days, model),
   episodeTimeline: (episode) => commands.episodeTimeline(episode),
   modelStats: (model) => commands.modelStats(model),

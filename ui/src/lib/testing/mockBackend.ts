@@ -387,6 +387,13 @@ export class MockBackend implements Backend {
     };
   }
 
+  /** How many times the window said its first frame was painted. */
+  paints = 0;
+
+  async firstPaint(): Promise<void> {
+    this.paints += 1;
+  }
+
   /** The board as the core would build it; by default, every model in the overview. */
   boardValue: Board | null = null;
   checked: (string | null)[] = [];

@@ -1,0 +1,371 @@
+//! Start-up, memory and idle CPU as a new user meets them: the release build under Xvfb, a
+//! fresh data dir and a fresh D-Bus each launch, against a bare Tauri 2 window (one static
+//! page, the same Tauri and release profile: `tests/bench/bare`) measured in the same run,
+//! the two alternating, five rounds. Every figure is min / median / max, and each budget is a
+//! ratio of medians (or, for idle CPU, a share of one core): never a timed assertion.
+//!
+//! - *window mapped*: from spawning the process to the X server mapping its window (heard
+//!   from the server itself);
+//! - *first paint*: to the page saying its first frame is on screen — for Switchboard, the
+//!   picker with every model's last known state (the `first_paint` command);
+//! - *PSS*: the app and its WebKit processes, 5 s after start (`/proc/*/smaps_rollup`);
+//! - *idle CPU*: the same processes over `BENCH_IDLE_SECS` (default 12) per round, every
+//!   status page polled from the simulator;
+//! - the binaries' sizes.
+//!
+//! `make bench` builds both release binaries first; `SWITCHBOARD_RELEASE_BIN` and
+//! `BARE_RELEASE_BIN` point elsewhere.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use switchboard_e2e::{Profile, Xvfb};
+use switchboard_sim::{Scenario, SimOptions, Simulator};
+use x11rb::connection::Connection;
+use x11rb::protocol::Event;
+use x11rb::protocol::xproto::{AtomEnum, ChangeWindowAttributesAux, ConnectionExt, EventMask};
+
+const ROUNDS: usize = 5;
+/// How long after start memory is read.
+const SETTLE: Duration = Duration::from_secs(5);
+/// The longest a launch may take before the round is given up.
+const LAUNCH_LIMIT: Duration = Duration::from_secs(60);
+
+fn target_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/release")
+}
+
+fn binary(var: &str, name: &str) -> PathBuf {
+    std::env::var_os(var)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join(name))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+enum Which {
+    Bare,
+    Switchboard,
+}
+
+#[derive(Default)]
+struct Figures {
+    mapped_ms: Vec<f64>,
+    painted_ms: Vec<f64>,
+    pss_mb: Vec<f64>,
+    idle_percent: Vec<f64>,
+}
+
+/// Every process under `root` (itself included), but the session bus: it is the test's, not
+/// the app's.
+fn tree(root: u32) -> Vec<u32> {
+    let mut parents: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut names: HashMap<u32, String> = HashMap::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // "pid (name) state ppid …": the name may hold spaces, so read after the last ')'.
+        let Some((head, rest)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        let name = head
+            .split_once('(')
+            .map(|(_, n)| n)
+            .unwrap_or("")
+            .to_string();
+        let Some(ppid) = rest.split_whitespace().nth(1).and_then(|p| p.parse().ok()) else {
+            continue;
+        };
+        parents.entry(ppid).or_default().push(pid);
+        names.insert(pid, name);
+    }
+    let mut all = vec![root];
+    let mut i = 0;
+    while i < all.len() {
+        if let Some(children) = parents.get(&all[i]) {
+            all.extend(children);
+        }
+        i += 1;
+    }
+    all.into_iter()
+        .filter(|pid| !names.get(pid).is_some_and(|n| n.starts_with("dbus-")))
+        .collect()
+}
+
+/// Proportional set size of `pids`, in MB.
+fn pss_mb(pids: &[u32]) -> f64 {
+    let kib: u64 = pids
+        .iter()
+        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok())
+        .filter_map(|text| {
+            text.lines()
+                .find(|l| l.starts_with("Pss:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .sum();
+    kib as f64 / 1024.0
+}
+
+/// CPU time used by `pids` so far, in clock ticks (1/100 s).
+fn cpu_ticks(pids: &[u32]) -> u64 {
+    pids.iter()
+        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/stat")).ok())
+        .filter_map(|stat| {
+            let (_, rest) = stat.rsplit_once(')')?;
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            // utime and stime: the 14th and 15th fields, the 12th and 13th after the name.
+            Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+        })
+        .sum()
+}
+
+/// Waits for a window titled `title` to be mapped, from a connection that asked the server
+/// for every map on the root window before the process was started.
+fn wait_mapped(
+    conn: &x11rb::rust_connection::RustConnection,
+    title: &str,
+    until: Instant,
+) -> Option<Instant> {
+    while Instant::now() < until {
+        match conn.poll_for_event().ok()? {
+            Some(Event::MapNotify(map)) => {
+                let name = conn
+                    .get_property(false, map.window, AtomEnum::WM_NAME, AtomEnum::ANY, 0, 256)
+                    .ok()
+                    .and_then(|c| c.reply().ok())
+                    .map(|r| String::from_utf8_lossy(&r.value).to_string())
+                    .unwrap_or_default();
+                if name.starts_with(title) {
+                    return Some(Instant::now());
+                }
+            }
+            Some(_) => {}
+            None => std::thread::sleep(Duration::from_millis(1)),
+        }
+    }
+    None
+}
+
+struct Launched {
+    child: Child,
+    _profile: Profile,
+}
+
+impl Drop for Launched {
+    fn drop(&mut self) {
+        // The whole group: dbus-run-session, the app, its WebKit processes.
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &format!("-{}", self.child.id())])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+fn launch(
+    which: Which,
+    display: &str,
+    config: &str,
+    figures: &mut Figures,
+    idle: Duration,
+) -> Option<()> {
+    use std::os::unix::process::CommandExt;
+    let profile = Profile::new();
+    profile.write_config(config);
+    let (conn, screen) = x11rb::connect(Some(display)).ok()?;
+    let root = conn.setup().roots[screen].root;
+    conn.change_window_attributes(
+        root,
+        &ChangeWindowAttributesAux::new().event_mask(EventMask::SUBSTRUCTURE_NOTIFY),
+    )
+    .ok()?
+    .check()
+    .ok()?;
+    let (program, title) = match which {
+        Which::Bare => (binary("BARE_RELEASE_BIN", "switchboard-bare"), "Bare"),
+        Which::Switchboard => (
+            binary("SWITCHBOARD_RELEASE_BIN", "switchboard"),
+            "Switchboard",
+        ),
+    };
+    let mut command = Command::new("dbus-run-session");
+    command
+        .arg("--")
+        .arg(&program)
+        .envs(profile.env())
+        .env("DISPLAY", display)
+        .env_remove("WAYLAND_DISPLAY")
+        .env("GDK_BACKEND", "x11")
+        .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+        .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
+        .env("LIBGL_ALWAYS_SOFTWARE", "1")
+        .env("NO_AT_BRIDGE", "1")
+        .env("SWITCHBOARD_REPORT_PAINT", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .process_group(0);
+    let started = Instant::now();
+    let mut child = command.spawn().ok()?;
+    let stdout = child.stdout.take()?;
+    let launched = Launched {
+        child,
+        _profile: profile,
+    };
+    let (painted_tx, painted_rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if line.trim() == "painted" {
+                let _ = painted_tx.send(Instant::now());
+            }
+        }
+    });
+    let mapped = wait_mapped(&conn, title, started + LAUNCH_LIMIT)?;
+    let painted = painted_rx
+        .recv_timeout(LAUNCH_LIMIT.saturating_sub(started.elapsed()))
+        .ok()?;
+    figures
+        .mapped_ms
+        .push((mapped - started).as_secs_f64() * 1000.0);
+    figures
+        .painted_ms
+        .push((painted - started).as_secs_f64() * 1000.0);
+    std::thread::sleep(SETTLE.saturating_sub(started.elapsed()));
+    let pids = tree(launched.child.id());
+    figures.pss_mb.push(pss_mb(&pids));
+    let before = cpu_ticks(&tree(launched.child.id()));
+    let from = Instant::now();
+    std::thread::sleep(idle);
+    let used = cpu_ticks(&tree(launched.child.id())).saturating_sub(before);
+    figures
+        .idle_percent
+        .push(used as f64 / from.elapsed().as_secs_f64());
+    drop(launched);
+    Some(())
+}
+
+fn spread(v: &[f64]) -> (f64, f64, f64) {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    (v[0], v[v.len() / 2], v[v.len() - 1])
+}
+
+fn size_mb(path: &Path) -> f64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) as f64 / 1_000_000.0
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; a filter that does not name this one skips it.
+    let filter: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    if !filter.is_empty() && !filter.iter().any(|f| "startup".contains(f.as_str())) {
+        return;
+    }
+    let idle = Duration::from_secs(
+        std::env::var("BENCH_IDLE_SECS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(12),
+    );
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    let sim = runtime.block_on(async {
+        Simulator::start(
+            Scenario::builtin("healthy").expect("a built-in scenario"),
+            SimOptions {
+                port: None,
+                manual_clock: true,
+            },
+        )
+        .await
+        .expect("the simulator starts")
+    });
+    let _enter = runtime.enter();
+    // Status pages polled as shipped (every 60 s; faster while anything is wrong), probes on.
+    let config = sim.config_toml();
+    let xvfb = Xvfb::start().expect("start Xvfb (apt-get install xvfb)");
+    let mut figures: HashMap<Which, Figures> = HashMap::new();
+    for round in 0..ROUNDS {
+        // Alternating, so a slow moment of the machine falls on both.
+        let order = if round % 2 == 0 {
+            [Which::Bare, Which::Switchboard]
+        } else {
+            [Which::Switchboard, Which::Bare]
+        };
+        for which in order {
+            let f = figures.entry(which).or_default();
+            if launch(which, xvfb.display(), &config, f, idle).is_none() {
+                eprintln!("round {round}: {which:?} did not start within {LAUNCH_LIMIT:?}");
+            }
+        }
+    }
+    let bare = &figures[&Which::Bare];
+    let app = &figures[&Which::Switchboard];
+    println!(
+        "\nStart-up, memory and idle CPU: release build under Xvfb, fresh data dir and D-Bus, {} rounds alternating with a bare Tauri 2 window\n",
+        app.painted_ms.len().min(bare.painted_ms.len())
+    );
+    println!(
+        "| figure | Switchboard min / median / max | bare window min / median / max | ratio (medians) | budget |"
+    );
+    println!("|---|---|---|---|---|");
+    let row = |name: &str, unit: &str, a: &[f64], b: &[f64], budget: &str, digits: usize| {
+        if a.is_empty() || b.is_empty() {
+            println!("| {name} | — | — | — | {budget} |");
+            return;
+        }
+        let (a0, a1, a2) = spread(a);
+        let (b0, b1, b2) = spread(b);
+        println!(
+            "| {name} | {a0:.digits$} / {a1:.digits$} / {a2:.digits$} {unit} | {b0:.digits$} / {b1:.digits$} / {b2:.digits$} {unit} | {:.2}× | {budget} |",
+            a1 / b1
+        );
+    };
+    row(
+        "window mapped",
+        "ms",
+        &app.mapped_ms,
+        &bare.mapped_ms,
+        "—",
+        0,
+    );
+    row(
+        "first paint (Switchboard: the picker with every model's state)",
+        "ms",
+        &app.painted_ms,
+        &bare.painted_ms,
+        "≤ 1.2×",
+        0,
+    );
+    row(
+        "PSS 5 s after start",
+        "MB",
+        &app.pss_mb,
+        &bare.pss_mb,
+        "≤ 1.3×",
+        0,
+    );
+    row(
+        &format!("idle CPU over {} s", idle.as_secs()),
+        "% of a core",
+        &app.idle_percent,
+        &bare.idle_percent,
+        "≤ 1 % of a core",
+        2,
+    );
+    let app_bin = binary("SWITCHBOARD_RELEASE_BIN", "switchboard");
+    let bare_bin = binary("BARE_RELEASE_BIN", "switchboard-bare");
+    println!(
+        "| binary | {:.1} MB | {:.1} MB | {:.2}× | — |",
+        size_mb(&app_bin),
+        size_mb(&bare_bin),
+        size_mb(&app_bin) / size_mb(&bare_bin).max(0.001)
+    );
+    drop(sim);
+}
