@@ -16,6 +16,10 @@ pub fn run(paths: Paths) -> ExitCode {
     let app = crate::desktop::plugins(tauri::Builder::default())
         .invoke_handler(bindings.invoke_handler())
         .setup(move |app| {
+            tracing::info!(
+                ms = crate::since_start().as_millis(),
+                "setting up the window"
+            );
             // The window probes models whose breaker is due; `[health] probes` can turn that off.
             let core =
                 tauri::async_runtime::block_on(Core::start(CoreOptions::system(paths, true)))
@@ -24,6 +28,7 @@ pub fn run(paths: Paths) -> ExitCode {
                         eprintln!("switchboard: {e}");
                         e
                     })?;
+            tracing::info!(ms = crate::since_start().as_millis(), "core started");
             app.manage(core.clone());
             bindings.mount_events(app);
             let handle = app.handle().clone();
@@ -48,6 +53,10 @@ pub fn run(paths: Paths) -> ExitCode {
             });
             let desktop = crate::desktop::setup(app, &core)?;
             app.manage(desktop);
+            tracing::info!(
+                ms = crate::since_start().as_millis(),
+                "tray, notifications and autostart set up"
+            );
             if let Some(window) = app.get_webview_window("main") {
                 let title = match core.demo() {
                     Some(scenario) => {

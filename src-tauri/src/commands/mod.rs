@@ -49,7 +49,14 @@ pub struct PreferredModelChanged(pub ModelRef);
 #[tauri::command]
 #[specta::specta]
 pub async fn get_overview(core: State<'_, Arc<Core>>) -> Result<Overview, UiError> {
-    Ok(core.overview().await?)
+    let asked = crate::since_start().as_millis();
+    let overview = core.overview().await?;
+    tracing::info!(
+        asked,
+        ms = crate::since_start().as_millis(),
+        "overview read"
+    );
+    Ok(overview)
 }
 
 /// Asks every provider which models it serves now; the window hears [`CatalogChanged`].
@@ -451,11 +458,36 @@ pub fn copy_text(app: AppHandle, text: String) -> Result<(), UiError> {
 /// The window's first frame with every model's last known state is on screen: logged with the
 /// time since the process began, and said on stdout when `SWITCHBOARD_REPORT_PAINT` is set
 /// (the line `make bench` waits for, as it does for the bare window's).
+/// The page's own marks of its start-up, in milliseconds from its navigation's start: where
+/// the time went before the first frame.
+#[derive(Debug, Clone, serde::Deserialize, specta::Type)]
+pub struct PaintMarks {
+    /// `index.html` read.
+    pub html_ms: Option<f64>,
+    /// The window's script running.
+    pub script_ms: Option<f64>,
+    pub overview_asked_ms: Option<f64>,
+    pub overview_ms: Option<f64>,
+    /// The overview drawn into the page (not yet on screen).
+    pub drawn_ms: Option<f64>,
+    pub painted_ms: Option<f64>,
+}
+
 #[tauri::command]
 #[specta::specta]
-pub fn first_paint() {
+pub fn first_paint(marks: PaintMarks) {
     let ms = crate::since_start().as_millis();
-    tracing::info!(ms, "first paint");
+    let mark = |m: Option<f64>| m.map_or(-1, |m| m.round() as i64);
+    tracing::info!(
+        ms,
+        page_html = mark(marks.html_ms),
+        page_script = mark(marks.script_ms),
+        page_overview_asked = mark(marks.overview_asked_ms),
+        page_overview = mark(marks.overview_ms),
+        page_drawn = mark(marks.drawn_ms),
+        page_painted = mark(marks.painted_ms),
+        "first paint"
+    );
     if std::env::var_os("SWITCHBOARD_REPORT_PAINT").is_some() {
         println!("painted");
     }

@@ -71,7 +71,9 @@ export class AppState {
   async reload(): Promise<void> {
     const read = ++this.#reads;
     try {
+      performance.mark("overview-asked");
       const overview = await this.#backend.overview();
+      performance.mark("overview");
       if (read !== this.#reads) return;
       this.overview = overview;
       this.error = null;

@@ -7,12 +7,7 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 /** Commands */
 export const commands = {
 	getOverview: () => __TAURI_INVOKE<Overview>("get_overview"),
-	/**
-	 *  The window's first frame with every model's last known state is on screen: logged with the
-	 *  time since the process began, and said on stdout when `SWITCHBOARD_REPORT_PAINT` is set
-	 *  (the line `make bench` waits for, as it does for the bare window's).
-	 */
-	firstPaint: () => __TAURI_INVOKE<void>("first_paint"),
+	firstPaint: (marks: PaintMarks) => __TAURI_INVOKE<void>("first_paint", { marks }),
 	setPreferredModel: (model: ModelRef) => __TAURI_INVOKE<ModelRef>("set_preferred_model", { model }),
 	listConversations: () => __TAURI_INVOKE<Conversation[]>("list_conversations"),
 	openConversation: (id: string) => __TAURI_INVOKE<ConversationView>("open_conversation", { id }),
@@ -717,6 +712,25 @@ export type Overview = {
 	notices: Notice[],
 	/**  The scenario name when the providers are simulated (`make demo`). */
 	demo: string | null,
+};
+
+/**
+ *  The window's first frame with every model's last known state is on screen: logged with the
+ *  time since the process began, and said on stdout when `SWITCHBOARD_REPORT_PAINT` is set
+ *  (the line `make bench` waits for, as it does for the bare window's).
+ *  The page's own marks of its start-up, in milliseconds from its navigation's start: where
+ *  the time went before the first frame.
+ */
+export type PaintMarks = {
+	/**  `index.html` read. */
+	html_ms: number | null,
+	/**  The window's script running. */
+	script_ms: number | null,
+	overview_asked_ms: number | null,
+	overview_ms: number | null,
+	/**  The overview drawn into the page (not yet on screen). */
+	drawn_ms: number | null,
+	painted_ms: number | null,
 };
 
 /**  One period: its totals and its points, oldest first. */

@@ -154,13 +154,19 @@ impl Core {
             probes,
             sends_queue,
         } = options;
+        let begun = std::time::Instant::now();
         let started = startup::start(paths, clock.now()).await?;
+        tracing::info!(
+            ms = begun.elapsed().as_millis(),
+            "config read, database opened, catalog and cached lists loaded"
+        );
         let keys = Arc::new(SessionKeys::over(keys));
         let timeouts = started.timeouts;
         let http = http.unwrap_or_else(|| crate::providers::client::http_client(&timeouts));
         // Every key at once, off the async threads: the engine needs to know who has one, the
         // probes need the keys themselves.
         let keys_at_start = keys_for(&(keys.clone() as Arc<dyn KeyStore>), &started.catalog).await;
+        tracing::info!(ms = begun.elapsed().as_millis(), "keys looked up");
         let engine = HealthEngine::new(
             started.catalog.clone(),
             HealthSettings {

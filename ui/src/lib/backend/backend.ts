@@ -18,6 +18,7 @@ import type {
   ModelRef,
   ModelStats,
   Overview,
+  PaintMarks,
   Plan,
   Preferences,
   PreferencesView,
@@ -39,8 +40,9 @@ export type Unlisten = () => void;
 export interface Backend {
   /** Everything the window shows at start, in one round trip. */
   overview(): Promise<Overview>;
-  /** The first frame with every model's state is on screen (start-up is timed to it). */
-  firstPaint(): Promise<void>;
+  /** The first frame with every model's state is on screen (start-up is timed to it), with
+   * the page's own marks. */
+  firstPaint(marks: PaintMarks): Promise<void>;
   /** Makes `model` the preferred one; rejects with a `UiError`. */
   setPreferredModel(model: ModelRef): Promise<ModelRef>;
   /** Called with each model whose availability changed. */

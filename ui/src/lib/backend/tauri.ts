@@ -47,8 +47,8 @@ export const tauriBackend: Backend = {
   onPreferencesChanged: (handler) => events.preferencesChanged.listen((event) => handler(event.payload)),
   onPreferredModelChanged: (handler) => events.preferredModelChanged.listen((event) => handler(event.payload)),
   board: () => commands.board(),
-  firstPaint: async () => {
-    await commands.firstPaint();
+  firstPaint: async (marks) => {
+    await commands.firstPaint(marks);
   },
   history: (days, model) => commands.history(days, model),
   episodeTimeline: (episode) => commands.episodeTimeline(episode),

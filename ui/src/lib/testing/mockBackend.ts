@@ -394,6 +394,7 @@ export class MockBackend implements Backend {
     this.paints += 1;
   }
 
+
   /** The board as the core would build it; by default, every model in the overview. */
   boardValue: Board | null = null;
   checked: (string | null)[] = [];
