@@ -84,11 +84,14 @@ test-deps: deps
 ui: deps
 	cd ui && $(NPM) run build
 
-## make bench: the benchmarks (criterion), each figure beside its baseline from the same run.
+## make bench: the benchmarks (criterion), each figure beside its baseline from the same run;
+## then start-up, memory and idle CPU of the release build against a bare Tauri window.
 bench: test-deps ui
 	$(CARGO) bench -p switchboard-core --bench health --bench fallback
 	$(CARGO) build -p switchboard
 	$(CARGO) bench -p switchboard-e2e --bench window
+	$(CARGO) build --release -p switchboard -p switchboard-bare
+	$(CARGO) bench -p switchboard-e2e --bench startup
 
 ## make screenshots: every view in the light and the dark theme, from the built app under
 ## Xvfb against the simulator, as PNGs in SCREENSHOTS_DIR; not part of make test.
