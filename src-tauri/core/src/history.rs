@@ -50,7 +50,8 @@ fn is_episode(a: &ModelAvailability) -> bool {
     }
 }
 
-fn rank(state: AvailabilityState) -> u8 {
+/// How bad a state is for the history: unavailable, then degraded, then turned off.
+pub fn rank(state: AvailabilityState) -> u8 {
     match state {
         AvailabilityState::Unavailable => 3,
         AvailabilityState::Degraded => 2,

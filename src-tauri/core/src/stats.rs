@@ -172,18 +172,15 @@ pub fn model_stats(
                 .filter(|e| e.model == *model)
                 .filter(|e| e.started < day_end && e.ended.unwrap_or(now) >= point.start)
                 .collect();
-            let rank = |s: AvailabilityState| match s {
-                AvailabilityState::Unavailable => 3,
-                AvailabilityState::Degraded => 2,
-                AvailabilityState::Disabled => 1,
-                _ => 0,
-            };
             Day {
                 date: dates[i].format("%Y-%m-%d").to_string(),
                 label: point.label.clone(),
                 requests: point.requests,
                 failed: point.failed,
-                worst: touching.iter().map(|e| e.worst).max_by_key(|s| rank(*s)),
+                worst: touching
+                    .iter()
+                    .map(|e| e.worst)
+                    .max_by_key(|s| crate::history::rank(*s)),
                 episodes: touching.iter().map(|e| e.id.clone()).collect(),
             }
         })

@@ -434,7 +434,10 @@ pub async fn set_statement_template(
 fn statement_error(e: switchboard_core::StatementError) -> UiError {
     UiError {
         kind: match e {
-            switchboard_core::StatementError::Store(_) => crate::error::ErrorKind::Storage,
+            switchboard_core::StatementError::Store(_)
+            | switchboard_core::StatementError::History(switchboard_core::HistoryError::Store(_)) => {
+                crate::error::ErrorKind::Storage
+            }
             switchboard_core::StatementError::Template(_) => crate::error::ErrorKind::InvalidInput,
             _ => crate::error::ErrorKind::NotFound,
         },

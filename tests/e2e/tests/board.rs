@@ -4,24 +4,36 @@
 use switchboard_e2e::{App, Profile};
 use switchboard_sim::{Scenario, SimOptions, Simulator};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn in_june_2026_the_board_groups_the_two_models_the_incident_names() {
-    let sim = Simulator::start(
-        Scenario::builtin("june-2026").unwrap(),
+/// The simulator on `scenario`, its clock moved only by the test.
+async fn simulator(scenario: Scenario) -> Simulator {
+    Simulator::start(
+        scenario,
         SimOptions {
             port: None,
             manual_clock: true,
         },
     )
     .await
-    .unwrap();
-    // The incident is posted at 420 s.
-    sim.advance(std::time::Duration::from_secs(430));
+    .unwrap()
+}
+
+/// A profile with keys on `sim`, `extra` in its config, no probes, and the status pages read
+/// every second: what the window shows follows the simulator's clock at once.
+fn polling_fast(sim: &Simulator, extra: &str) -> Profile {
     let profile = Profile::with_keys();
     profile.write_config(&format!(
-        "{}\n[health]\nprobes = false\nstatus_poll_secs = 1\nstatus_poll_while_wrong_secs = 1\n",
+        "{}\n{extra}[health]\nprobes = false\nstatus_poll_secs = 1\nstatus_poll_while_wrong_secs = 1\n",
         sim.config_toml()
     ));
+    profile
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_june_2026_the_board_groups_the_two_models_the_incident_names() {
+    let sim = simulator(Scenario::builtin("june-2026").unwrap()).await;
+    // The incident is posted at 420 s.
+    sim.advance(std::time::Duration::from_secs(430));
+    let profile = polling_fast(&sim, "");
     let app = App::launch(&profile).await;
     app.show("Board").await;
     let groups = app
@@ -53,23 +65,13 @@ async fn in_june_2026_the_board_groups_the_two_models_the_incident_names() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_june_2026_the_drafted_statement_names_two_models_and_warns_of_the_blanket_switch_off() {
-    let sim = Simulator::start(
-        Scenario::builtin("june-2026").unwrap(),
-        SimOptions {
-            port: None,
-            manual_clock: true,
-        },
-    )
-    .await
-    .unwrap();
+    let sim = simulator(Scenario::builtin("june-2026").unwrap()).await;
     // At 660 s the workspace turns off every Anthropic model; the incident names two.
     sim.advance(std::time::Duration::from_secs(700));
-    let profile = Profile::with_keys();
-    profile.write_config(&format!(
-        "{}\n[workspace]\npolicy = \"{}\"\n[health]\nprobes = false\nstatus_poll_secs = 1\nstatus_poll_while_wrong_secs = 1\n",
-        sim.config_toml(),
-        sim.policy_url()
-    ));
+    let profile = polling_fast(
+        &sim,
+        &format!("[workspace]\npolicy = \"{}\"\n", sim.policy_url()),
+    );
     let app = App::launch(&profile).await;
     app.show("Board").await;
     app.eventually(
@@ -141,22 +143,10 @@ fn chat_requests(sim: &Simulator, model: &str) -> usize {
 /// both episodes with how long each lasted.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_june_2026_the_timeline_leads_the_post_and_the_history_holds_both_episodes() {
-    let sim = Simulator::start(
-        Scenario::builtin("june-2026").unwrap(),
-        SimOptions {
-            port: None,
-            manual_clock: true,
-        },
-    )
-    .await
-    .unwrap();
+    let sim = simulator(Scenario::builtin("june-2026").unwrap()).await;
     // 150 s: nine requests in ten fail; the step's first still answers.
     sim.advance(std::time::Duration::from_secs(160));
-    let profile = Profile::with_keys();
-    profile.write_config(&format!(
-        "{}\n[health]\nprobes = false\nstatus_poll_secs = 1\nstatus_poll_while_wrong_secs = 1\n",
-        sim.config_toml()
-    ));
+    let profile = polling_fast(&sim, "");
     let app = App::launch(&profile).await;
     app.prefer("anthropic/claude-opus-4-7").await;
     app.type_and_send("Hello").await;
@@ -306,20 +296,8 @@ status = "investigating"
 body = "<script>window.__ran=1</script>We are investigating errors on Claude Opus 4.7."
 components = ["Claude API"]
 "#;
-    let sim = Simulator::start(
-        Scenario::from_toml(HOSTILE).unwrap(),
-        SimOptions {
-            port: None,
-            manual_clock: true,
-        },
-    )
-    .await
-    .unwrap();
-    let profile = Profile::with_keys();
-    profile.write_config(&format!(
-        "{}\n[health]\nprobes = false\nstatus_poll_secs = 1\nstatus_poll_while_wrong_secs = 1\n",
-        sim.config_toml()
-    ));
+    let sim = simulator(Scenario::from_toml(HOSTILE).unwrap()).await;
+    let profile = polling_fast(&sim, "");
     let app = App::launch(&profile).await;
     app.show("Board").await;
     let groups = app

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lastListed, localTime, modelListsStatus } from "./model-lists";
+import { howLong, lastListed, localTime, modelListsStatus } from "./model-lists";
 import { modelList } from "./testing/mockBackend";
 
 // vite.config.ts runs the tests in America/St_Johns (UTC−3:30 in November).
@@ -27,5 +27,16 @@ describe("the model lists' status", () => {
 
   it("ignores a time it cannot read", () => {
     expect(modelListsStatus([modelList("anthropic", "yesterday")], now)).toBe("Model lists not read yet");
+  });
+});
+
+describe("how long", () => {
+  it("says seconds, minutes and hours as the core does", () => {
+    const t0 = new Date("2026-06-05T15:00:00Z");
+    const after = (s: number) => new Date(t0.getTime() + s * 1000);
+    expect(howLong(t0, after(40))).toBe("40 s");
+    expect(howLong(t0, after(360))).toBe("6 min");
+    expect(howLong(t0, after(7500))).toBe("2 h 5 min");
+    expect(howLong(after(10), t0)).toBe("0 s");
   });
 });

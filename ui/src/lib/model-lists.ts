@@ -23,6 +23,14 @@ export function localTime(at: Date, now: Date): string {
   return sameDay ? clock : `${at.toLocaleDateString(undefined, { day: "numeric", month: "short" })}, ${clock}`;
 }
 
+/** How long, as the core says it too: "40 s", "6 min", "2 h 5 min". */
+export function howLong(from: Date, to: Date): string {
+  const seconds = Math.max(0, Math.round((to.getTime() - from.getTime()) / 1000));
+  if (seconds < 90) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
 /** "Model lists read 14:05", or "Model lists not read yet". */
 export function modelListsStatus(lists: ModelListSummary[], now: Date): string {
   const at = lastListed(lists);

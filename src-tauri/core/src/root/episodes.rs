@@ -40,7 +40,11 @@ impl Core {
     /// workspace's changes on one axis, the lead time in words, and the model's identity
     /// before and after.
     pub async fn episode_timeline(&self, id: &str) -> Result<Timeline, HistoryError> {
-        let episode = self.episode(id).await?;
+        self.timeline_of(self.episode(id).await?).await
+    }
+
+    /// The timeline of an episode already read.
+    pub(crate) async fn timeline_of(&self, episode: Episode) -> Result<Timeline, HistoryError> {
         let now = self.clock.now();
         let catalog = self.catalog();
         let model = &episode.model;

@@ -17,8 +17,9 @@ pub enum StatementError {
         "Nothing is known to be wrong right now, so there is nothing to state; `switchboard history` lists past episodes for --episode"
     )]
     NothingWrong,
-    #[error("No episode \"{0}\" in the last 30 days; `switchboard history` lists them")]
-    UnknownEpisode(String),
+    /// An unknown episode, or the history could not be read.
+    #[error(transparent)]
+    History(#[from] crate::HistoryError),
     #[error("{0}. The template was not saved")]
     Template(String),
     #[error(transparent)]
@@ -42,13 +43,7 @@ impl Core {
         let ended = match episode {
             None => None,
             Some(id) => {
-                let since = now - chrono::Duration::days(30);
-                let found = self
-                    .history(since, None)
-                    .await?
-                    .into_iter()
-                    .find(|e| e.id == id)
-                    .ok_or_else(|| StatementError::UnknownEpisode(id.to_string()))?;
+                let found = self.episode(id).await?;
                 found.ended.map(|end| (found, end))
             }
         };
@@ -152,7 +147,7 @@ impl Core {
         });
         // After the end, the answers before and after say whether the model changed.
         let snapshot = match &ended {
-            Some((episode, _)) => match self.episode_timeline(&episode.id).await {
+            Some((episode, _)) => match self.timeline_of(episode.clone()).await {
                 Ok(timeline) => match timeline.identity.verdict {
                     IdentityVerdict::Same => Some(Snapshot {
                         same: true,
@@ -164,8 +159,7 @@ impl Core {
                     }),
                     IdentityVerdict::NotKnown => None,
                 },
-                Err(crate::HistoryError::Store(e)) => return Err(e.into()),
-                Err(_) => None,
+                Err(e) => return Err(e.into()),
             },
             None => None,
         };
