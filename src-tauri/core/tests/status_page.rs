@@ -367,3 +367,77 @@ async fn no_answer_is_unreachable() {
         FeedProblem::Unreachable(format!("could not connect to 127.0.0.1:{port}"))
     );
 }
+
+/// The idle cost of a quiet page: asked every poll, parsed once. A `304` reads nothing but
+/// headers; a server that ignores conditional requests sends the same bytes, which are
+/// hashed and not parsed.
+#[tokio::test]
+async fn a_quiet_page_asked_every_poll_is_parsed_once() {
+    let h = Harness::start("healthy").await;
+    let mut feed = h.feed("anthropic", StatusFormat::Statuspage);
+    fresh(feed.fetch(&h.http, h.now()).await, "the first reading");
+    for poll in 1..10 {
+        assert_eq!(
+            feed.fetch(&h.http, h.now()).await,
+            FeedOutcome::NotModified,
+            "poll {poll}"
+        );
+    }
+    let counts = feed.counts();
+    assert_eq!(
+        (
+            counts.asked,
+            counts.not_modified,
+            counts.same_body,
+            counts.parsed
+        ),
+        (10, 9, 0, 1)
+    );
+    let answered_304 = h
+        .sim
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("summary.json") && r.status == Some(304))
+        .count();
+    assert_eq!(
+        answered_304, 9,
+        "the simulator answered 304 to every poll after the first"
+    );
+    h.sim.stop().await;
+
+    // A server that sends the page in full every time, without validators.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let body = r#"{"page":{"name":"Claude"},"status":{"indicator":"none"},"components":[],"incidents":[]}"#;
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut request = [0u8; 4096];
+            let _ = socket.read(&mut request).await;
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = socket.write_all(answer.as_bytes()).await;
+        }
+    });
+    let mut stubborn = StatusFeed::new(&format!("http://{address}"), StatusFormat::Statuspage)
+        .unwrap()
+        .unwrap()
+        .with_timeout(Duration::from_secs(1));
+    let now = Utc::now();
+    fresh(stubborn.fetch(&h.http, now).await, "the first full answer");
+    for _ in 1..5 {
+        assert_eq!(stubborn.fetch(&h.http, now).await, FeedOutcome::NotModified);
+    }
+    let counts = stubborn.counts();
+    assert_eq!(
+        (
+            counts.asked,
+            counts.not_modified,
+            counts.same_body,
+            counts.parsed
+        ),
+        (5, 0, 4, 1)
+    );
+}

@@ -439,6 +439,15 @@ impl Poller {
                     );
                 }
             }
+            let counts = feed.counts();
+            tracing::debug!(
+                provider = %provider,
+                asked = counts.asked,
+                not_modified = counts.not_modified,
+                same_body = counts.same_body,
+                parsed = counts.parsed,
+                "status page read"
+            );
             anything_wrong |= *reading_wrong || *unreadable;
         }
         self.service.tick();

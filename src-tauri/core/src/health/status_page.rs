@@ -49,7 +49,7 @@ mod poll;
 mod statuspage;
 
 pub use atom::{ATOM_OPEN_FOR, parse_atom};
-pub use fetch::{DEFAULT_LIMIT_BYTES, DEFAULT_TIMEOUT, FeedOutcome, StatusFeed};
+pub use fetch::{DEFAULT_LIMIT_BYTES, DEFAULT_TIMEOUT, FeedCounts, FeedOutcome, StatusFeed};
 pub use models::{
     Affected, ComponentKind, IncidentText, affected_models, component_kind, others_unaffected,
     reported_recovered, unlisted_names,

@@ -31,6 +31,19 @@ pub enum FeedOutcome {
     Problem(FeedProblem),
 }
 
+/// What a feed has cost so far: how often it was asked, how often the answer was the page
+/// unchanged (a `304`, or the same bytes from a server that ignores conditional requests),
+/// and how often a body was parsed. A quiet page is parsed once, however often it is asked.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FeedCounts {
+    pub asked: u64,
+    /// Answered `304 Not Modified`: nothing was read but the headers.
+    pub not_modified: u64,
+    /// Read in full, but the same bytes as the last reading: hashed, not parsed.
+    pub same_body: u64,
+    pub parsed: u64,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Document {
     /// Statuspage v2 `summary.json` (Statuspage and incident.io).
@@ -67,6 +80,7 @@ pub struct StatusFeed {
     /// A hash of the last body read into a `Fresh` reading, for servers that ignore
     /// conditional requests.
     last_body: Option<u64>,
+    counts: FeedCounts,
 }
 
 impl StatusFeed {
@@ -107,6 +121,7 @@ impl StatusFeed {
             etag: None,
             last_modified: None,
             last_body: None,
+            counts: FeedCounts::default(),
         }))
     }
 
@@ -124,6 +139,7 @@ impl StatusFeed {
             etag: None,
             last_modified: None,
             last_body: None,
+            counts: FeedCounts::default(),
         })
     }
 
@@ -140,6 +156,11 @@ impl StatusFeed {
     /// The document fetched.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// What this feed has cost so far.
+    pub fn counts(&self) -> FeedCounts {
+        self.counts
     }
 
     /// Forgets what was read: the next fetch reads the page in full (for a caller that has
@@ -167,6 +188,7 @@ impl StatusFeed {
             Document::Summary | Document::Incidents => "application/json",
             Document::Atom => "application/atom+xml, application/xml;q=0.9, */*;q=0.1",
         };
+        self.counts.asked += 1;
         let mut request = http.get(&self.url).header(ACCEPT, accept);
         if let Some(etag) = &self.etag {
             request = request.header(IF_NONE_MATCH, etag);
@@ -182,6 +204,7 @@ impl StatusFeed {
         let headers = response.headers().clone();
         if status == reqwest::StatusCode::NOT_MODIFIED {
             return if self.etag.is_some() || self.last_modified.is_some() {
+                self.counts.not_modified += 1;
                 FeedOutcome::NotModified
             } else {
                 Problem(FeedProblem::HttpStatus(304))
@@ -228,8 +251,10 @@ impl StatusFeed {
         };
         if self.last_body == Some(hash) {
             // The same bytes as last time, from a server that ignored the conditional GET.
+            self.counts.same_body += 1;
             return FeedOutcome::NotModified;
         }
+        self.counts.parsed += 1;
         let parsed = match self.document {
             Document::Summary => parse_statuspage_summary(&body, now),
             Document::Incidents => {
