@@ -35,7 +35,25 @@ pub struct Desktop {
     window_moves: std::sync::atomic::AtomicU64,
     /// The preferred model, as last chosen (the availability callbacks are synchronous).
     preferred: Mutex<Option<ModelRef>>,
+    /// A redraw of the tray is on its way: the rest of a burst of changes joins it.
+    tray_due: AtomicBool,
+    /// What the tray shows now, so a redraw that would change nothing is skipped.
+    tray_shown: Mutex<Option<TrayLook>>,
 }
+
+/// Everything the tray shows: its icon, its tooltip and its menu's entries.
+#[derive(Clone, PartialEq)]
+struct TrayLook {
+    state: Option<AvailabilityState>,
+    tooltip: String,
+    line: String,
+    switch_to: Vec<(ModelRef, String)>,
+}
+
+/// How long a burst of availability changes is gathered before the tray is redrawn once. A
+/// redraw is a menu rebuilt and sent over D-Bus on the main thread, which also serves the
+/// window's page: at start, the first status reading changes every model at once.
+const TRAY_GATHER: std::time::Duration = std::time::Duration::from_millis(150);
 
 /// The plugins, in the order they must be registered (single instance first, so a second
 /// launch ends before it builds anything).
@@ -98,7 +116,7 @@ pub fn setup(app: &tauri::App, core: &Arc<Core>) -> tauri::Result<Arc<Desktop>> 
             if preferred.as_ref() == Some(&transition.model)
                 || (transition.from == available) != (transition.to.state == available)
             {
-                refresh_tray(&handle, &core_for_tray, &desktop);
+                redraw_tray_soon(&handle, &core_for_tray, &desktop);
             }
         });
     }
@@ -308,6 +326,20 @@ fn choose<R: Runtime>(app: &AppHandle<R>, core: &Arc<Core>, key: &str) {
 }
 
 /// The tray's icon, tooltip and menu, from the preferred model's state.
+/// Redraws the tray once, a moment from now, for however many changes arrive until then; it
+/// reads the state as it is then, so no change is left out.
+fn redraw_tray_soon<R: Runtime>(app: &AppHandle<R>, core: &Arc<Core>, desktop: &Arc<Desktop>) {
+    if desktop.tray_due.swap(true, Ordering::AcqRel) {
+        return;
+    }
+    let (app, core, desktop) = (app.clone(), core.clone(), desktop.clone());
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(TRAY_GATHER).await;
+        desktop.tray_due.store(false, Ordering::Release);
+        refresh_tray(&app, &core, &desktop);
+    });
+}
+
 fn refresh_tray<R: Runtime>(app: &AppHandle<R>, core: &Core, desktop: &Desktop) {
     let Some(tray) = app.tray_by_id(TRAY) else {
         return;
@@ -333,34 +365,41 @@ fn refresh_tray<R: Runtime>(app: &AppHandle<R>, core: &Core, desktop: &Desktop) 
             "Switchboard — no model chosen yet".to_string(),
         ),
     };
-    let _ = tray.set_icon(Some(icon_for(current.map(|a| a.state))));
-    let _ = tray.set_tooltip(Some(&tooltip));
-    match tray_menu(app, &line, &availability, preferred.as_ref(), &name) {
+    // The models that can answer now, as the picker would offer them.
+    let switch_to = availability
+        .iter()
+        .filter(|a| a.state == AvailabilityState::Available && Some(&a.model) != preferred.as_ref())
+        .map(|a| (a.model.clone(), name(&a.model)))
+        .collect();
+    let look = TrayLook {
+        state: current.map(|a| a.state),
+        tooltip,
+        line,
+        switch_to,
+    };
+    let mut shown = desktop.tray_shown.lock().expect("tray lock");
+    if shown.as_ref() == Some(&look) {
+        return;
+    }
+    let _ = tray.set_icon(Some(icon_for(look.state)));
+    let _ = tray.set_tooltip(Some(&look.tooltip));
+    match tray_menu(app, &look) {
         Ok(menu) => {
             let _ = tray.set_menu(Some(menu));
+            *shown = Some(look);
         }
         Err(error) => tracing::warn!(%error, "could not build the tray menu"),
     }
 }
 
-fn tray_menu<R: Runtime>(
-    app: &AppHandle<R>,
-    line: &str,
-    availability: &[ModelAvailability],
-    preferred: Option<&ModelRef>,
-    name: &dyn Fn(&ModelRef) -> String,
-) -> tauri::Result<Menu<R>> {
-    let heading = MenuItem::with_id(app, "state", line, false, None::<&str>)?;
-    // The models that can answer now, as the picker would offer them.
+fn tray_menu<R: Runtime>(app: &AppHandle<R>, look: &TrayLook) -> tauri::Result<Menu<R>> {
+    let heading = MenuItem::with_id(app, "state", &look.line, false, None::<&str>)?;
     let mut switch_items = Vec::new();
-    for a in availability
-        .iter()
-        .filter(|a| a.state == AvailabilityState::Available && Some(&a.model) != preferred)
-    {
+    for (model, name) in &look.switch_to {
         switch_items.push(MenuItem::with_id(
             app,
-            format!("prefer:{}/{}", a.model.provider, a.model.model),
-            name(&a.model),
+            format!("prefer:{}/{}", model.provider, model.model),
+            name,
             true,
             None::<&str>,
         )?);

@@ -11,8 +11,8 @@ use tauri_specta::Event;
 
 pub fn run(paths: Paths) -> ExitCode {
     let bindings = commands::bindings();
-    // The plugins run first: a second launch hands over to the running one and ends there,
-    // before it opens the database or asks anyone anything.
+    // The plugins run first (in `build`): a second launch hands over to the running one and
+    // ends there, before it opens the database or asks anyone anything.
     let app = crate::desktop::plugins(tauri::Builder::default())
         .invoke_handler(bindings.invoke_handler())
         .setup(move |app| {
@@ -20,55 +20,9 @@ pub fn run(paths: Paths) -> ExitCode {
                 ms = crate::since_start().as_millis(),
                 "setting up the window"
             );
-            // The window probes models whose breaker is due; `[health] probes` can turn that off.
-            let core =
-                tauri::async_runtime::block_on(Core::start(CoreOptions::system(paths, true)))
-                    .map_err(|e| {
-                        tracing::error!(error = %e, "could not start");
-                        eprintln!("switchboard: {e}");
-                        e
-                    })?;
-            tracing::info!(ms = crate::since_start().as_millis(), "core started");
-            app.manage(core.clone());
+            let core = app.state::<Arc<Core>>().inner().clone();
             bindings.mount_events(app);
-            let handle = app.handle().clone();
-            core.on_availability_change(move |availability| {
-                if let Err(error) =
-                    commands::AvailabilityChanged(availability.clone()).emit(&handle)
-                {
-                    tracing::warn!(%error, "could not show an availability change");
-                }
-            });
-            let handle = app.handle().clone();
-            core.on_fallback(move |event| {
-                if let Err(error) = commands::FallbackChanged(event.clone()).emit(&handle) {
-                    tracing::warn!(%error, "could not announce a return or a queued message");
-                }
-            });
-            let handle = app.handle().clone();
-            core.on_catalog_change(move || {
-                if let Err(error) = commands::CatalogChanged.emit(&handle) {
-                    tracing::warn!(%error, "could not announce a catalog change");
-                }
-            });
-            let desktop = crate::desktop::setup(app, &core)?;
-            app.manage(desktop);
-            tracing::info!(
-                ms = crate::since_start().as_millis(),
-                "tray, notifications and autostart set up"
-            );
-            if let Some(window) = app.get_webview_window("main") {
-                let title = match core.demo() {
-                    Some(scenario) => {
-                        format!("Switchboard — DEMO: simulated providers ({scenario})")
-                    }
-                    None => "Switchboard".to_string(),
-                };
-                window.set_title(&title)?;
-            }
-            // The window shows the cached lists and the last known states at once; the
-            // policy, the status pages and the lists are read in the background.
-            tauri::async_runtime::spawn(async move { core.run_in_background().await });
+            wire(app, &core)?;
             Ok(())
         })
         .build(tauri::generate_context!());
@@ -80,6 +34,21 @@ pub fn run(paths: Paths) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // The core starts before the window exists, not in `setup`: the window is created just
+    // before `setup` runs, and WebKit, asked to draw it while the main thread is still busy,
+    // waits for the page's first frame for up to half a second (measured: one start in four,
+    // in a bare Tauri window too once its `setup` takes 60 ms).
+    // The window probes models whose breaker is due; `[health] probes` can turn that off.
+    let core = match tauri::async_runtime::block_on(Core::start(CoreOptions::system(paths, true))) {
+        Ok(core) => core,
+        Err(e) => {
+            tracing::error!(error = %e, "could not start");
+            eprintln!("switchboard: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    tracing::info!(ms = crate::since_start().as_millis(), "core started");
+    app.manage(core);
     let code = app.run_return(move |app, event| {
         if let tauri::RunEvent::Exit = event
             && let Some(core) = app.try_state::<Arc<Core>>()
@@ -89,4 +58,45 @@ pub fn run(paths: Paths) -> ExitCode {
         }
     });
     ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+/// What the window hears from the core (as events), the desktop's tray and notifications,
+/// the title, and the background work: all that `setup` does, without waiting on anything.
+fn wire(app: &tauri::App, core: &Arc<Core>) -> tauri::Result<()> {
+    let handle = app.handle().clone();
+    core.on_availability_change(move |availability| {
+        if let Err(error) = commands::AvailabilityChanged(availability.clone()).emit(&handle) {
+            tracing::warn!(%error, "could not show an availability change");
+        }
+    });
+    let handle = app.handle().clone();
+    core.on_fallback(move |event| {
+        if let Err(error) = commands::FallbackChanged(event.clone()).emit(&handle) {
+            tracing::warn!(%error, "could not announce a return or a queued message");
+        }
+    });
+    let handle = app.handle().clone();
+    core.on_catalog_change(move || {
+        if let Err(error) = commands::CatalogChanged.emit(&handle) {
+            tracing::warn!(%error, "could not announce a catalog change");
+        }
+    });
+    let desktop = crate::desktop::setup(app, core)?;
+    app.manage(desktop);
+    tracing::info!(
+        ms = crate::since_start().as_millis(),
+        "tray, notifications and autostart set up"
+    );
+    if let Some(window) = app.get_webview_window("main") {
+        let title = match core.demo() {
+            Some(scenario) => format!("Switchboard — DEMO: simulated providers ({scenario})"),
+            None => "Switchboard".to_string(),
+        };
+        window.set_title(&title)?;
+    }
+    // The window shows the cached lists and the last known states at once; the policy, the
+    // status pages and the lists are read in the background.
+    let core = core.clone();
+    tauri::async_runtime::spawn(async move { core.run_in_background().await });
+    Ok(())
 }

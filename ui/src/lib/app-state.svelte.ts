@@ -55,12 +55,15 @@ export class AppState {
   /** Listens for changes, then reads the overview: nothing said in between is missed. */
   async load(): Promise<void> {
     try {
-      await this.#backend.onAvailabilityChanged((a) => this.#changed(a));
-      await this.#backend.onCatalogChanged(() => void this.reload());
-      // Chosen in the tray: the window follows.
-      await this.#backend.onPreferredModelChanged((model) => {
-        if (this.overview) this.overview.preferred = model;
-      });
+      // Asked together: each is a round trip to the core, and the first frame waits for them.
+      await Promise.all([
+        this.#backend.onAvailabilityChanged((a) => this.#changed(a)),
+        this.#backend.onCatalogChanged(() => void this.reload()),
+        // Chosen in the tray: the window follows.
+        this.#backend.onPreferredModelChanged((model) => {
+          if (this.overview) this.overview.preferred = model;
+        }),
+      ]);
     } catch (e) {
       this.error = describe(e);
     }
