@@ -85,13 +85,16 @@ ui: deps
 	cd ui && $(NPM) run build
 
 ## make bench: the benchmarks (criterion), each figure beside its baseline from the same run;
-## then start-up, memory and idle CPU of the release build against a bare Tauri window.
+## then start-up, memory and idle CPU of the release build against a bare Tauri window, the
+## window at scale (1,000 models) and the June 2026 replay (lead time, return, memory).
 bench: test-deps ui
 	$(CARGO) bench -p switchboard-core --bench health --bench fallback
 	$(CARGO) build -p switchboard
 	$(CARGO) bench -p switchboard-e2e --bench window
 	$(CARGO) build --release -p switchboard -p switchboard-bare
 	$(CARGO) bench -p switchboard-e2e --bench startup
+	SWITCHBOARD_BIN=$(CURDIR)/target/release/switchboard $(CARGO) bench -p switchboard-e2e --bench scale
+	SWITCHBOARD_BIN=$(CURDIR)/target/release/switchboard $(CARGO) bench -p switchboard-e2e --bench replay
 
 ## make screenshots: every view in the light and the dark theme, from the built app under
 ## Xvfb against the simulator, as PNGs in SCREENSHOTS_DIR; not part of make test.

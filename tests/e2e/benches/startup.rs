@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
+use switchboard_e2e::measure::{cpu_ticks, pss_mb, tree};
 use switchboard_e2e::{Profile, Xvfb};
 use switchboard_sim::{Scenario, SimOptions, Simulator};
 use x11rb::connection::Connection;
@@ -58,73 +59,6 @@ struct Figures {
     painted_ms: Vec<f64>,
     pss_mb: Vec<f64>,
     idle_percent: Vec<f64>,
-}
-
-/// Every process under `root` (itself included), but the session bus: it is the test's, not
-/// the app's.
-fn tree(root: u32) -> Vec<u32> {
-    let mut parents: HashMap<u32, Vec<u32>> = HashMap::new();
-    let mut names: HashMap<u32, String> = HashMap::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-            continue;
-        };
-        // "pid (name) state ppid …": the name may hold spaces, so read after the last ')'.
-        let Some((head, rest)) = stat.rsplit_once(')') else {
-            continue;
-        };
-        let name = head
-            .split_once('(')
-            .map(|(_, n)| n)
-            .unwrap_or("")
-            .to_string();
-        let Some(ppid) = rest.split_whitespace().nth(1).and_then(|p| p.parse().ok()) else {
-            continue;
-        };
-        parents.entry(ppid).or_default().push(pid);
-        names.insert(pid, name);
-    }
-    let mut all = vec![root];
-    let mut i = 0;
-    while i < all.len() {
-        if let Some(children) = parents.get(&all[i]) {
-            all.extend(children);
-        }
-        i += 1;
-    }
-    all.into_iter()
-        .filter(|pid| !names.get(pid).is_some_and(|n| n.starts_with("dbus-")))
-        .collect()
-}
-
-/// Proportional set size of `pids`, in MB.
-fn pss_mb(pids: &[u32]) -> f64 {
-    let kib: u64 = pids
-        .iter()
-        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok())
-        .filter_map(|text| {
-            text.lines()
-                .find(|l| l.starts_with("Pss:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-        })
-        .sum();
-    kib as f64 / 1024.0
-}
-
-/// CPU time used by `pids` so far, in clock ticks (1/100 s).
-fn cpu_ticks(pids: &[u32]) -> u64 {
-    pids.iter()
-        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/stat")).ok())
-        .filter_map(|stat| {
-            let (_, rest) = stat.rsplit_once(')')?;
-            let fields: Vec<&str> = rest.split_whitespace().collect();
-            // utime and stime: the 14th and 15th fields, the 12th and 13th after the name.
-            Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
-        })
-        .sum()
 }
 
 /// Waits for a window titled `title` to be mapped, from a connection that asked the server

@@ -16,6 +16,8 @@
 //! its own data dir) and, when no `DISPLAY` is set, its own Xvfb. Launches are serialised:
 //! two WebKit processes starting at once on a 2-core machine only make each other slow.
 
+pub mod measure;
+
 use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
 use hyper_util::client::legacy::connect::HttpConnector;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -392,6 +394,15 @@ impl App {
             .click()
             .await
             .unwrap_or_else(|e| panic!("click `{css}`: {e}"));
+    }
+
+    /// The app's own process (under tauri-driver and WebKitWebDriver), for reading its
+    /// memory and CPU time ([`measure`]).
+    pub fn app_pid(&self) -> Option<u32> {
+        let name = app_binary().file_name()?.to_string_lossy().to_string();
+        // `comm` holds the first 15 bytes of the name.
+        let comm: String = name.chars().take(15).collect();
+        measure::find(self.driver.id(), &comm)
     }
 
     /// Saves a screenshot of the window (for looking at a failure).

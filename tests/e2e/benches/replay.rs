@@ -1,0 +1,223 @@
+//! The June 2026 incident replayed through the real window, on the binary `SWITCHBOARD_BIN`
+//! names (`make bench`: the release build), with the status pages polled as shipped (every
+//! 60 s, every 20 s while anything is wrong) and probes on. The simulator's clock is moved by
+//! hand; the app's is real, so each figure says which clock it is read on.
+//!
+//! - *Lead time, with traffic*: Claude Opus 4.7 preferred, a message every 30 s of scenario
+//!   time from the onset (60 s) until the window shows a reason; from the onset to that reason
+//!   on screen (scenario seconds until the message that showed it, plus the real seconds that
+//!   message took), against the onset to Anthropic's first post (420 s − 60 s = 360 s).
+//! - *Lead time, no traffic*: a second window that sends nothing; from the page's first post
+//!   to the notice on screen, in real seconds, against one poll interval (60 s).
+//! - *Return*: Opus 4.7 recovers at 1,560 s while the incident is still open; from then to
+//!   `available` on screen, in real seconds — by a probe where a request had failed (the first
+//!   window), by the page's "resolved" where none had (the second, moved on to 1,920 s).
+//! - *Memory*: the first window's PSS (the app and its WebKit processes) 5 s after start, and
+//!   again after the replay and 200 messages sent to a healthy model.
+
+use std::time::{Duration, Instant};
+use switchboard_e2e::measure::{pss_mb, tree};
+use switchboard_e2e::{App, Profile};
+use switchboard_sim::{Scenario, SimOptions, Simulator};
+
+const ONSET: f64 = 60.0;
+const FIRST_POST: f64 = 420.0;
+const OPUS_47_RECOVERS: f64 = 1560.0;
+const RESOLVED: f64 = 1920.0;
+/// The longest a figure is waited for before it is reported as not reached.
+const LIMIT: Duration = Duration::from_secs(240);
+const MESSAGES: usize = 200;
+
+async fn simulator() -> Simulator {
+    Simulator::start(
+        Scenario::builtin("june-2026").unwrap(),
+        SimOptions {
+            port: None,
+            manual_clock: true,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+/// Moves the scenario to `t` seconds.
+fn at(sim: &Simulator, t: f64) {
+    let by = t - sim.state().time;
+    if by > 0.0 {
+        sim.advance(Duration::from_secs_f64(by));
+    }
+}
+
+/// The preferred model's state as the assistant's header shows it.
+async fn header_state(app: &App) -> String {
+    app.attrs("header.asking .badge", "data-state")
+        .await
+        .pop()
+        .unwrap_or_default()
+}
+
+/// Real time until the header says `done`, or `None` past [`LIMIT`].
+async fn until_state(app: &App, done: impl Fn(&str) -> bool) -> Option<Duration> {
+    let started = Instant::now();
+    while started.elapsed() < LIMIT {
+        if done(&header_state(app).await) {
+            return Some(started.elapsed());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    None
+}
+
+async fn answers(app: &App) -> usize {
+    app.client
+        .execute(
+            "return [...document.querySelectorAll('.answer[data-message] .markdown')].filter(e => e.textContent.trim()).length",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap_or(0) as usize
+}
+
+fn app_pss(app: &App) -> f64 {
+    app.app_pid().map(|pid| pss_mb(&tree(pid))).unwrap_or(0.0)
+}
+
+fn seconds(d: Option<Duration>) -> String {
+    d.map_or_else(
+        || format!("not within {} s", LIMIT.as_secs()),
+        |d| format!("{:.1} s", d.as_secs_f64()),
+    )
+}
+
+#[tokio::main]
+async fn main() {
+    let filter: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    if !filter.is_empty() && !filter.iter().any(|f| "replay".contains(f.as_str())) {
+        return;
+    }
+    let busy_sim = simulator().await;
+    let busy_profile = Profile::with_keys();
+    busy_profile.write_config(&busy_sim.config_toml());
+    let launched = Instant::now();
+    let busy = App::launch(&busy_profile).await;
+    tokio::time::sleep(Duration::from_secs(5).saturating_sub(launched.elapsed())).await;
+    let pss_at_start = app_pss(&busy);
+    busy.prefer("anthropic/claude-opus-4-7").await;
+
+    // With traffic: a message every 30 s of scenario time from the onset.
+    let mut t = ONSET;
+    let mut messages = 0;
+    let lead = loop {
+        at(&busy_sim, t);
+        let sent = Instant::now();
+        busy.type_and_send(&format!("Summarise the Q3 report ({messages})"))
+            .await;
+        messages += 1;
+        // The send ends in an answer, or in a reason and the consent dialog.
+        let before = answers(&busy).await;
+        let mut reason = None;
+        while sent.elapsed() < LIMIT {
+            let state = header_state(&busy).await;
+            if !matches!(state.as_str(), "available" | "unknown" | "") {
+                reason = Some(sent.elapsed());
+                break;
+            }
+            if answers(&busy).await > before {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        if let Some(real) = reason {
+            break Some((t - ONSET, real));
+        }
+        t += 30.0;
+        if t >= FIRST_POST {
+            break None;
+        }
+    };
+    if busy
+        .client
+        .find(fantoccini::Locator::Css("[data-choice=cancel]"))
+        .await
+        .is_ok()
+    {
+        busy.click("[data-choice=cancel]").await;
+    }
+
+    // No traffic: a window that only watches, from the page's first post.
+    let quiet_sim = simulator().await;
+    at(&quiet_sim, FIRST_POST - 10.0);
+    let quiet_profile = Profile::with_keys();
+    quiet_profile.write_config(&quiet_sim.config_toml());
+    let quiet = App::launch(&quiet_profile).await;
+    quiet.prefer("anthropic/claude-opus-4-7").await;
+    until_state(&quiet, |s| s == "available" || s == "unknown").await;
+    at(&quiet_sim, FIRST_POST);
+    let noticed = until_state(&quiet, |s| !matches!(s, "available" | "unknown" | "")).await;
+
+    // Return: Opus 4.7 recovers while the incident is still open.
+    at(&busy_sim, OPUS_47_RECOVERS);
+    at(&quiet_sim, OPUS_47_RECOVERS);
+    let back_by_probe = until_state(&busy, |s| s == "available").await;
+    at(&quiet_sim, RESOLVED);
+    let back_by_page = until_state(&quiet, |s| s == "available").await;
+    quiet.close().await;
+
+    // Memory after the replay and 200 messages to a healthy model.
+    at(&busy_sim, 2100.0);
+    busy.prefer("openai/gpt-5").await;
+    let mut answered = answers(&busy).await;
+    for i in 0..MESSAGES {
+        busy.type_and_send(&format!("Name a river, number {i}"))
+            .await;
+        answered = busy.eventually(|| answers(&busy), |n| *n > answered).await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let pss_after = app_pss(&busy);
+
+    println!(
+        "\nThe June 2026 replay in the window ({}), status pages polled as shipped, probes on\n",
+        switchboard_e2e::app_binary().display()
+    );
+    println!("| figure | measured | against | ratio | budget |");
+    println!("|---|---|---|---|---|");
+    match lead {
+        Some((scenario, real)) => {
+            let total = scenario + real.as_secs_f64();
+            println!(
+                "| lead, a message every 30 s: onset to the reason on screen | {total:.1} s ({scenario:.0} s of scenario time, {messages} messages, + {:.1} s for the last) | onset to the first post: {:.0} s | {:.3} | ≤ 0.1 |",
+                real.as_secs_f64(),
+                FIRST_POST - ONSET,
+                total / (FIRST_POST - ONSET)
+            );
+        }
+        None => println!(
+            "| lead, a message every 30 s | no reason shown before the first post ({messages} messages) | {:.0} s | — | ≤ 0.1 |",
+            FIRST_POST - ONSET
+        ),
+    }
+    println!(
+        "| lead, no traffic: first post to the notice on screen | {} | one poll interval: 60 s | {} | ≤ 1 |",
+        seconds(noticed),
+        noticed.map_or("—".into(), |d| format!("{:.2}", d.as_secs_f64() / 60.0))
+    );
+    println!(
+        "| return after a failed request: recovery to available (a probe; the incident still open) | {} | — | — | ≤ the probe schedule |",
+        seconds(back_by_probe)
+    );
+    println!(
+        "| return without one: the page's “resolved” to available | {} | 30 s | {} | ≤ 1 |",
+        seconds(back_by_page),
+        back_by_page.map_or("—".into(), |d| format!("{:.2}", d.as_secs_f64() / 30.0))
+    );
+    println!(
+        "| PSS after the replay and {MESSAGES} messages | {pss_after:.0} MB | 5 s after start: {pss_at_start:.0} MB | {:.2} | ≤ 1.10 |",
+        pss_after / pss_at_start.max(1.0)
+    );
+    busy.close().await;
+}
