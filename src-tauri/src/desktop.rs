@@ -5,6 +5,7 @@
 //! only puts them on the desktop.
 
 use crate::commands;
+use crate::gather::Gather;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use switchboard_core::Core;
@@ -35,8 +36,8 @@ pub struct Desktop {
     window_moves: std::sync::atomic::AtomicU64,
     /// The preferred model, as last chosen (the availability callbacks are synchronous).
     preferred: Mutex<Option<ModelRef>>,
-    /// A redraw of the tray is on its way: the rest of a burst of changes joins it.
-    tray_due: AtomicBool,
+    /// A redraw of the tray on its way, which the rest of a burst of changes joins.
+    tray_redraw: Arc<Gather>,
     /// What the tray shows now, so a redraw that would change nothing is skipped.
     tray_shown: Mutex<Option<TrayLook>>,
 }
@@ -329,14 +330,9 @@ fn choose<R: Runtime>(app: &AppHandle<R>, core: &Arc<Core>, key: &str) {
 /// Redraws the tray once, a moment from now, for however many changes arrive until then; it
 /// reads the state as it is then, so no change is left out.
 fn redraw_tray_soon<R: Runtime>(app: &AppHandle<R>, core: &Arc<Core>, desktop: &Arc<Desktop>) {
-    if desktop.tray_due.swap(true, Ordering::AcqRel) {
-        return;
-    }
-    let (app, core, desktop) = (app.clone(), core.clone(), desktop.clone());
-    tauri::async_runtime::spawn(async move {
-        tokio::time::sleep(TRAY_GATHER).await;
-        desktop.tray_due.store(false, Ordering::Release);
-        refresh_tray(&app, &core, &desktop);
+    let (app, core, this) = (app.clone(), core.clone(), desktop.clone());
+    desktop.tray_redraw.soon(TRAY_GATHER, move || {
+        refresh_tray(&app, &core, &this);
     });
 }
 

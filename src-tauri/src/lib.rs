@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod desktop;
 pub mod error;
+pub mod gather;
 pub mod logging;
 pub mod window;
 

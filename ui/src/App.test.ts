@@ -73,6 +73,28 @@ describe("the picker window", () => {
     expect(screen.queryByText(/line 3/)).toBeNull();
   });
 
+  it("applies a burst of changes together, the last word per model winning", async () => {
+    const backend = new MockBackend();
+    render(App, { backend });
+    await screen.findByRole("listbox");
+    const all = sampleOverview().availability;
+    const off = (a: (typeof all)[number]) => ({
+      ...a,
+      state: "disabled" as const,
+      reason: { ...a.reason, kind: "admin_disabled" as const, side: "your_workspace" as const, headline: "Turned off by your workspace" },
+    });
+    // Every model turned off, then the first one turned back on, in one burst.
+    backend.emitAvailability(...all.map(off), {
+      ...all[0],
+      state: "available",
+      reason: { ...all[0].reason, kind: "healthy", side: "nobody", source: "own_requests", headline: "Answering normally" },
+    });
+    const list = screen.getByRole("listbox");
+    await waitFor(() => expect(list.querySelectorAll("[data-state=disabled]")).toHaveLength(all.length - 1));
+    const first = list.querySelector(`[data-model="${all[0].model.provider}/${all[0].model.model}"]`);
+    expect(first?.querySelector("[data-state]")?.getAttribute("data-state")).toBe("available");
+  });
+
   it("updates a model's badge when its availability changes", async () => {
     const backend = new MockBackend();
     render(App, { backend });

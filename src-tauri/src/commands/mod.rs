@@ -21,9 +21,10 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 use tauri_specta::Event;
 
-/// A model's availability changed.
+/// Models' availability changed: one or more, a burst (a policy turning a thousand models
+/// off, the first status reading) in one event, the latest state of each model once.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, tauri_specta::Event)]
-pub struct AvailabilityChanged(pub ModelAvailability);
+pub struct AvailabilityChanged(pub Vec<ModelAvailability>);
 
 /// The catalog changed: a provider's model list was read (new models, retired ones, fresher
 /// details). The window reads the overview again.

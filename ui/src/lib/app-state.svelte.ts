@@ -23,11 +23,13 @@ export class AppState {
     this.#backend = backend;
   }
 
-  availability = $derived.by(() => {
-    const map = new Map<string, ModelAvailability>();
-    for (const a of this.overview?.availability ?? []) map.set(key(a.model), a);
-    return map;
-  });
+  /**
+   * Every model's availability, by model: replaced whole rather than watched deeply, so a
+   * burst of a thousand changes is one update, and only the rows whose state changed redraw.
+   */
+  availability = $state.raw(new Map<string, ModelAvailability>());
+  /** The same, as a list (the board's input). */
+  availabilityList = $derived([...this.availability.values()]);
 
   preferred = $derived(this.overview?.preferred ?? null);
 
@@ -78,6 +80,7 @@ export class AppState {
       const overview = await this.#backend.overview();
       performance.mark("overview");
       if (read !== this.#reads) return;
+      this.availability = new Map(overview.availability.map((a) => [key(a.model), a]));
       this.overview = overview;
       this.error = null;
     } catch (e) {
@@ -119,18 +122,15 @@ export class AppState {
     this.dismissed.push(noticeKey(notice));
   }
 
-  #changed(next: ModelAvailability): void {
-    this.#replace(next);
+  /** A burst (a policy turning a thousand models off, the first status reading) in one step. */
+  #changed(changes: ModelAvailability[]): void {
+    if (this.overview) {
+      const next = new Map(this.availability);
+      for (const change of changes) next.set(key(change.model), change);
+      this.availability = next;
+    }
     // The preferred model was retired: the core has worked out what to offer instead.
-    if (next.reason.kind === "model_retired" && this.isPreferred(next.model)) void this.reload();
-  }
-
-  #replace(next: ModelAvailability): void {
-    if (!this.overview) return;
-    const list = this.overview.availability;
-    const i = list.findIndex((a) => sameModel(a.model, next.model));
-    if (i >= 0) list[i] = next;
-    else list.push(next);
+    if (changes.some((next) => next.reason.kind === "model_retired" && this.isPreferred(next.model))) void this.reload();
   }
 }
 

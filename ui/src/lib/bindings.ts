@@ -113,8 +113,11 @@ export type Alternative = {
 	differences: string[],
 };
 
-/**  A model's availability changed. */
-export type AvailabilityChanged = ModelAvailability;
+/**
+ *  Models' availability changed: one or more, a burst (a policy turning a thousand models
+ *  off, the first status reading) in one event, the latest state of each model once.
+ */
+export type AvailabilityChanged = ModelAvailability[];
 
 /**  What Switchboard concludes about one model right now. */
 export type AvailabilityState = "available" | "degraded" | "unavailable" | 

@@ -45,8 +45,8 @@ export interface Backend {
   firstPaint(marks: PaintMarks): Promise<void>;
   /** Makes `model` the preferred one; rejects with a `UiError`. */
   setPreferredModel(model: ModelRef): Promise<ModelRef>;
-  /** Called with each model whose availability changed. */
-  onAvailabilityChanged(handler: (availability: ModelAvailability) => void): Promise<Unlisten>;
+  /** Called with the models whose availability changed: a burst at once, each model once. */
+  onAvailabilityChanged(handler: (changes: ModelAvailability[]) => void): Promise<Unlisten>;
   /** Asks every provider for its model list; resolves once all have answered (or failed). */
   refreshModelLists(): Promise<void>;
   /** Called after any model-list refresh (at start, on a timer, or asked for): read the overview again. */

@@ -193,7 +193,7 @@ export class MockBackend implements Backend {
   /** What a refresh changes: runs before it resolves (and before `catalogChanged`). */
   onRefresh: ((overview: Overview) => void) | null = null;
   #heldRefresh: (() => void) | null = null;
-  #availabilityHandlers: ((a: ModelAvailability) => void)[] = [];
+  #availabilityHandlers: ((changes: ModelAvailability[]) => void)[] = [];
   #fallbackHandlers: ((e: FallbackEvent) => void)[] = [];
   #catalogHandlers: (() => void)[] = [];
 
@@ -241,7 +241,7 @@ export class MockBackend implements Backend {
     return model;
   }
 
-  async onAvailabilityChanged(handler: (a: ModelAvailability) => void) {
+  async onAvailabilityChanged(handler: (changes: ModelAvailability[]) => void) {
     this.#availabilityHandlers.push(handler);
     return () => {
       this.#availabilityHandlers = this.#availabilityHandlers.filter((h) => h !== handler);
@@ -672,9 +672,9 @@ export class MockBackend implements Backend {
     return failed;
   }
 
-  /** Pushes an availability change as the core's event would. */
-  emitAvailability(a: ModelAvailability): void {
-    for (const h of this.#availabilityHandlers) h(a);
+  /** Pushes availability changes as the core's event would: one, or a burst in one event. */
+  emitAvailability(...changes: ModelAvailability[]): void {
+    for (const h of this.#availabilityHandlers) h(changes);
   }
 
   /** Announces a changed catalog as the core does after reading the model lists. */
