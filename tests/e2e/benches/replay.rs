@@ -7,12 +7,13 @@
 //!   time from the onset (60 s) until the window shows a reason; from the onset to that reason
 //!   on screen (scenario seconds until the message that showed it, plus the real seconds that
 //!   message took), against the onset to Anthropic's first post (420 s − 60 s = 360 s).
-//! - *Lead time, no traffic*: a second window that sends nothing; from the page's first post
+//! - *Lead time, no traffic*: a window of its own (run first) that sends nothing; from the page's first post
 //!   to the notice on screen, in real seconds, against one poll interval (60 s).
 //! - *Return*: Opus 4.7 recovers at 1,560 s while the incident is still open; from then to
-//!   `available` on screen, in real seconds — by a probe where a request had failed (the first
-//!   window), by the page's "resolved" where none had (the second, moved on to 1,920 s).
-//! - *Memory*: the first window's PSS (the app and its WebKit processes) 5 s after start, and
+//!   `available` on screen, in real seconds, by a probe where a request had failed; where none
+//!   had, from the page's "resolved" (1,920 s) to the incident no longer holding the model
+//!   (it is "not checked" until an answer: the page's word alone never makes it available).
+//! - *Memory*: the busy window's PSS (the app and its WebKit processes) 5 s after start, and
 //!   again after the replay and 200 messages sent to a healthy model.
 
 use std::time::{Duration, Instant};
@@ -100,6 +101,24 @@ async fn main() {
     if !filter.is_empty() && !filter.iter().any(|f| "replay".contains(f.as_str())) {
         return;
     }
+    // No traffic first (one window at a time: launches are serialised): a window that only
+    // watches, from the page's first post, then the page's "resolved".
+    let quiet_sim = simulator().await;
+    at(&quiet_sim, FIRST_POST - 10.0);
+    let quiet_profile = Profile::with_keys();
+    quiet_profile.write_config(&quiet_sim.config_toml());
+    let quiet = App::launch(&quiet_profile).await;
+    quiet.prefer("anthropic/claude-opus-4-7").await;
+    until_state(&quiet, |s| s == "available" || s == "unknown").await;
+    at(&quiet_sim, FIRST_POST);
+    let noticed = until_state(&quiet, |s| !matches!(s, "available" | "unknown" | "")).await;
+    at(&quiet_sim, OPUS_47_RECOVERS);
+    at(&quiet_sim, RESOLVED);
+    // With no request since, nothing says the model answers: it is "not checked" (unknown)
+    // until an answer, never "available" on the page's word alone.
+    let back_by_page = until_state(&quiet, |s| !matches!(s, "unavailable" | "degraded" | "")).await;
+    quiet.close().await;
+
     let busy_sim = simulator().await;
     let busy_profile = Profile::with_keys();
     busy_profile.write_config(&busy_sim.config_toml());
@@ -114,12 +133,12 @@ async fn main() {
     let mut messages = 0;
     let lead = loop {
         at(&busy_sim, t);
+        let before = answers(&busy).await;
         let sent = Instant::now();
         busy.type_and_send(&format!("Summarise the Q3 report ({messages})"))
             .await;
         messages += 1;
         // The send ends in an answer, or in a reason and the consent dialog.
-        let before = answers(&busy).await;
         let mut reason = None;
         while sent.elapsed() < LIMIT {
             let state = header_state(&busy).await;
@@ -140,33 +159,11 @@ async fn main() {
             break None;
         }
     };
-    if busy
-        .client
-        .find(fantoccini::Locator::Css("[data-choice=cancel]"))
-        .await
-        .is_ok()
-    {
-        busy.click("[data-choice=cancel]").await;
-    }
+    busy.click("[data-choice=cancel]").await;
 
-    // No traffic: a window that only watches, from the page's first post.
-    let quiet_sim = simulator().await;
-    at(&quiet_sim, FIRST_POST - 10.0);
-    let quiet_profile = Profile::with_keys();
-    quiet_profile.write_config(&quiet_sim.config_toml());
-    let quiet = App::launch(&quiet_profile).await;
-    quiet.prefer("anthropic/claude-opus-4-7").await;
-    until_state(&quiet, |s| s == "available" || s == "unknown").await;
-    at(&quiet_sim, FIRST_POST);
-    let noticed = until_state(&quiet, |s| !matches!(s, "available" | "unknown" | "")).await;
-
-    // Return: Opus 4.7 recovers while the incident is still open.
+    // Return: Opus 4.7 recovers while the incident is still open; a probe finds it.
     at(&busy_sim, OPUS_47_RECOVERS);
-    at(&quiet_sim, OPUS_47_RECOVERS);
     let back_by_probe = until_state(&busy, |s| s == "available").await;
-    at(&quiet_sim, RESOLVED);
-    let back_by_page = until_state(&quiet, |s| s == "available").await;
-    quiet.close().await;
 
     // Memory after the replay and 200 messages to a healthy model.
     at(&busy_sim, 2100.0);
@@ -211,7 +208,7 @@ async fn main() {
         seconds(back_by_probe)
     );
     println!(
-        "| return without one: the page's “resolved” to available | {} | 30 s | {} | ≤ 1 |",
+        "| return without one: the page's “resolved” to the incident no longer holding the model (“not checked” until an answer) | {} | 30 s | {} | ≤ 1 |",
         seconds(back_by_page),
         back_by_page.map_or("—".into(), |d| format!("{:.2}", d.as_secs_f64() / 30.0))
     );

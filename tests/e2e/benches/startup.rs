@@ -51,6 +51,119 @@ fn binary(var: &str, name: &str) -> PathBuf {
 enum Which {
     Bare,
     Switchboard,
+    /// Switchboard on a data dir holding 30 days of history.
+    WithHistory,
+}
+
+/// The shipped models the seeded history is about, as a person who uses a few would have it.
+const USED: [(&str, &str); 4] = [
+    ("anthropic", "claude-opus-4-7"),
+    ("anthropic", "claude-sonnet-4-6"),
+    ("openai", "gpt-5"),
+    ("gemini", "gemini-2.5-pro"),
+];
+
+/// A data dir holding 30 days of use: an attempt every 5 minutes to each of four models (some
+/// failing), and for two of them a 20-minute outage every day, with its changes of state.
+/// Written once; each launch gets a fresh copy.
+fn seed_history(dir: &Path) {
+    use chrono::{Duration as Span, Utc};
+    use switchboard_core::store::Store;
+    use switchboard_core::vocabulary::{
+        AttemptOutcome, AttemptRecord, AvailabilityState, EvidenceSource, Failure, FailureClass,
+        ModelAvailability, ModelRef, Reason, ReasonKind, Side, Transition,
+    };
+    let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+    runtime.block_on(async {
+        let now = Utc::now();
+        let store = Store::open(dir, now).await.expect("a database").store;
+        let mut attempts = Vec::new();
+        for (provider, model) in USED {
+            for step in 0..(30 * 24 * 12) {
+                let at = now - Span::minutes(5 * step);
+                let failed = step % 37 == 0;
+                attempts.push(AttemptRecord {
+                    model: ModelRef::new(provider, model),
+                    at,
+                    attempt: 1,
+                    outcome: if failed {
+                        let mut failure =
+                            Failure::new(FailureClass::Reason(ReasonKind::ElevatedErrors));
+                        failure.http_status = Some(500);
+                        AttemptOutcome::Failed(failure)
+                    } else {
+                        AttemptOutcome::Answered
+                    },
+                    first_text_after: (!failed)
+                        .then(|| std::time::Duration::from_millis(400 + (step % 500) as u64)),
+                    identity: None,
+                });
+            }
+        }
+        for chunk in attempts.chunks(10_000) {
+            store.record_attempts(chunk).await.expect("attempts kept");
+        }
+        let state = |model: &ModelRef, state, kind, side, at| ModelAvailability {
+            model: model.clone(),
+            state,
+            reason: Reason {
+                kind,
+                side,
+                source: EvidenceSource::OwnRequests,
+                headline: "as it was then".into(),
+                message: "Seeded for the benchmark.".into(),
+            },
+            since: Some(at),
+            next_check: None,
+            stale: false,
+            evidence: Default::default(),
+        };
+        for (provider, model) in &USED[..2] {
+            let model = ModelRef::new(provider, model);
+            for day in (1..=30).rev() {
+                let began = now - Span::days(day) + Span::hours(3);
+                for (from, to, kind, side, at) in [
+                    (
+                        AvailabilityState::Available,
+                        AvailabilityState::Unavailable,
+                        ReasonKind::ElevatedErrors,
+                        Side::Provider,
+                        began,
+                    ),
+                    (
+                        AvailabilityState::Unavailable,
+                        AvailabilityState::Available,
+                        ReasonKind::Healthy,
+                        Side::Nobody,
+                        began + Span::minutes(20),
+                    ),
+                ] {
+                    store
+                        .record_transition(&Transition {
+                            model: model.clone(),
+                            from,
+                            to: state(&model, to, kind, side, at),
+                        })
+                        .await
+                        .expect("a change of state kept");
+                }
+            }
+        }
+        store.close().await;
+    });
+}
+
+/// Copies the seeded data dir's files (the database; no logs) into `to`.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("a data dir");
+    for entry in std::fs::read_dir(from)
+        .expect("the seeded data dir")
+        .flatten()
+    {
+        if entry.file_type().is_ok_and(|t| t.is_file()) {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).expect("a copy");
+        }
+    }
 }
 
 #[derive(Default)]
@@ -107,12 +220,16 @@ fn launch(
     which: Which,
     display: &str,
     config: &str,
+    history: &Path,
     figures: &mut Figures,
     idle: Duration,
 ) -> Option<()> {
     use std::os::unix::process::CommandExt;
     let profile = Profile::new();
     profile.write_config(config);
+    if which == Which::WithHistory {
+        copy_dir(history, &profile.data_dir());
+    }
     let (conn, screen) = x11rb::connect(Some(display)).ok()?;
     let root = conn.setup().roots[screen].root;
     conn.change_window_attributes(
@@ -124,7 +241,7 @@ fn launch(
     .ok()?;
     let (program, title) = match which {
         Which::Bare => (binary("BARE_RELEASE_BIN", "switchboard-bare"), "Bare"),
-        Which::Switchboard => (
+        Which::Switchboard | Which::WithHistory => (
             binary("SWITCHBOARD_RELEASE_BIN", "switchboard"),
             "Switchboard",
         ),
@@ -234,24 +351,27 @@ fn main() {
     let _enter = runtime.enter();
     // Status pages polled as shipped (every 60 s; faster while anything is wrong), probes on.
     let config = sim.config_toml();
+    let history = tempfile::tempdir().expect("a temporary directory");
+    seed_history(history.path());
     let xvfb = Xvfb::start().expect("start Xvfb (apt-get install xvfb)");
     let mut figures: HashMap<Which, Figures> = HashMap::new();
     for round in 0..ROUNDS {
         // Alternating, so a slow moment of the machine falls on both.
         let order = if round % 2 == 0 {
-            [Which::Bare, Which::Switchboard]
+            [Which::Bare, Which::Switchboard, Which::WithHistory]
         } else {
-            [Which::Switchboard, Which::Bare]
+            [Which::WithHistory, Which::Switchboard, Which::Bare]
         };
         for which in order {
             let f = figures.entry(which).or_default();
-            if launch(which, xvfb.display(), &config, f, idle).is_none() {
+            if launch(which, xvfb.display(), &config, history.path(), f, idle).is_none() {
                 eprintln!("round {round}: {which:?} did not start within {LAUNCH_LIMIT:?}");
             }
         }
     }
     let bare = &figures[&Which::Bare];
     let app = &figures[&Which::Switchboard];
+    let with_history = &figures[&Which::WithHistory];
     println!(
         "\nStart-up, memory and idle CPU: release build under Xvfb, fresh data dir and D-Bus, {} rounds alternating with a bare Tauri 2 window\n",
         app.painted_ms.len().min(bare.painted_ms.len())
@@ -284,6 +404,14 @@ fn main() {
         "first paint (Switchboard: the picker with every model's state)",
         "ms",
         &app.painted_ms,
+        &bare.painted_ms,
+        "≤ 1.2×",
+        0,
+    );
+    row(
+        "first paint, a data dir with 30 days of history",
+        "ms",
+        &with_history.painted_ms,
         &bare.painted_ms,
         "≤ 1.2×",
         0,
