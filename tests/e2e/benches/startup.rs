@@ -118,7 +118,7 @@ fn seed_history(dir: &Path) {
             stale: false,
             evidence: Default::default(),
         };
-        for (provider, model) in &USED[..2] {
+        for &(provider, model) in &USED[..2] {
             let model = ModelRef::new(provider, model);
             for day in (1..=30).rev() {
                 let began = now - Span::days(day) + Span::hours(3);
