@@ -3,10 +3,11 @@
 
 use crate::commands;
 use crate::gather::Gather;
+use std::collections::HashMap;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use switchboard_core::config::Paths;
-use switchboard_core::vocabulary::ModelAvailability;
+use switchboard_core::vocabulary::{ModelAvailability, ModelRef};
 use switchboard_core::{Core, CoreOptions};
 use tauri::Manager;
 use tauri_specta::Event;
@@ -74,17 +75,20 @@ fn wire(app: &tauri::App, core: &Arc<Core>) -> tauri::Result<()> {
     // A burst of changes reaches the page as one event, a frame later: one message to the
     // WebView and one redraw, not a thousand.
     let handle = app.handle().clone();
-    let outbox = Arc::new(Mutex::new(Vec::<ModelAvailability>::new()));
+    // The latest state of each model changed since the last event.
+    let outbox = Arc::new(Mutex::new(HashMap::<ModelRef, ModelAvailability>::new()));
     let sending = Arc::new(Gather::default());
     core.on_availability_change(move |availability| {
-        {
-            let mut pending = outbox.lock().expect("outbox lock");
-            pending.retain(|a| a.model != availability.model);
-            pending.push(availability.clone());
-        }
+        outbox
+            .lock()
+            .expect("outbox lock")
+            .insert(availability.model.clone(), availability.clone());
         let (handle, outbox) = (handle.clone(), outbox.clone());
         sending.soon(CHANGES_GATHERED, move || {
-            let batch = std::mem::take(&mut *outbox.lock().expect("outbox lock"));
+            let batch: Vec<ModelAvailability> =
+                std::mem::take(&mut *outbox.lock().expect("outbox lock"))
+                    .into_values()
+                    .collect();
             if batch.is_empty() {
                 return;
             }

@@ -17,7 +17,7 @@
 //!   again after the replay and 200 messages sent to a healthy model.
 
 use std::time::{Duration, Instant};
-use switchboard_e2e::measure::{pss_mb, tree};
+use switchboard_e2e::measure::{filtered_out, pss_mb, tree};
 use switchboard_e2e::{App, Profile};
 use switchboard_sim::{Scenario, SimOptions, Simulator};
 
@@ -94,11 +94,7 @@ fn seconds(d: Option<Duration>) -> String {
 
 #[tokio::main]
 async fn main() {
-    let filter: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
-    if !filter.is_empty() && !filter.iter().any(|f| "replay".contains(f.as_str())) {
+    if filtered_out("replay") {
         return;
     }
     // No traffic first (one window at a time: launches are serialised): a window that only

@@ -10,6 +10,7 @@
 //!   providers at once, and every one of their models is redrawn as off; the longest frame
 //!   while that happens (budget 50 ms), heard from a `requestAnimationFrame` loop.
 
+use switchboard_e2e::measure::{filtered_out, spread};
 use switchboard_e2e::{App, Profile};
 use switchboard_sim::{Scenario, SimOptions, Simulator};
 
@@ -95,12 +96,6 @@ fn policy_off(dir: &std::path::Path) -> String {
     path.display().to_string()
 }
 
-fn spread(v: &[f64]) -> (f64, f64, f64) {
-    let mut v = v.to_vec();
-    v.sort_by(f64::total_cmp);
-    (v[0], v[v.len() / 2], v[v.len() - 1])
-}
-
 async fn count(app: &App, css: &str) -> usize {
     app.client
         .execute(
@@ -115,11 +110,7 @@ async fn count(app: &App, css: &str) -> usize {
 
 #[tokio::main]
 async fn main() {
-    let filter: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
-    if !filter.is_empty() && !filter.iter().any(|f| "scale".contains(f.as_str())) {
+    if filtered_out("scale") {
         return;
     }
     let sim = Simulator::start(

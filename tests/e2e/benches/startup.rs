@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
-use switchboard_e2e::measure::{cpu_ticks, pss_mb, tree};
+use switchboard_e2e::measure::{cpu_ticks, filtered_out, pss_mb, spread, tree};
 use switchboard_e2e::{Profile, Xvfb};
 use switchboard_sim::{Scenario, SimOptions, Simulator};
 use x11rb::connection::Connection;
@@ -311,23 +311,12 @@ fn launch(
     Some(())
 }
 
-fn spread(v: &[f64]) -> (f64, f64, f64) {
-    let mut v = v.to_vec();
-    v.sort_by(f64::total_cmp);
-    (v[0], v[v.len() / 2], v[v.len() - 1])
-}
-
 fn size_mb(path: &Path) -> f64 {
     std::fs::metadata(path).map(|m| m.len()).unwrap_or(0) as f64 / 1_000_000.0
 }
 
 fn main() {
-    // `cargo bench` passes `--bench`; a filter that does not name this one skips it.
-    let filter: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
-    if !filter.is_empty() && !filter.iter().any(|f| "startup".contains(f.as_str())) {
+    if filtered_out("startup") {
         return;
     }
     let idle = Duration::from_secs(

@@ -5,6 +5,7 @@
 //! request at all) — beside, in the same run, a message to a healthy model from Enter to the
 //! first streamed text on screen.
 
+use switchboard_e2e::measure::spread;
 use switchboard_e2e::{App, Profile};
 use switchboard_sim::{Scenario, SimOptions, Simulator};
 
@@ -48,13 +49,10 @@ async fn wait_for_mark(app: &App, name: &str) -> f64 {
     marks[name].as_f64().unwrap() - marks["sent"].as_f64().unwrap()
 }
 
-fn spread(mut v: Vec<f64>) -> String {
-    v.sort_by(f64::total_cmp);
+fn spread_ms(v: &[f64]) -> String {
+    let (min, median, max) = spread(v);
     format!(
-        "min {:.0} ms, median {:.0} ms, max {:.0} ms ({} rounds)",
-        v[0],
-        v[v.len() / 2],
-        v[v.len() - 1],
+        "min {min:.0} ms, median {median:.0} ms, max {max:.0} ms ({} rounds)",
         v.len()
     )
 }
@@ -100,23 +98,18 @@ async fn main() {
         known_out.push(wait_for_mark(&app, "dialog").await);
         app.click("[data-choice=cancel]").await;
     }
-    let median = |v: &[f64]| {
-        let mut v = v.to_vec();
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
     println!("consent dialog in the window (page time):");
     println!(
         "  healthy model, Enter to the first text: {}",
-        spread(answered.clone())
+        spread_ms(&answered)
     );
     println!(
         "  failing model, Enter to the dialog (first attempt, two retries with their backoff): {after_retries:.0} ms"
     );
     println!(
         "  model known out, Enter to the dialog (no request): {}; {:.2}x a healthy model's first text",
-        spread(known_out.clone()),
-        median(&known_out) / median(&answered)
+        spread_ms(&known_out),
+        spread(&known_out).1 / spread(&answered).1
     );
     app.close().await;
 }

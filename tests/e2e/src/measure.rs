@@ -1,5 +1,6 @@
-//! What the benchmarks read of a running app from `/proc`: its processes (the app and its
-//! WebKit children), their memory (PSS) and the CPU time they have used.
+//! What the benchmarks share: what they read of a running app from `/proc` (its processes,
+//! the app and its WebKit children; their memory, PSS; the CPU time they have used), the
+//! spread of a figure over rounds, and `cargo bench`'s filter.
 
 use std::collections::HashMap;
 
@@ -76,4 +77,21 @@ pub fn find(root: u32, name: &str) -> Option<u32> {
     tree(root).into_iter().find(|pid| {
         std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|comm| comm.trim() == name)
     })
+}
+
+/// Min, median and max of `v` (not empty).
+pub fn spread(v: &[f64]) -> (f64, f64, f64) {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    (v[0], v[v.len() / 2], v[v.len() - 1])
+}
+
+/// Whether `cargo bench` was given a filter that does not name the bench `name` (it passes
+/// `--bench` too): then the bench skips itself.
+pub fn filtered_out(name: &str) -> bool {
+    let filter: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    !filter.is_empty() && !filter.iter().any(|f| name.contains(f.as_str()))
 }
