@@ -97,13 +97,8 @@ impl Notifier {
             }
             return None;
         }
-        // Back: out before, not now (available, or degraded but answering).
-        if matches!(
-            to.state,
-            AvailabilityState::Available | AvailabilityState::Degraded
-        ) && self.out.remove(model)
-            && audience.listening()
-        {
+        // Back: out before, and answering now (available, or degraded but answering).
+        if to.answering() && self.out.remove(model) && audience.listening() {
             return Some(Notification {
                 title: format!("{name} is back"),
                 body: format!(

@@ -611,3 +611,107 @@ body = "This incident has been resolved."
     assert!(core.queued().await.unwrap().is_empty());
     core.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_model_answering_while_its_incident_is_still_open_is_back() {
+    let scenario = r#"
+name = "answers-before-resolved"
+[[steps]]
+at = 0
+label = "Opus 4.7 fails; Anthropic names it"
+[steps.models."anthropic/claude-opus-4-7"]
+behaviour = "error"
+error = "server_error"
+[[steps.status.anthropic.incidents]]
+id = "inc1"
+name = "Elevated errors on Claude Opus 4.7"
+impact = "major"
+status = "identified"
+body = "We have identified elevated errors on Claude Opus 4.7."
+[[steps]]
+at = 60
+label = "Opus 4.7 recovers; the incident is still open"
+models = { "anthropic/claude-opus-4-7" = { behaviour = "ok" } }
+"#;
+    use switchboard_core::vocabulary::{AvailabilityState, ReasonKind};
+    let w = World::replaying(scenario).await;
+    let (core, mut events) = w.core().await;
+    open_the_breaker(&w, &core).await;
+    core.poll_once().await;
+    let of = |core: &Core| {
+        core.availability()
+            .into_iter()
+            .find(|a| a.model == opus())
+            .unwrap()
+    };
+    assert_eq!(
+        (of(&core).state, of(&core).reason.kind),
+        (AvailabilityState::Unavailable, ReasonKind::ProviderIncident)
+    );
+    // "Use GPT-5 until Claude Opus 4.7 is back", and one message kept for it.
+    let stood_in = core
+        .send(
+            "stand-in",
+            None,
+            "Plan the offsite",
+            &opus(),
+            256,
+            Choice::StandIn {
+                alternative: gpt(),
+                scope: ConsentScope::UntilBack,
+            },
+            &mut |_| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(stood_in.answer.model, Some(gpt()));
+    core.queue_message(None, "Book the room", &opus())
+        .await
+        .unwrap();
+
+    // Opus 4.7 answers the probe while Anthropic's incident still names it.
+    w.recover(&core).await;
+    let now = of(&core);
+    assert_eq!(
+        (now.state, now.reason.kind),
+        (AvailabilityState::Degraded, ReasonKind::ProviderIncident),
+        "the incident is still said: {}",
+        now.reason.message
+    );
+    assert!(
+        now.reason.headline.starts_with("Answering"),
+        "{}",
+        now.reason.headline
+    );
+    assert_eq!(
+        next_event(&mut events).await,
+        FallbackEvent::Back {
+            model: opus(),
+            holding: false
+        },
+        "answering is back, before the page says resolved"
+    );
+    assert!(matches!(
+        next_event(&mut events).await,
+        FallbackEvent::QueuedSent { .. }
+    ));
+    assert!(core.queued().await.unwrap().is_empty());
+    let next = core
+        .send(
+            "back",
+            Some(&stood_in.answer.conversation_id),
+            "Thanks",
+            &opus(),
+            256,
+            Choice::Auto,
+            &mut |_| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        next.answer.model,
+        Some(opus()),
+        "the consent ended: the next message goes to Opus 4.7"
+    );
+    core.shutdown().await;
+}

@@ -17,7 +17,12 @@
 //!    `model_retired`) until a request succeeds or the wait passes;
 //! 5. the provider's side: an open breaker (own consecutive server failures), an incident or
 //!    maintenance on the status page covering the model;
-//! 6. a success → `available`; otherwise `unknown` — said as "No problems known: key
+//!    — an answer of this app's own since a report began outweighs the page's word on whether
+//!    the model answers at all: `degraded`, the report still said;
+//! 6. server-side failures between answers, below the threshold (a failed attempt its retry
+//!    made good) → `degraded`, `elevated_errors` or `overloaded`, until `steady_answers`
+//!    answers in a row or `steady_after` without another failure;
+//!    then a success → `available`; otherwise `unknown` — said as "No problems known: key
 //!    accepted …, status page clear …" when the provider answered a model-list request with
 //!    the key or its status page reads clear, "Not checked yet" when nothing at all is known.
 //!
@@ -51,6 +56,10 @@ pub struct HealthSettings {
     pub network_proof: Duration,
     /// How long a rate limit without a stated wait is assumed to last.
     pub default_rate_limit_wait: Duration,
+    /// A model answering between server-side failures is `degraded` until this many answers
+    /// in a row, or this long without another failure.
+    pub steady_answers: u32,
+    pub steady_after: Duration,
     /// The zone the person reads the messages' times in; the service sets it from its clock.
     pub zone: Zone,
 }
@@ -63,6 +72,8 @@ impl Default for HealthSettings {
             cooldown_max: Duration::seconds(300),
             network_proof: Duration::seconds(30),
             default_rate_limit_wait: Duration::seconds(60),
+            steady_answers: 3,
+            steady_after: Duration::minutes(5),
             zone: Zone::UTC,
         }
     }
@@ -95,6 +106,21 @@ struct ModelHealth {
     /// Answering again after it could not be relied on: who answered before, and who now —
     /// the evidence for "the same snapshot as before the outage". Kept while it answers.
     back_as: Option<(ModelIdentity, ModelIdentity)>,
+    /// Server-side failures with the breaker closed: answering, but not every time.
+    unsteady: Option<Unsteady>,
+}
+
+/// Server-side failures between answers, below the breaker's threshold: a failed attempt
+/// that its retry made good, or every other request failing. The first sign of trouble a
+/// person can be told of, minutes before a status page posts.
+#[derive(Debug, Clone)]
+struct Unsteady {
+    since: DateTime<Utc>,
+    attempts: u32,
+    failed: u32,
+    last_failure: Failure,
+    failed_at: DateTime<Utc>,
+    answers_since_failure: u32,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -373,11 +399,24 @@ impl HealthEngine {
                     _ if !was_out => health.back_as.clone(),
                     _ => None,
                 };
+                // Failures that never opened the breaker leave it unsteady until it answers
+                // steadily; a probe's success after the breaker opened ends the episode.
+                let unsteady = health
+                    .unsteady
+                    .take()
+                    .filter(|_| health.times_tripped == 0)
+                    .map(|mut unsteady| {
+                        unsteady.attempts += 1;
+                        unsteady.answers_since_failure += 1;
+                        unsteady
+                    })
+                    .filter(|u| u.answers_since_failure < settings.steady_answers);
                 // One success closes the breaker and resets its escalation.
                 *health = ModelHealth {
                     last_success: Some(now),
                     identity: attempt.identity.clone().or(health.identity.take()),
                     back_as,
+                    unsteady,
                     ..ModelHealth::default()
                 };
                 proves_network = true;
@@ -844,9 +883,13 @@ impl HealthEngine {
                 )
             };
             let reason = match (incident, maintenance, &health.last_server_failure) {
-                (Some((Coverage::Named, incident)), _, _) => {
-                    message::provider_incident(provider, model, incident, true, &times)
-                }
+                (Some((Coverage::Named, incident)), _, _) => message::provider_incident(
+                    provider,
+                    model,
+                    incident,
+                    message::OwnAnswers::Failing,
+                    &times,
+                ),
                 // Planned work on the API explains failures during it, named or not.
                 (_, Some((_, maintenance)), _) => {
                     message::maintenance(provider, model, maintenance, &times)
@@ -858,9 +901,13 @@ impl HealthEngine {
                     }
                     reason
                 }
-                (Some((_, incident)), _, None) => {
-                    message::provider_incident(provider, model, incident, true, &times)
-                }
+                (Some((_, incident)), _, None) => message::provider_incident(
+                    provider,
+                    model,
+                    incident,
+                    message::OwnAnswers::Failing,
+                    &times,
+                ),
                 (None, None, None) => message::unknown(provider, model),
             };
             return verdict(AvailabilityState::Unavailable, reason, since, Some(until));
@@ -868,23 +915,27 @@ impl HealthEngine {
         // A named maintenance, a named incident, a component outage, then the reports that
         // reach the model only as "the API": each by its strength.
         if let Some((coverage, report, is_maintenance)) = page {
+            // This app's own answer since the report began outweighs the page's word on
+            // whether the model can be used at all (its breaker being closed): it answers.
+            let answered_since = health.last_success.filter(|at| *at >= report.since);
             let state = match coverage {
-                Coverage::Named if is_maintenance || report.severe => {
-                    AvailabilityState::Unavailable
-                }
-                // This app's own answer since then outweighs a component's word.
-                Coverage::ApiOutage if health.last_success.is_some_and(|at| at >= report.since) => {
+                Coverage::Named if is_maintenance => AvailabilityState::Unavailable,
+                Coverage::Named | Coverage::ApiOutage if answered_since.is_some() => {
                     AvailabilityState::Degraded
                 }
+                Coverage::Named if report.severe => AvailabilityState::Unavailable,
                 Coverage::ApiOutage => AvailabilityState::Unavailable,
                 Coverage::Named | Coverage::ApiDegraded => AvailabilityState::Degraded,
+            };
+            let own = match answered_since {
+                _ if health.consecutive_server_failures > 0 => message::OwnAnswers::Failing,
+                Some(at) => message::OwnAnswers::AnsweringSince(at),
+                None => message::OwnAnswers::NotAsked,
             };
             let reason = match coverage {
                 // Its words already say the model "may not answer".
                 _ if is_maintenance => message::maintenance(provider, model, report, &times),
-                Coverage::Named => {
-                    message::provider_incident(provider, model, report, false, &times)
-                }
+                Coverage::Named => message::provider_incident(provider, model, report, own, &times),
                 Coverage::ApiOutage | Coverage::ApiDegraded => message::provider_component(
                     provider,
                     model,
@@ -897,7 +948,37 @@ impl HealthEngine {
             };
             return verdict(state, reason, report.since, None);
         }
-        // 6. What was last heard.
+        // 6. What was last heard: server-side failures between answers, then an answer.
+        if let Some(unsteady) = &health.unsteady {
+            let steady_by = unsteady.failed_at + self.settings.steady_after;
+            if now < steady_by {
+                let page_clear_at = status
+                    .filter(|s| s.status.unreadable.is_none())
+                    .and_then(|s| s.status_read_at);
+                let reason = message::answering_with_errors(
+                    provider,
+                    model,
+                    &message::Unsteady {
+                        failure: &unsteady.last_failure,
+                        failed_at: unsteady.failed_at,
+                        attempts: unsteady.attempts,
+                        failed: unsteady.failed,
+                        since: unsteady.since,
+                        last_answer: health.last_success,
+                        steady_answers: self.settings.steady_answers,
+                        steady_by,
+                        page_clear_at,
+                        times,
+                    },
+                );
+                return verdict(
+                    AvailabilityState::Degraded,
+                    reason,
+                    unsteady.since,
+                    Some(steady_by),
+                );
+            }
+        }
         if let Some(at) = health.last_success {
             return verdict(
                 AvailabilityState::Available,
@@ -1000,6 +1081,19 @@ fn count_server_failure(
     health.consecutive_server_failures += 1;
     health.first_failure_at.get_or_insert(now);
     health.last_server_failure = Some(failure.clone());
+    let unsteady = health.unsteady.get_or_insert_with(|| Unsteady {
+        since: now,
+        attempts: 0,
+        failed: 0,
+        last_failure: failure.clone(),
+        failed_at: now,
+        answers_since_failure: 0,
+    });
+    unsteady.attempts += 1;
+    unsteady.failed += 1;
+    unsteady.last_failure = failure.clone();
+    unsteady.failed_at = now;
+    unsteady.answers_since_failure = 0;
     // A failed probe re-opens the breaker with a longer cooldown; so does reaching the
     // threshold from closed.
     let tripping = health.open_until.is_some_and(|until| now >= until)

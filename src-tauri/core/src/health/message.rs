@@ -466,13 +466,24 @@ pub fn offline(
     }
 }
 
+/// What this app's own requests to a model show beside a status page's report on it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum OwnAnswers {
+    /// They fail too (its breaker is open, or its last requests failed).
+    Failing,
+    /// It has answered since the report began: the last answer.
+    AnsweringSince(DateTime<Utc>),
+    /// Nothing asked since the report began.
+    NotAsked,
+}
+
 /// The provider's status page reports an incident whose text names this model (or says every
 /// model).
 pub fn provider_incident(
     provider: &Provider,
     model: &Model,
     incident: &IncidentEvidence,
-    own_failures_too: bool,
+    own: OwnAnswers,
     times: &LocalTimes,
 ) -> Reason {
     let link = incident
@@ -480,10 +491,15 @@ pub fn provider_incident(
         .as_deref()
         .map(|l| format!(" ({l})"))
         .unwrap_or_default();
-    let ours = if own_failures_too {
-        " This app's own requests to it are failing too."
-    } else {
-        ""
+    let ours = match own {
+        OwnAnswers::Failing => " This app's own requests to it are failing too.".to_string(),
+        OwnAnswers::AnsweringSince(at) => format!(
+            " This app's own requests to it are answered again (last answer at {}), so you can \
+             use it; some requests may still fail until {} resolves the incident.",
+            times.time(at),
+            provider.name
+        ),
+        OwnAnswers::NotAsked => String::new(),
     };
     let covers = if incident.all_models {
         format!("its posts say it concerns every {} model", provider.family)
@@ -494,7 +510,13 @@ pub fn provider_incident(
         kind: ReasonKind::ProviderIncident,
         side: ReasonKind::ProviderIncident.side(),
         source: EvidenceSource::StatusPage,
-        headline: if incident.all_models || names_in(&incident.title, model) {
+        headline: if let OwnAnswers::AnsweringSince(_) = own {
+            // The picker's one line says first that it answers, so no one reads it as down.
+            format!(
+                "Answering; {}'s incident is still open: {}",
+                provider.name, incident.title
+            )
+        } else if incident.all_models || names_in(&incident.title, model) {
             format!("{} reports: {}", provider.name, incident.title)
         } else {
             // A vague title ("multiple models"): say that its posts name this one.
@@ -506,8 +528,11 @@ pub fn provider_incident(
         message: format!(
             "{name} reports \"{title}\" since {since} ({status}); {covers}.{unlisted}{ours} \
              This is a temporary service problem at {name} — the model itself has not changed. \
-             You can wait, or pick another model for now. Source: {name}'s status page{link}; \
-             it is read again within a minute.",
+             {todo} Source: {name}'s status page{link}; it is read again within a minute.",
+            todo = match own {
+                OwnAnswers::AnsweringSince(_) => "If a request fails, pick another model for now.",
+                _ => "You can wait, or pick another model for now.",
+            },
             name = provider.name,
             title = incident.title,
             since = times.time(incident.since),
@@ -778,6 +803,94 @@ pub fn ending(provider: &Provider, model: &Model, ending: &Ending) -> Option<Rea
             format!("{name} blocked this message before {shown} answered ({category})."),
             "Your text is kept: change it, or pick another model.",
         )),
+    }
+}
+
+/// A model that answers, but whose server-side failures between the answers are recent
+/// enough to say: what they were, and when it counts as steady again.
+#[derive(Debug, Clone)]
+pub struct Unsteady<'a> {
+    /// The latest failed attempt, and when.
+    pub failure: &'a Failure,
+    pub failed_at: DateTime<Utc>,
+    /// Attempts since the first failure, that one included, and how many of them failed.
+    pub attempts: u32,
+    pub failed: u32,
+    pub since: DateTime<Utc>,
+    pub last_answer: Option<DateTime<Utc>>,
+    /// Answers in a row that make it steady, and the time it is steady by without another
+    /// failure.
+    pub steady_answers: u32,
+    pub steady_by: DateTime<Utc>,
+    /// When the provider's status page was last read clear of anything about the model.
+    pub page_clear_at: Option<DateTime<Utc>>,
+    pub times: LocalTimes,
+}
+
+/// Some of this app's requests to a model fail on the provider's side while others are
+/// answered (a failed attempt retried, or every other request): said before any status
+/// page does, without calling it out.
+pub fn answering_with_errors(provider: &Provider, model: &Model, what: &Unsteady<'_>) -> Reason {
+    let name = &provider.name;
+    let shown = &model.display_name;
+    let times = &what.times;
+    let kind = match what.failure.class {
+        FailureClass::Reason(ReasonKind::Overloaded) => ReasonKind::Overloaded,
+        _ => ReasonKind::ElevatedErrors,
+    };
+    let overloaded = kind == ReasonKind::Overloaded;
+    let how = if overloaded {
+        format!("because {name}'s servers were overloaded")
+    } else {
+        "with server errors".to_string()
+    };
+    let answering = what.last_answer.filter(|at| *at > what.failed_at);
+    let headline = match (answering, overloaded) {
+        (Some(_), true) => format!("Answering, though {name}'s servers are overloaded at times"),
+        (Some(_), false) => format!("Answering, with some server errors at {name}"),
+        (None, true) => format!("Some requests fail: {name}'s servers are overloaded at times"),
+        (None, false) => format!("Some requests fail with server errors at {name}"),
+    };
+    let now = match (answering, what.last_answer) {
+        (Some(at), _) => format!(
+            "{shown} is answering (last answer at {}), but",
+            times.time(at)
+        ),
+        (None, Some(at)) => format!("{shown} last answered at {}, and", times.time(at)),
+        (None, None) => format!("{shown} has not answered yet:"),
+    };
+    let failed = match (what.failed, what.attempts) {
+        (1, 1) => "this app's last attempt to it".to_string(),
+        (failed, attempts) => format!("{failed} of this app's last {attempts} attempts to it"),
+    };
+    let page = match what.page_clear_at {
+        Some(at) => format!(
+            " {name}'s status page says nothing about it (read at {}).",
+            times.time(at)
+        ),
+        None => String::new(),
+    };
+    Reason {
+        kind,
+        side: kind.side(),
+        source: EvidenceSource::OwnRequests,
+        headline,
+        message: format!(
+            "{now} {failed} failed {how}{said}{last}.{page} This looks \
+             like a temporary service problem on {name}'s side — the model itself has not \
+             changed. You can keep using it (a failed attempt is retried), or pick another model \
+             for now. Source: {name}'s answers to this app's own requests since {since}. It counts \
+             as steady again after {steady} answers in a row, or at {steady_by} without another \
+             failure; it is checked again the next time you send a message.",
+            said = said(what.failure),
+            last = match what.failed {
+                1 => format!(" at {}", times.time_with_seconds(what.failed_at)),
+                _ => format!(", the last at {}", times.time_with_seconds(what.failed_at)),
+            },
+            since = times.time(what.since),
+            steady = what.steady_answers,
+            steady_by = times.time(what.steady_by),
+        ),
     }
 }
 
@@ -1423,8 +1536,15 @@ mod tests {
             healthy(anthropic, opus, at, None, times),
             healthy(anthropic, opus, at, Some(&same), times),
             healthy(anthropic, opus, at, Some(&changed), times),
-            provider_incident(anthropic, opus, &incident, false, times),
-            provider_incident(anthropic, opus, &incident, true, times),
+            provider_incident(anthropic, opus, &incident, OwnAnswers::NotAsked, times),
+            provider_incident(anthropic, opus, &incident, OwnAnswers::Failing, times),
+            provider_incident(
+                anthropic,
+                opus,
+                &incident,
+                OwnAnswers::AnsweringSince(at + chrono::Duration::minutes(250)),
+                times,
+            ),
             own(
                 FailureClass::Reason(ReasonKind::ElevatedErrors),
                 Some(500),
@@ -1437,6 +1557,52 @@ mod tests {
                 Some("overloaded_error"),
                 None,
             ),
+            {
+                let failure = failed(
+                    FailureClass::Reason(ReasonKind::ElevatedErrors),
+                    Some(500),
+                    Some("api_error"),
+                );
+                answering_with_errors(
+                    anthropic,
+                    opus,
+                    &Unsteady {
+                        failure: &failure,
+                        failed_at: at,
+                        attempts: 2,
+                        failed: 1,
+                        since: at,
+                        last_answer: Some(at + chrono::Duration::seconds(2)),
+                        steady_answers: 3,
+                        steady_by: at + chrono::Duration::minutes(5),
+                        page_clear_at: Some(at - chrono::Duration::seconds(20)),
+                        times: *times,
+                    },
+                )
+            },
+            {
+                let failure = failed(
+                    FailureClass::Reason(ReasonKind::Overloaded),
+                    Some(529),
+                    Some("overloaded_error"),
+                );
+                answering_with_errors(
+                    anthropic,
+                    opus,
+                    &Unsteady {
+                        failure: &failure,
+                        failed_at: at,
+                        attempts: 1,
+                        failed: 1,
+                        since: at,
+                        last_answer: None,
+                        steady_answers: 3,
+                        steady_by: at + chrono::Duration::minutes(5),
+                        page_clear_at: None,
+                        times: *times,
+                    },
+                )
+            },
             maintenance(anthropic, opus, &incident, times),
             // A vague title, named models in its update, the Claude API at partial outage:
             // Opus 5 is named (by the update), Haiku 4.5 is not.
@@ -1444,7 +1610,7 @@ mod tests {
                 anthropic,
                 catalog.model("anthropic", "claude-opus-5").unwrap(),
                 &partial,
-                false,
+                OwnAnswers::NotAsked,
                 times,
             ),
             provider_component(

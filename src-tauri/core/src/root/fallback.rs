@@ -439,24 +439,22 @@ impl Core {
         // Back from being out — a probe or a request answered, or the incident or the policy
         // that kept it out is over — and not merely reported in trouble. Not a first answer
         // after the start (unknown → available).
-        // A model that was out stays so through "degraded" (an incident downgraded), until
-        // it is available or nothing is known against it.
+        // A model that was out stays so through "degraded" by a report alone (an incident
+        // downgraded), until it answers — the incident may still be open — or nothing is
+        // known against it.
         let out = known_out(&transition.to);
+        let answering = transition.to.answering();
         let was_out = {
             let mut out_models = self.out_models.lock().expect("out lock");
             let was = out_models.contains(&transition.model);
-            if out || (was && transition.to.state == AvailabilityState::Degraded) {
+            if out || (was && transition.to.state == AvailabilityState::Degraded && !answering) {
                 out_models.insert(transition.model.clone());
             } else {
                 out_models.remove(&transition.model);
             }
             was
         };
-        let back = was_out
-            && matches!(
-                transition.to.state,
-                AvailabilityState::Available | AvailabilityState::Unknown
-            );
+        let back = was_out && (answering || transition.to.state == AvailabilityState::Unknown);
         if !back && !out {
             return;
         }

@@ -37,6 +37,20 @@ pub struct Evidence {
 }
 
 impl ModelAvailability {
+    /// Whether the model answers: available, or degraded with an answer of its own since that
+    /// began — an incident still open, or some attempts failing between answers. A model that
+    /// was out and answers so is back; one degraded only by a report is not.
+    pub fn answering(&self) -> bool {
+        match self.state {
+            AvailabilityState::Available => true,
+            AvailabilityState::Degraded => self
+                .evidence
+                .last_success
+                .is_some_and(|at| self.since.is_none_or(|since| at >= since)),
+            _ => false,
+        }
+    }
+
     /// Whether the evidence itself names this model: an incident whose text names it (or
     /// every model), or this app's own failed requests. A policy's rule is not evidence —
     /// it is what the workspace did.

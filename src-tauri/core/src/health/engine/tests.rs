@@ -143,10 +143,11 @@ fn three_consecutive_server_failures_open_the_breaker_two_do_not() {
     e.record_attempt(&server_error(&opus(), secs(1)));
     e.record_attempt(&server_error(&opus(), secs(2)));
     assert_eq!(
-        state(&e, &opus()).0,
-        AvailabilityState::Available,
-        "two failures are not enough evidence"
+        state(&e, &opus()),
+        (AvailabilityState::Degraded, ReasonKind::ElevatedErrors),
+        "two failures are said, but do not open the breaker"
     );
+    assert!(e.allows_request(&opus(), secs(2)));
     let transitions = e.record_attempt(&server_error(&opus(), secs(3)));
     assert_eq!(transitions.len(), 1);
     let a = e.get(&opus()).unwrap();
@@ -209,7 +210,7 @@ fn overloaded_answers_say_overloaded() {
 }
 
 #[test]
-fn alternating_results_never_flap_the_state() {
+fn alternating_results_are_degraded_once_and_never_flap() {
     let mut e = engine();
     let mut transitions = e.record_attempt(&ok(&opus(), secs(0)));
     for i in 1..40 {
@@ -221,11 +222,195 @@ fn alternating_results_never_flap_the_state() {
         transitions.extend(e.record_attempt(&attempt));
     }
     assert_eq!(
-        transitions.len(),
-        1,
-        "only the first success changed anything"
+        transitions.iter().map(|t| t.to.state).collect::<Vec<_>>(),
+        vec![AvailabilityState::Available, AvailabilityState::Degraded],
+        "the first success, then the first failure; nothing after"
     );
+    let a = e.get(&opus()).unwrap();
+    assert_eq!(a.state, AvailabilityState::Degraded);
+    assert!(
+        a.reason
+            .message
+            .contains("20 of this app's last 39 attempts"),
+        "{}",
+        a.reason.message
+    );
+    assert!(
+        e.allows_request(&opus(), secs(40)),
+        "the breaker never opened"
+    );
+}
+
+#[test]
+fn a_failed_attempt_its_retry_made_good_is_said_at_once_and_passes_with_steady_answers() {
+    let mut e = engine();
+    e.record_attempt(&ok(&opus(), secs(0)));
+    e.record_status("anthropic", StatusEvidence::default(), secs(5));
+    // One send: the first attempt fails, its retry answers.
+    let said = e.record_attempt(&server_error(&opus(), secs(60)));
+    assert_eq!(
+        said.len(),
+        1,
+        "said with the failed attempt, before its retry"
+    );
+    e.record_attempt(&ok(&opus(), secs(61)));
+    let a = e.get(&opus()).unwrap();
+    assert_eq!(
+        (a.state, a.reason.kind, a.reason.side),
+        (
+            AvailabilityState::Degraded,
+            ReasonKind::ElevatedErrors,
+            Side::Provider
+        )
+    );
+    assert_eq!(a.since, Some(secs(60)), "since the failure");
+    assert_eq!(
+        a.reason.headline,
+        "Answering, with some server errors at Anthropic"
+    );
+    let m = &a.reason.message;
+    for part in [
+        "Claude Opus 4.7 is answering (last answer at 09:01)",
+        "this app's last 2 attempts",
+        "1 of",
+        "at 09:01:00",
+        "Anthropic's status page says nothing about it (read at 09:00)",
+        "the model itself has not changed",
+        "Source: Anthropic's answers to this app's own requests since 09:01",
+        "after 3 answers in a row, or at 09:06",
+    ] {
+        assert!(m.contains(part), "{part:?} in {m}");
+    }
+    assert_eq!(a.next_check, Some(secs(360)), "steady by five minutes on");
+
+    // Two more answers make three in a row: steady again.
+    e.record_attempt(&ok(&opus(), secs(90)));
+    assert_eq!(state(&e, &opus()).0, AvailabilityState::Degraded);
+    let back = e.record_attempt(&ok(&opus(), secs(120)));
+    assert_eq!(back.len(), 1);
     assert_eq!(state(&e, &opus()).0, AvailabilityState::Available);
+
+    // Or five minutes without another failure, with nothing sent meanwhile.
+    e.record_attempt(&server_error(&opus(), secs(200)));
+    e.record_attempt(&ok(&opus(), secs(201)));
+    assert!(e.tick(secs(499)).is_empty(), "still within five minutes");
+    let steady = e.tick(secs(500));
+    assert_eq!(
+        steady.iter().map(|t| t.to.state).collect::<Vec<_>>(),
+        vec![AvailabilityState::Available]
+    );
+}
+
+#[test]
+fn an_overloaded_attempt_answered_on_retry_says_overloaded_and_a_probe_after_the_breaker_closes_it()
+{
+    let mut e = engine();
+    e.record_attempt(&failed(
+        &opus(),
+        secs(0),
+        FailureClass::Reason(ReasonKind::Overloaded),
+        Some(529),
+    ));
+    let a = e.get(&opus()).unwrap();
+    assert_eq!(
+        (a.state, a.reason.kind),
+        (AvailabilityState::Degraded, ReasonKind::Overloaded)
+    );
+    assert!(
+        a.reason
+            .message
+            .starts_with("Claude Opus 4.7 has not answered yet: this app's last attempt"),
+        "never claims an answer it has not had: {}",
+        a.reason.message
+    );
+    // The breaker opens; its probe answers: the outage is over, not merely unsteady.
+    for i in 1..3 {
+        e.record_attempt(&server_error(&opus(), secs(i)));
+    }
+    assert_eq!(state(&e, &opus()).0, AvailabilityState::Unavailable);
+    let probe = e.next_probe_at().unwrap();
+    e.record_attempt(&ok(&opus(), probe));
+    assert_eq!(state(&e, &opus()).0, AvailabilityState::Available);
+}
+
+#[test]
+fn a_model_answering_again_while_an_incident_still_names_it_is_degraded_not_unavailable() {
+    let mut e = engine();
+    for i in 0..3 {
+        e.record_attempt(&server_error(&opus(), secs(i)));
+    }
+    let incident = IncidentEvidence {
+        id: "inc1".into(),
+        title: "Elevated errors on Claude Opus 4.7 and Opus 4.8".into(),
+        status: "identified".into(),
+        severe: true,
+        link: Some("https://stspg.io/x".into()),
+        since: secs(1),
+        models: vec!["claude-opus-4-7".into(), "claude-opus-4-8".into()],
+        ..Default::default()
+    };
+    e.record_status(
+        "anthropic",
+        StatusEvidence {
+            incidents: vec![incident.clone()],
+            ..Default::default()
+        },
+        secs(5),
+    );
+    assert_eq!(
+        state(&e, &opus()),
+        (AvailabilityState::Unavailable, ReasonKind::ProviderIncident)
+    );
+    // The probe answers while the incident is still open.
+    let probe = e.next_probe_at().unwrap();
+    let back = e.record_attempt(&ok(&opus(), probe));
+    assert_eq!(back.len(), 1);
+    let a = e.get(&opus()).unwrap();
+    assert_eq!(
+        (a.state, a.reason.kind),
+        (AvailabilityState::Degraded, ReasonKind::ProviderIncident),
+        "it answers; the incident is still said"
+    );
+    assert!(
+        a.reason
+            .headline
+            .starts_with("Answering; Anthropic's incident is still open"),
+        "{}",
+        a.reason.headline
+    );
+    assert!(
+        a.reason
+            .message
+            .contains("answered again (last answer at 09:00)"),
+        "{}",
+        a.reason.message
+    );
+    assert!(
+        a.reason
+            .message
+            .contains("the model itself has not changed")
+    );
+    assert!(e.allows_request(&opus(), probe), "requests go to it again");
+    // Opus 4.8 has not answered since: the page's word stands for it.
+    assert_eq!(
+        state(&e, &opus48()),
+        (AvailabilityState::Unavailable, ReasonKind::ProviderIncident)
+    );
+    // An answer from before the incident outweighs nothing.
+    let mut fresh = engine();
+    fresh.record_attempt(&ok(&opus(), secs(0)));
+    fresh.record_status(
+        "anthropic",
+        StatusEvidence {
+            incidents: vec![incident],
+            ..Default::default()
+        },
+        secs(5),
+    );
+    assert_eq!(
+        state(&fresh, &opus()),
+        (AvailabilityState::Unavailable, ReasonKind::ProviderIncident)
+    );
 }
 
 #[test]
