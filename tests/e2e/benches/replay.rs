@@ -9,10 +9,12 @@
 //!   message took), against the onset to Anthropic's first post (420 s − 60 s = 360 s).
 //! - *Lead time, no traffic*: a window of its own (run first) that sends nothing; from the page's first post
 //!   to the notice on screen, in real seconds, against one poll interval (60 s).
-//! - *Return*: Opus 4.7 recovers at 1,560 s while the incident is still open; from then to
-//!   `available` on screen, in real seconds, by a probe where a request had failed; where none
-//!   had, from the page's "resolved" (1,920 s) to the incident no longer holding the model
-//!   (it is "not checked" until an answer: the page's word alone never makes it available).
+//! - *Return*: after messages until its breaker opens, Opus 4.7 recovers at 1,560 s while the
+//!   incident is still open; from then to "is back" on screen (answering: `degraded` while
+//!   the incident is open), in real seconds, by a probe; where no request had failed (the
+//!   quiet window), from the page's "resolved" (1,920 s) to the incident no longer holding
+//!   the model (it is "not checked" until an answer: the page's word alone never makes it
+//!   available).
 //! - *Memory*: the busy window's PSS (the app and its WebKit processes) 5 s after start, and
 //!   again after the replay and 200 messages sent to a healthy model.
 
@@ -67,6 +69,21 @@ async fn until_state(app: &App, done: impl Fn(&str) -> bool) -> Option<Duration>
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     None
+}
+
+/// Waits for the send to end: an answer, or the consent dialog, which is declined.
+async fn settle(app: &App, answers_before: usize) {
+    let started = Instant::now();
+    while started.elapsed() < LIMIT {
+        if answers(app).await > answers_before {
+            return;
+        }
+        if !app.texts("[data-testid=consent-dialog]").await.is_empty() {
+            app.click("[data-choice=cancel]").await;
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 async fn answers(app: &App) -> usize {
@@ -134,7 +151,8 @@ async fn main() {
         busy.type_and_send(&format!("Summarise the Q3 report ({messages})"))
             .await;
         messages += 1;
-        // The send ends in an answer, or in a reason and the consent dialog.
+        // The send shows a reason (a failed attempt is said before its retry), or ends in an
+        // answer.
         let mut reason = None;
         while sent.elapsed() < LIMIT {
             let state = header_state(&busy).await;
@@ -147,6 +165,7 @@ async fn main() {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+        settle(&busy, before).await;
         if let Some(real) = reason {
             break Some((t - ONSET, real));
         }
@@ -155,11 +174,33 @@ async fn main() {
             break None;
         }
     };
-    busy.click("[data-choice=cancel]").await;
 
-    // Return: Opus 4.7 recovers while the incident is still open; a probe finds it.
+    // Then until its breaker opens (9 requests in 10 fail from 150 s): a request has failed.
+    let mut t = t.max(150.0);
+    while header_state(&busy).await != "unavailable" && t < FIRST_POST {
+        at(&busy_sim, t);
+        let before = answers(&busy).await;
+        busy.type_and_send(&format!("Summarise the Q3 report ({messages})"))
+            .await;
+        messages += 1;
+        settle(&busy, before).await;
+        t += 30.0;
+    }
+    let out_before_recovery = header_state(&busy).await == "unavailable";
+
+    // Return: Opus 4.7 recovers while the incident is still open; a probe finds it and the
+    // window says it is back.
     at(&busy_sim, OPUS_47_RECOVERS);
-    let back_by_probe = until_state(&busy, |s| s == "available").await;
+    let recovered = Instant::now();
+    let mut back_by_probe = None;
+    while recovered.elapsed() < LIMIT {
+        if !busy.texts("[data-testid=back-notice]").await.is_empty() {
+            back_by_probe = Some(recovered.elapsed());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let back_state = header_state(&busy).await;
 
     // Memory after the replay and 200 messages to a healthy model.
     at(&busy_sim, 2100.0);
@@ -200,7 +241,7 @@ async fn main() {
         noticed.map_or("—".into(), |d| format!("{:.2}", d.as_secs_f64() / 60.0))
     );
     println!(
-        "| return after a failed request: recovery to available (a probe; the incident still open) | {} | — | — | ≤ the probe schedule |",
+        "| return after a failed request (breaker open: {out_before_recovery}): recovery to “is back” on screen, a probe, the incident still open (then {back_state}) | {} | — | — | ≤ the probe schedule |",
         seconds(back_by_probe)
     );
     println!(

@@ -517,12 +517,18 @@ impl HealthEngine {
     ) -> Vec<Transition> {
         let entry = self.providers.entry(provider.to_string()).or_default();
         let mut evidence = evidence;
-        // A component's word has no start of its own: it holds from when it was first seen.
         for incident in evidence.incidents.iter_mut() {
-            if let Some(seen) = entry.status.incidents.iter().find(|i| i.id == incident.id)
-                && incident.id.starts_with("component:")
-            {
-                incident.since = seen.since;
+            // Nothing began after this app read it: a page's clock ahead of this machine's
+            // would otherwise put every answer since "before" the incident.
+            incident.since = incident.since.min(now);
+            if let Some(seen) = entry.status.incidents.iter().find(|i| i.id == incident.id) {
+                incident.since = if incident.id.starts_with("component:") {
+                    // A component's word has no start of its own: it holds from when it
+                    // was first seen.
+                    seen.since
+                } else {
+                    incident.since.min(seen.since)
+                };
             }
         }
         if evidence.unreadable.is_some() {

@@ -396,6 +396,29 @@ fn a_model_answering_again_while_an_incident_still_names_it_is_degraded_not_unav
         state(&e, &opus48()),
         (AvailabilityState::Unavailable, ReasonKind::ProviderIncident)
     );
+    // A page whose clock runs ahead of this machine's: the incident began, at the latest,
+    // when this app first read it, so the probe's answer still counts as since.
+    let mut ahead = engine();
+    for i in 0..3 {
+        ahead.record_attempt(&server_error(&opus(), secs(i)));
+    }
+    let posted_in_the_future = || StatusEvidence {
+        incidents: vec![IncidentEvidence {
+            since: secs(600),
+            ..incident.clone()
+        }],
+        ..Default::default()
+    };
+    ahead.record_status("anthropic", posted_in_the_future(), secs(5));
+    ahead.record_status("anthropic", posted_in_the_future(), secs(25));
+    assert_eq!(ahead.get(&opus()).unwrap().since, Some(secs(0)));
+    ahead.record_attempt(&ok(&opus(), probe));
+    ahead.tick(secs(200));
+    assert_eq!(
+        state(&ahead, &opus()),
+        (AvailabilityState::Degraded, ReasonKind::ProviderIncident),
+        "answered after the first reading, however far ahead the page's clock"
+    );
     // An answer from before the incident outweighs nothing.
     let mut fresh = engine();
     fresh.record_attempt(&ok(&opus(), secs(0)));
