@@ -19,7 +19,7 @@
 //!   again after the replay and 200 messages sent to a healthy model.
 
 use std::time::{Duration, Instant};
-use switchboard_e2e::measure::{filtered_out, pss_mb, tree};
+use switchboard_e2e::measure::{filtered_out, pss_by_name, pss_mb, tree};
 use switchboard_e2e::{App, Profile};
 use switchboard_sim::{Scenario, SimOptions, Simulator};
 
@@ -30,6 +30,8 @@ const RESOLVED: f64 = 1920.0;
 /// The longest a figure is waited for before it is reported as not reached.
 const LIMIT: Duration = Duration::from_secs(240);
 const MESSAGES: usize = 200;
+/// The status poll while anything is wrong, as shipped; due probes run with it.
+const WHILE_WRONG_POLL: f64 = 20.0;
 
 async fn simulator() -> Simulator {
     Simulator::start(
@@ -71,11 +73,26 @@ async fn until_state(app: &App, done: impl Fn(&str) -> bool) -> Option<Duration>
     None
 }
 
+/// Seconds until the engine looks at `model` again by itself (its probe), from the window's
+/// own overview.
+async fn next_check_in(app: &App, provider: &str, model: &str) -> Option<f64> {
+    app.client
+        .execute(
+            "return window.__TAURI_INTERNALS__.invoke('get_overview').then(o => { \
+               const a = o.availability.find(a => a.model.provider === arguments[0] && a.model.model === arguments[1]); \
+               return a && a.next_check ? (Date.parse(a.next_check) - Date.now()) / 1000 : null; })",
+            vec![provider.into(), model.into()],
+        )
+        .await
+        .ok()?
+        .as_f64()
+}
+
 /// Waits for the send to end: an answer, or the consent dialog, which is declined.
-async fn settle(app: &App, answers_before: usize) {
+async fn settle(app: &App, answer_before: &str) {
     let started = Instant::now();
     while started.elapsed() < LIMIT {
-        if answers(app).await > answers_before {
+        if last_answer(app).await != answer_before {
             return;
         }
         if !app.texts("[data-testid=consent-dialog]").await.is_empty() {
@@ -86,20 +103,35 @@ async fn settle(app: &App, answers_before: usize) {
     }
 }
 
-async fn answers(app: &App) -> usize {
+/// The id of the last answer with text in the thread: it changes when a new one arrives
+/// (the thread draws only its latest messages, so they cannot be counted).
+async fn last_answer(app: &App) -> String {
     app.client
         .execute(
-            "return [...document.querySelectorAll('.answer[data-message] .markdown')].filter(e => e.textContent.trim()).length",
+            "const all = [...document.querySelectorAll('.answer[data-message]')].filter(e => e.querySelector('.markdown')?.textContent.trim()); \
+             return all.length ? all[all.length - 1].getAttribute('data-message') : ''",
             vec![],
         )
         .await
         .unwrap()
-        .as_u64()
-        .unwrap_or(0) as usize
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn app_pss(app: &App) -> f64 {
     app.app_pid().map(|pid| pss_mb(&tree(pid))).unwrap_or(0.0)
+}
+
+/// "switchboard 120, WebKitWebProcess 90, …" (MB).
+fn app_pss_by_process(app: &App) -> String {
+    app.app_pid()
+        .map(|pid| pss_by_name(&tree(pid)))
+        .unwrap_or_default()
+        .iter()
+        .map(|(name, mb)| format!("{name} {mb:.0}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn seconds(d: Option<Duration>) -> String {
@@ -139,6 +171,7 @@ async fn main() {
     let busy = App::launch(&busy_profile).await;
     tokio::time::sleep(Duration::from_secs(5).saturating_sub(launched.elapsed())).await;
     let pss_at_start = app_pss(&busy);
+    let by_process_at_start = app_pss_by_process(&busy);
     busy.prefer("anthropic/claude-opus-4-7").await;
 
     // With traffic: a message every 30 s of scenario time from the onset.
@@ -146,7 +179,7 @@ async fn main() {
     let mut messages = 0;
     let lead = loop {
         at(&busy_sim, t);
-        let before = answers(&busy).await;
+        let before = last_answer(&busy).await;
         let sent = Instant::now();
         busy.type_and_send(&format!("Summarise the Q3 report ({messages})"))
             .await;
@@ -160,12 +193,12 @@ async fn main() {
                 reason = Some(sent.elapsed());
                 break;
             }
-            if answers(&busy).await > before {
+            if last_answer(&busy).await != before {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        settle(&busy, before).await;
+        settle(&busy, &before).await;
         if let Some(real) = reason {
             break Some((t - ONSET, real));
         }
@@ -179,17 +212,19 @@ async fn main() {
     let mut t = t.max(150.0);
     while header_state(&busy).await != "unavailable" && t < FIRST_POST {
         at(&busy_sim, t);
-        let before = answers(&busy).await;
+        let before = last_answer(&busy).await;
         busy.type_and_send(&format!("Summarise the Q3 report ({messages})"))
             .await;
         messages += 1;
-        settle(&busy, before).await;
+        settle(&busy, &before).await;
         t += 30.0;
     }
     let out_before_recovery = header_state(&busy).await == "unavailable";
 
     // Return: Opus 4.7 recovers while the incident is still open; a probe finds it and the
-    // window says it is back.
+    // window says it is back. Its schedule: the next probe is due when its breaker's cooldown
+    // ends, and runs with the status poll after that (every 20 s while anything is wrong).
+    let probe_due_in = next_check_in(&busy, "anthropic", "claude-opus-4-7").await;
     at(&busy_sim, OPUS_47_RECOVERS);
     let recovered = Instant::now();
     let mut back_by_probe = None;
@@ -200,19 +235,24 @@ async fn main() {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    // The state arrives gathered (100 ms); the return is announced at once.
+    tokio::time::sleep(Duration::from_millis(500)).await;
     let back_state = header_state(&busy).await;
 
     // Memory after the replay and 200 messages to a healthy model.
     at(&busy_sim, 2100.0);
     busy.prefer("openai/gpt-5").await;
-    let mut answered = answers(&busy).await;
+    let mut answered = last_answer(&busy).await;
     for i in 0..MESSAGES {
         busy.type_and_send(&format!("Name a river, number {i}"))
             .await;
-        answered = busy.eventually(|| answers(&busy), |n| *n > answered).await;
+        answered = busy
+            .eventually(|| last_answer(&busy), |id| *id != answered)
+            .await;
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
     let pss_after = app_pss(&busy);
+    let by_process_after = app_pss_by_process(&busy);
 
     println!(
         "\nThe June 2026 replay in the window ({}), status pages polled as shipped, probes on\n",
@@ -240,9 +280,15 @@ async fn main() {
         seconds(noticed),
         noticed.map_or("—".into(), |d| format!("{:.2}", d.as_secs_f64() / 60.0))
     );
+    let schedule = probe_due_in.map(|due| due.max(0.0) + WHILE_WRONG_POLL);
     println!(
-        "| return after a failed request (breaker open: {out_before_recovery}): recovery to “is back” on screen, a probe, the incident still open (then {back_state}) | {} | — | — | ≤ the probe schedule |",
-        seconds(back_by_probe)
+        "| return after a failed request (breaker open: {out_before_recovery}): recovery to “is back” on screen, a probe, the incident still open (then {back_state}) | {} | the probe schedule: due in {} + one poll ({WHILE_WRONG_POLL:.0} s) | {} | ≤ 1 |",
+        seconds(back_by_probe),
+        probe_due_in.map_or("—".into(), |d| format!("{d:.1} s")),
+        match (back_by_probe, schedule) {
+            (Some(back), Some(schedule)) => format!("{:.2}", back.as_secs_f64() / schedule),
+            _ => "—".into(),
+        }
     );
     println!(
         "| return without one: the page's “resolved” to the incident no longer holding the model (“not checked” until an answer) | {} | 30 s | {} | ≤ 1 |",
@@ -253,5 +299,6 @@ async fn main() {
         "| PSS after the replay and {MESSAGES} messages | {pss_after:.0} MB | 5 s after start: {pss_at_start:.0} MB | {:.2} | ≤ 1.10 |",
         pss_after / pss_at_start.max(1.0)
     );
+    println!("\nPSS by process (MB): at 5 s {by_process_at_start}; after {by_process_after}");
     busy.close().await;
 }

@@ -58,6 +58,24 @@ pub fn pss_mb(pids: &[u32]) -> f64 {
     kib as f64 / 1024.0
 }
 
+/// PSS of each of `pids` by its process name (the app, WebKit's web and network processes),
+/// in MB, largest first.
+pub fn pss_by_name(pids: &[u32]) -> Vec<(String, f64)> {
+    let mut by_name: Vec<(String, f64)> = Vec::new();
+    for &pid in pids {
+        let name = std::fs::read_to_string(format!("/proc/{pid}/comm"))
+            .map(|n| n.trim().to_string())
+            .unwrap_or_default();
+        let mb = pss_mb(&[pid]);
+        match by_name.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, total)) => *total += mb,
+            None => by_name.push((name, mb)),
+        }
+    }
+    by_name.sort_by(|a, b| b.1.total_cmp(&a.1));
+    by_name
+}
+
 /// CPU time used by `pids` so far, in clock ticks (1/100 s).
 pub fn cpu_ticks(pids: &[u32]) -> u64 {
     pids.iter()

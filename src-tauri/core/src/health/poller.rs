@@ -510,20 +510,28 @@ impl Poller {
     /// Polls until the process ends.
     pub async fn run(mut self) {
         let base = u64::from(std::process::id());
+        let probe_scheduled = self.service.probe_scheduled();
         for round in 0u64.. {
             let wrong = self.poll_once().await;
-            let now = self.clock.now();
             // A different jitter each round, so many clients never poll in step.
-            let mut next =
-                self.schedule
-                    .next_poll(now, wrong, base.wrapping_mul(31).wrapping_add(round));
-            if let Some(probe) = self.service.next_probe_at() {
-                next = next.min(probe.max(now));
-            }
-            let wait = (next - now).to_std().unwrap_or_default();
-            tokio::select! {
-                () = self.clock.sleep(wait) => {}
-                () = self.wake.notified() => {}
+            let next_poll = self.schedule.next_poll(
+                self.clock.now(),
+                wrong,
+                base.wrapping_mul(31).wrapping_add(round),
+            );
+            loop {
+                let now = self.clock.now();
+                let next = match self.service.next_probe_at() {
+                    Some(probe) => next_poll.min(probe.max(now)),
+                    None => next_poll,
+                };
+                let wait = (next - now).to_std().unwrap_or_default();
+                tokio::select! {
+                    () = self.clock.sleep(wait) => break,
+                    () = self.wake.notified() => break,
+                    // A breaker opened meanwhile: sleep until its probe, not the round's end.
+                    () = probe_scheduled.notified() => {}
+                }
             }
         }
     }

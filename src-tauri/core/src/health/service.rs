@@ -35,6 +35,9 @@ pub struct HealthService {
     checks: Mutex<tokio::task::JoinSet<()>>,
     /// The workspace's order of models to offer when one is out, as last read.
     fallback_order: Mutex<Vec<crate::vocabulary::ModelRef>>,
+    /// Told when an attempt brings the next probe forward (a breaker opened), so a poller
+    /// asleep until its next round wakes for the probe instead.
+    probe_scheduled: Arc<tokio::sync::Notify>,
 }
 
 impl HealthService {
@@ -62,8 +65,14 @@ impl HealthService {
             policy_read_at: Mutex::default(),
             checks: Mutex::default(),
             fallback_order: Mutex::default(),
+            probe_scheduled: Arc::default(),
         });
         (service, receiver)
+    }
+
+    /// Notified when an attempt brings the next probe forward.
+    pub fn probe_scheduled(&self) -> Arc<tokio::sync::Notify> {
+        self.probe_scheduled.clone()
     }
 
     /// From now on, every attempt the service hears is also sent here (see [`keep_attempts`]).
@@ -332,12 +341,18 @@ impl AttemptObserver for Arc<HealthService> {
         if let Some(log) = self.attempt_log.lock().expect("attempt log lock").as_ref() {
             let _ = log.send(attempt.clone());
         }
-        let (transitions, check) = {
+        let (transitions, check, probe_sooner) = {
             let mut engine = self.engine();
+            let before = engine.next_probe_at();
             let transitions = engine.record_attempt(&attempt);
-            (transitions, engine.needs_connectivity_check())
+            let after = engine.next_probe_at();
+            let sooner = after.is_some_and(|at| before.is_none_or(|b| at < b));
+            (transitions, engine.needs_connectivity_check(), sooner)
         };
         self.publish(transitions);
+        if probe_sooner {
+            self.probe_scheduled.notify_one();
+        }
         if check && let Ok(runtime) = tokio::runtime::Handle::try_current() {
             let service = self.clone();
             let since = attempt.at;
@@ -401,5 +416,70 @@ pub(crate) async fn next_or_queued<T>(
     tokio::select! {
         item = receiver.recv() => item,
         () = stop.cancelled() => receiver.try_recv().ok(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::health::engine::HealthSettings;
+    use crate::vocabulary::{AttemptOutcome, Failure, FailureClass, ModelRef, ReasonKind};
+    use chrono::TimeZone;
+    use futures_util::FutureExt;
+
+    fn attempt(at: chrono::DateTime<chrono::Utc>, failed: bool) -> AttemptRecord {
+        AttemptRecord {
+            model: ModelRef::new("anthropic", "claude-opus-4-7"),
+            at,
+            attempt: 1,
+            outcome: if failed {
+                let mut failure = Failure::new(FailureClass::Reason(ReasonKind::ElevatedErrors));
+                failure.http_status = Some(500);
+                AttemptOutcome::Failed(failure)
+            } else {
+                AttemptOutcome::Answered
+            },
+            first_text_after: None,
+            identity: None,
+        }
+    }
+
+    /// A poller asleep until its next round (a minute, or more) must wake for a probe that a
+    /// breaker opened meanwhile makes due in 30 s: the service says when that happens.
+    #[tokio::test]
+    async fn an_attempt_that_opens_a_breaker_tells_the_poller_and_others_do_not() {
+        let start = chrono::Utc.with_ymd_and_hms(2026, 6, 5, 9, 0, 0).unwrap();
+        let clock = ManualClock::new(start);
+        let catalog = Catalog::shipped().unwrap();
+        let engine = HealthEngine::new(
+            catalog.clone(),
+            HealthSettings::default(),
+            |_| true,
+            Vec::new(),
+            start,
+        );
+        let (service, _changes) = HealthService::new(
+            engine,
+            &catalog,
+            reqwest::Client::new(),
+            Arc::new(clock),
+            &[],
+            Duration::from_secs(1),
+        );
+        let scheduled = service.probe_scheduled();
+        let told = || scheduled.notified().now_or_never().is_some();
+        let s = |n| start + chrono::Duration::seconds(n);
+
+        service.record(attempt(s(0), false));
+        service.record(attempt(s(1), true));
+        service.record(attempt(s(2), true));
+        assert!(!told(), "two failures open nothing");
+        service.record(attempt(s(3), true));
+        assert!(told(), "the third opens the breaker: a probe at 09:00:33");
+        assert_eq!(service.next_probe_at(), Some(s(33)));
+        // The probe fails: the next one is later, which the sleeping poller's plan covers.
+        service.record(attempt(s(33), true));
+        assert!(!told(), "a later probe needs no wake");
     }
 }

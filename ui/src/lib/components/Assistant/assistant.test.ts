@@ -18,6 +18,43 @@ describe("the assistant", () => {
     expect(screen.getByRole("tab", { name: "Assistant" }).getAttribute("aria-selected")).toBe("true");
   });
 
+  it("draws a long conversation's latest messages, and the earlier ones on asking", async () => {
+    const backend = withPreferred();
+    const at = "2026-06-05T09:00:00Z";
+    backend.conversations = [{ id: "long", title: "Rivers", created_at: at, updated_at: at }];
+    backend.messages.set(
+      "long",
+      Array.from({ length: 130 }, (_, i) => ({
+        id: `m${i}`,
+        conversation_id: "long",
+        role: i % 2 === 0 ? ("user" as const) : ("assistant" as const),
+        text: `message ${i}`,
+        status: i % 2 === 0 ? ("sent" as const) : ("complete" as const),
+        model: i % 2 === 0 ? null : { provider: "anthropic", model: "claude-opus-4-7" },
+        stood_in_for: null,
+        failure: null,
+        ending: null,
+        created_at: at,
+        updated_at: at,
+      })),
+    );
+    const user = userEvent.setup();
+    render(App, { backend });
+    await user.click(await screen.findByRole("button", { name: /Rivers/ }));
+    await waitFor(() => expect(document.querySelectorAll("[data-message]")).toHaveLength(60));
+    const drawn = () => [...document.querySelectorAll("[data-message]")].map((m) => m.getAttribute("data-message"));
+    expect(drawn()[0]).toBe("m70");
+    expect(drawn().at(-1)).toBe("m129");
+    const earlier = screen.getByTestId("show-earlier");
+    expect(earlier.textContent).toMatch(/Show 60 earlier messages\s+\(70 not shown\)/);
+    await user.click(earlier);
+    expect(drawn()).toHaveLength(120);
+    await user.click(screen.getByTestId("show-earlier"));
+    expect(drawn()).toHaveLength(130);
+    expect(drawn()[0]).toBe("m0");
+    expect(screen.queryByTestId("show-earlier")).toBeNull();
+  });
+
   it("streams the answer in, labelled with the model that wrote it, and empties the box", async () => {
     const backend = withPreferred();
     backend.script = { answer: ["**Lisbon**", " in spring"] };
