@@ -7,8 +7,9 @@
 //!   laid out (the work of one frame; budget 16 ms at the median), and to the next frame
 //!   after it;
 //! - *a burst of 1,000 availability changes*: the workspace policy turns off the 46 added
-//!   providers at once, and every one of their models is redrawn as off; the longest frame
-//!   while that happens (budget 50 ms), heard from a `requestAnimationFrame` loop.
+//!   providers at once, with their models the rows in view (filtered to them), each redrawn
+//!   as off; the longest frame while that happens (budget 50 ms), heard from a
+//!   `requestAnimationFrame` loop. Past 300 models the list draws only the rows in view.
 
 use switchboard_e2e::measure::{filtered_out, spread};
 use switchboard_e2e::{App, Profile};
@@ -126,8 +127,22 @@ async fn main() {
     profile.write_config(&catalog(&sim));
     let app = App::launch(&profile).await;
     app.wait_for("input[aria-label='Filter models']").await;
-    let rows = count(&app, "[role=option]").await;
-    let groups = count(&app, "#model-list [role=group]").await;
+    // The list draws only the rows in view: the catalog's size is the overview's.
+    let (rows, groups) = {
+        let sizes = app
+            .client
+            .execute(
+                "return window.__TAURI_INTERNALS__.invoke('get_overview').then(o => [o.models.length, o.providers.length])",
+                vec![],
+            )
+            .await
+            .unwrap();
+        (
+            sizes[0].as_u64().unwrap_or(0),
+            sizes[1].as_u64().unwrap_or(0),
+        )
+    };
+    let drawn = count(&app, "[role=option]").await;
 
     // A keystroke in the filter: each changes what the list shows (narrowing, then widening
     // back to all 1,000 rows).
@@ -183,7 +198,16 @@ async fn main() {
         .filter_map(|m| m["frame"].as_f64())
         .collect();
 
-    // A burst: the policy turns 968 models off at once.
+    // A burst: the policy turns 968 models off at once, with theirs the rows in view.
+    input.send_keys("model-").await.unwrap();
+    app.eventually(
+        || app.texts(".search .count"),
+        |c| {
+            c.first()
+                .is_some_and(|c| c.starts_with(&format!("{ADDED_MODELS} of")))
+        },
+    )
+    .await;
     app.client.execute(WATCH_FRAMES, vec![]).await.unwrap();
     let source = policy_off(profile.data_dir().parent().unwrap());
     app.client
@@ -193,12 +217,32 @@ async fn main() {
         )
         .await
         .unwrap();
+    // Every row in view shows it, once the core has turned them all off.
     let off = app
         .eventually(
-            || count(&app, "#model-list [data-state=disabled]"),
+            || async {
+                app.client
+                    .execute(
+                        "return window.__TAURI_INTERNALS__.invoke('get_overview').then(o => o.availability.filter(a => a.state === 'disabled').length)",
+                        vec![],
+                    )
+                    .await
+                    .unwrap()
+                    .as_u64()
+                    .unwrap_or(0) as usize
+            },
             |n| *n >= ADDED_MODELS,
         )
         .await;
+    app.eventually(
+        || async {
+            let shown = count(&app, "#model-list [role=option] [data-state]").await;
+            let off = count(&app, "#model-list [role=option] [data-state=disabled]").await;
+            shown > 0 && off == shown
+        },
+        |all_off| *all_off,
+    )
+    .await;
     // Two more frames, so the last redraw is counted.
     tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     let gaps = app
@@ -219,7 +263,7 @@ async fn main() {
     let over = gaps.iter().filter(|g| **g > 50.0).count();
 
     println!(
-        "\nThe window at scale: {rows} models in {groups} providers ({})\n",
+        "\nThe window at scale: {rows} models in {groups} providers, {drawn} rows drawn ({})\n",
         switchboard_e2e::app_binary().display()
     );
     println!("| figure | min / median / max | budget |");

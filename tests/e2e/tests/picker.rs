@@ -226,3 +226,59 @@ fn status_json_lists_the_catalog_without_a_window() {
     let help = String::from_utf8(help.stdout).unwrap();
     assert!(help.contains("status"), "{help}");
 }
+
+/// Past 300 models the list draws only the rows in view: the keyboard still reaches every
+/// model (the list scrolls to it), the filter still finds one, and a short list is drawn
+/// whole and grouped again.
+#[tokio::test]
+async fn a_catalog_of_400_models_draws_the_rows_in_view_and_the_keyboard_reaches_the_last() {
+    let profile = Profile::new();
+    let mut config = String::from(
+        "[providers.lab]\nname = \"Lab\"\nwire = \"openai_compatible\"\nbase_url = \"http://127.0.0.1:9/v1\"\n",
+    );
+    for m in 0..400 {
+        config.push_str(&format!(
+            "\n[[models]]\nprovider = \"lab\"\nid = \"model-{m:03}\"\ndisplay_name = \"Model {m:03}\"\ncontext_window = 32768\n"
+        ));
+    }
+    profile.write_config(&config);
+    let app = App::launch(&profile).await;
+    let filter = app.wait_for("input[aria-label='Filter models']").await;
+    let total = catalog_keys().len() + 400;
+    let count = app.texts(".search .count").await;
+    assert_eq!(count, [format!("{total} of {total}")]);
+    let drawn = app.attrs("[role=option]", "data-model").await;
+    assert!(
+        !drawn.is_empty() && drawn.len() < 100,
+        "only the rows in view and a margin: {}",
+        drawn.len()
+    );
+    assert_eq!(drawn[0], catalog_keys()[0], "in catalog order from the top");
+
+    // End: the last model is drawn and active, the list scrolled to it.
+    filter.send_keys(&Key::End).await.unwrap();
+    let active = app
+        .eventually(
+            || app.attrs("[role=option].active", "data-model"),
+            |a: &Vec<String>| !a.is_empty(),
+        )
+        .await;
+    assert_eq!(active, ["lab/model-399"]);
+    let described = app
+        .attrs("input[aria-label='Filter models']", "aria-activedescendant")
+        .await;
+    let id = app.attrs("[role=option].active", "id").await;
+    assert_eq!(described, id, "the filter points at the drawn active row");
+
+    // A filter down to a few: drawn whole, grouped by provider.
+    filter.send_keys("model-39").await.unwrap();
+    let shown = app
+        .eventually(
+            || app.attrs("[data-provider='lab'] [role=option]", "data-model"),
+            |m: &Vec<String>| m.len() == 10,
+        )
+        .await;
+    assert_eq!(shown[0], "lab/model-390");
+    assert_eq!(app.attrs("[role=group]", "data-provider").await, ["lab"]);
+    app.close().await;
+}
