@@ -32,6 +32,17 @@ use tokio::sync::{Mutex, MutexGuard};
 const LAUNCH_TIMEOUT: Duration = Duration::from_secs(90);
 /// How long to wait for something to appear on screen.
 pub const UI_TIMEOUT: Duration = Duration::from_secs(20);
+/// The longest one WebDriver command may go unanswered: a command that never returns (seen
+/// once, after a second launch re-presented the window) fails the test, naming it, instead
+/// of holding the whole run until CI's limit.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// `command`, or a failure naming `what` when WebDriver does not answer in time.
+async fn answered<T>(what: &str, command: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(COMMAND_TIMEOUT, command)
+        .await
+        .unwrap_or_else(|_| panic!("WebDriver did not answer {what} within {COMMAND_TIMEOUT:?}"))
+}
 
 /// The built app. `make test` builds it first; `SWITCHBOARD_BIN` points elsewhere.
 pub fn app_binary() -> PathBuf {
@@ -275,13 +286,16 @@ impl App {
     }
 
     pub async fn wait_for(&self, css: &str) -> Element {
-        self.client
-            .wait()
-            .at_most(UI_TIMEOUT)
-            .every(Duration::from_millis(100))
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("`{css}` did not appear within {UI_TIMEOUT:?}: {e}"))
+        answered(
+            &format!("waiting for `{css}`"),
+            self.client
+                .wait()
+                .at_most(UI_TIMEOUT)
+                .every(Duration::from_millis(100))
+                .for_element(Locator::Css(css)),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("`{css}` did not appear within {UI_TIMEOUT:?}: {e}"))
     }
 
     /// The visible text of every element matching `css`, read in one step in the page so a
@@ -301,11 +315,13 @@ impl App {
         let script = format!(
             "return Array.from(document.querySelectorAll(arguments[0])).map(e => {expression});"
         );
-        let value = self
-            .client
-            .execute(&script, vec![serde_json::Value::from(css)])
-            .await
-            .unwrap_or_else(|e| panic!("read `{css}`: {e}"));
+        let value = answered(
+            &format!("reading `{css}`"),
+            self.client
+                .execute(&script, vec![serde_json::Value::from(css)]),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("read `{css}`: {e}"));
         serde_json::from_value(value).unwrap_or_else(|e| panic!("read `{css}`: {e}"))
     }
 
@@ -334,11 +350,7 @@ impl App {
     /// Switches to the Models or Assistant view by its tab.
     pub async fn show(&self, tab: &str) {
         let id = format!("#tab-{}", tab.to_ascii_lowercase());
-        self.wait_for(&id)
-            .await
-            .click()
-            .await
-            .expect("click the tab");
+        self.click(&id).await;
         self.eventually(
             || self.attrs(&id, "aria-selected"),
             |v: &Vec<String>| v == &["true"],
@@ -349,11 +361,7 @@ impl App {
     /// Chooses the preferred model in the Models view and returns to the assistant.
     pub async fn prefer(&self, model: &str) {
         self.show("Models").await;
-        self.wait_for(&format!("[data-model='{model}']"))
-            .await
-            .click()
-            .await
-            .unwrap();
+        self.click(&format!("[data-model='{model}']")).await;
         self.eventually(
             || self.attrs("[role=option][aria-selected=true]", "data-model"),
             |m: &Vec<String>| m == &[model],
@@ -389,9 +397,8 @@ impl App {
 
     /// Clicks what `css` finds first, once it is there.
     pub async fn click(&self, css: &str) {
-        self.wait_for(css)
-            .await
-            .click()
+        let element = self.wait_for(css).await;
+        answered(&format!("a click on `{css}`"), element.click())
             .await
             .unwrap_or_else(|e| panic!("click `{css}`: {e}"));
     }
