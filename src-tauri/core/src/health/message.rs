@@ -1520,6 +1520,27 @@ mod tests {
                 },
             )
         };
+        // One failed attempt at `at`, of `attempts`; the last answer and the page's reading.
+        let unsteady =
+            |class, (status, code): (u16, &str), (attempts, last_answer), page_clear_at| {
+                let failure = failed(class, Some(status), Some(code));
+                answering_with_errors(
+                    anthropic,
+                    opus,
+                    &Unsteady {
+                        failure: &failure,
+                        failed_at: at,
+                        attempts,
+                        failed: 1,
+                        since: at,
+                        last_answer,
+                        steady_answers: 3,
+                        steady_by: at + chrono::Duration::minutes(5),
+                        page_clear_at,
+                        times: *times,
+                    },
+                )
+            };
         let snapshot = |id: &str| ModelIdentity {
             model: Some(id.into()),
             fingerprint: None,
@@ -1557,52 +1578,18 @@ mod tests {
                 Some("overloaded_error"),
                 None,
             ),
-            {
-                let failure = failed(
-                    FailureClass::Reason(ReasonKind::ElevatedErrors),
-                    Some(500),
-                    Some("api_error"),
-                );
-                answering_with_errors(
-                    anthropic,
-                    opus,
-                    &Unsteady {
-                        failure: &failure,
-                        failed_at: at,
-                        attempts: 2,
-                        failed: 1,
-                        since: at,
-                        last_answer: Some(at + chrono::Duration::seconds(2)),
-                        steady_answers: 3,
-                        steady_by: at + chrono::Duration::minutes(5),
-                        page_clear_at: Some(at - chrono::Duration::seconds(20)),
-                        times: *times,
-                    },
-                )
-            },
-            {
-                let failure = failed(
-                    FailureClass::Reason(ReasonKind::Overloaded),
-                    Some(529),
-                    Some("overloaded_error"),
-                );
-                answering_with_errors(
-                    anthropic,
-                    opus,
-                    &Unsteady {
-                        failure: &failure,
-                        failed_at: at,
-                        attempts: 1,
-                        failed: 1,
-                        since: at,
-                        last_answer: None,
-                        steady_answers: 3,
-                        steady_by: at + chrono::Duration::minutes(5),
-                        page_clear_at: None,
-                        times: *times,
-                    },
-                )
-            },
+            unsteady(
+                FailureClass::Reason(ReasonKind::ElevatedErrors),
+                (500, "api_error"),
+                (2, Some(at + chrono::Duration::seconds(2))),
+                Some(at - chrono::Duration::seconds(20)),
+            ),
+            unsteady(
+                FailureClass::Reason(ReasonKind::Overloaded),
+                (529, "overloaded_error"),
+                (1, None),
+                None,
+            ),
             maintenance(anthropic, opus, &incident, times),
             // A vague title, named models in its update, the Claude API at partial outage:
             // Opus 5 is named (by the update), Haiku 4.5 is not.

@@ -75,6 +75,21 @@ fn server_error(model: &ModelRef, at: DateTime<Utc>) -> AttemptRecord {
     )
 }
 
+/// Anthropic's June post: a severe incident naming Opus 4.7 and Opus 4.8, from 09:00:01.
+fn opus_incident() -> IncidentEvidence {
+    IncidentEvidence {
+        id: "inc1".into(),
+        title: "Elevated errors on Claude Opus 4.7 and Opus 4.8".into(),
+        status: "investigating".into(),
+        severe: true,
+        link: Some("https://stspg.io/x".into()),
+        since: secs(1),
+        models: vec!["claude-opus-4-7".into(), "claude-opus-4-8".into()],
+        all_models: false,
+        ..Default::default()
+    }
+}
+
 fn state(e: &HealthEngine, m: &ModelRef) -> (AvailabilityState, ReasonKind) {
     let a = e.get(m).unwrap();
     (a.state, a.reason.kind)
@@ -340,14 +355,8 @@ fn a_model_answering_again_while_an_incident_still_names_it_is_degraded_not_unav
         e.record_attempt(&server_error(&opus(), secs(i)));
     }
     let incident = IncidentEvidence {
-        id: "inc1".into(),
-        title: "Elevated errors on Claude Opus 4.7 and Opus 4.8".into(),
         status: "identified".into(),
-        severe: true,
-        link: Some("https://stspg.io/x".into()),
-        since: secs(1),
-        models: vec!["claude-opus-4-7".into(), "claude-opus-4-8".into()],
-        ..Default::default()
+        ..opus_incident()
     };
     e.record_status(
         "anthropic",
@@ -482,17 +491,7 @@ fn the_status_page_resolving_an_incident_triggers_a_probe_at_once() {
     for i in 0..3 {
         e.record_attempt(&server_error(&opus(), secs(i)));
     }
-    let incident = IncidentEvidence {
-        id: "inc1".into(),
-        title: "Elevated errors on Claude Opus 4.7 and Opus 4.8".into(),
-        status: "investigating".into(),
-        severe: true,
-        link: Some("https://stspg.io/x".into()),
-        since: secs(1),
-        models: vec!["claude-opus-4-7".into(), "claude-opus-4-8".into()],
-        all_models: false,
-        ..Default::default()
-    };
+    let incident = opus_incident();
     e.record_status(
         "anthropic",
         StatusEvidence {
