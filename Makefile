@@ -92,6 +92,9 @@ bench: test-deps ui
 	$(CARGO) build -p switchboard
 	$(CARGO) bench -p switchboard-e2e --bench window
 	$(CARGO) build --release -p switchboard -p switchboard-bare
+	# The two packages, for their sizes in the start-up table.
+	$(TAURI_CLI) build --bundles deb
+	cd tests/bench/bare && $(TAURI_CLI) build --bundles deb
 	$(CARGO) bench -p switchboard-e2e --bench startup
 	SWITCHBOARD_BIN=$(CURDIR)/target/release/switchboard $(CARGO) bench -p switchboard-e2e --bench scale
 	SWITCHBOARD_BIN=$(CURDIR)/target/release/switchboard $(CARGO) bench -p switchboard-e2e --bench replay

@@ -149,8 +149,8 @@ pub async fn plan_send(
 /// drawn nowhere. Two frames at most: the text still moves as it streams.
 const TEXT_GATHERED: std::time::Duration = std::time::Duration::from_millis(32);
 
-/// Sends `text` for `model` as the person chose; progress arrives on `events`, the text
-/// gathered for [`TEXT_GATHERED`]. `send_id` names this send for [`stop_sending`].
+/// Sends `text` for `model` as the person chose; progress arrives on `events`, the streamed
+/// text gathered for up to 32 ms. `send_id` names this send for [`stop_sending`].
 #[tauri::command]
 #[specta::specta]
 #[allow(clippy::too_many_arguments)]

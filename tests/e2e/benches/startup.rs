@@ -11,7 +11,7 @@
 //! - *PSS*: the app and its WebKit processes, 5 s after start (`/proc/*/smaps_rollup`);
 //! - *idle CPU*: the same processes over `BENCH_IDLE_SECS` (default 12) per round from 15 s
 //!   after start, every status page polled from the simulator;
-//! - the binaries' sizes.
+//! - the binaries' sizes, and the two `.deb` packages' when they are built (`make bench` builds them).
 //!
 //! `make bench` builds both release binaries first; `SWITCHBOARD_RELEASE_BIN` and
 //! `BARE_RELEASE_BIN` point elsewhere.
@@ -216,6 +216,12 @@ impl Drop for Launched {
     }
 }
 
+/// Where a launch that did not start stopped, and the last lines the app wrote to stderr.
+struct Lost {
+    step: &'static str,
+    stderr: String,
+}
+
 fn launch(
     which: Which,
     display: &str,
@@ -223,22 +229,34 @@ fn launch(
     history: &Path,
     figures: &mut Figures,
     idle: Duration,
-) -> Option<()> {
+) -> Result<(), Lost> {
     use std::os::unix::process::CommandExt;
     let profile = Profile::new();
+    // Kept for a launch that does not start: what it said is the only clue.
+    let stderr_path = profile.data_dir().join("stderr.log");
+    std::fs::create_dir_all(profile.data_dir()).expect("a data dir");
+    let stderr_file = std::fs::File::create(&stderr_path).expect("a stderr file");
+    let lost = |step: &'static str| {
+        let said = std::fs::read_to_string(&stderr_path).unwrap_or_default();
+        let last: Vec<&str> = said.lines().rev().take(6).collect();
+        Lost {
+            step,
+            stderr: last.into_iter().rev().collect::<Vec<_>>().join("\n"),
+        }
+    };
     profile.write_config(config);
     if which == Which::WithHistory {
         copy_dir(history, &profile.data_dir());
     }
-    let (conn, screen) = x11rb::connect(Some(display)).ok()?;
+    let (conn, screen) = x11rb::connect(Some(display)).map_err(|_| lost("connecting to Xvfb"))?;
     let root = conn.setup().roots[screen].root;
     conn.change_window_attributes(
         root,
         &ChangeWindowAttributesAux::new().event_mask(EventMask::SUBSTRUCTURE_NOTIFY),
     )
-    .ok()?
-    .check()
-    .ok()?;
+    .ok()
+    .and_then(|cookie| cookie.check().ok())
+    .ok_or_else(|| lost("asking Xvfb for window maps"))?;
     let (program, title) = match which {
         Which::Bare => (binary("BARE_RELEASE_BIN", "switchboard-bare"), "Bare"),
         Which::Switchboard | Which::WithHistory => (
@@ -269,11 +287,14 @@ fn launch(
         .env("SWITCHBOARD_REPORT_PAINT", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr_file)
         .process_group(0);
     let started = Instant::now();
-    let mut child = command.spawn().ok()?;
-    let stdout = child.stdout.take()?;
+    let mut child = command.spawn().map_err(|_| lost("spawning"))?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| lost("reading its stdout"))?;
     let launched = Launched {
         child,
         _profile: profile,
@@ -286,10 +307,11 @@ fn launch(
             }
         }
     });
-    let mapped = wait_mapped(&conn, title, started + LAUNCH_LIMIT)?;
+    let mapped = wait_mapped(&conn, title, started + LAUNCH_LIMIT)
+        .ok_or_else(|| lost("waiting for its window to be mapped"))?;
     let painted = painted_rx
         .recv_timeout(LAUNCH_LIMIT.saturating_sub(started.elapsed()))
-        .ok()?;
+        .map_err(|_| lost("waiting for its first paint (the window was mapped)"))?;
     figures
         .mapped_ms
         .push((mapped - started).as_secs_f64() * 1000.0);
@@ -308,7 +330,20 @@ fn launch(
         .idle_percent
         .push(used as f64 / from.elapsed().as_secs_f64());
     drop(launched);
-    Some(())
+    Ok(())
+}
+
+/// The newest `.deb` in the release bundle folder whose name starts with `prefix`.
+fn deb(prefix: &str) -> Option<PathBuf> {
+    std::fs::read_dir(target_dir().join("bundle/deb"))
+        .ok()?
+        .flatten()
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            name.starts_with(prefix) && name.ends_with(".deb")
+        })
+        .max_by_key(|e| e.metadata().and_then(|m| m.modified()).ok())
+        .map(|e| e.path())
 }
 
 fn size_mb(path: &Path) -> f64 {
@@ -353,8 +388,11 @@ fn main() {
         };
         for which in order {
             let f = figures.entry(which).or_default();
-            if launch(which, xvfb.display(), &config, history.path(), f, idle).is_none() {
-                eprintln!("round {round}: {which:?} did not start within {LAUNCH_LIMIT:?}");
+            if let Err(lost) = launch(which, xvfb.display(), &config, history.path(), f, idle) {
+                eprintln!(
+                    "round {round}: {which:?} did not start within {LAUNCH_LIMIT:?}: stopped {}; its stderr ended:\n{}",
+                    lost.step, lost.stderr
+                );
             }
         }
     }
@@ -429,5 +467,14 @@ fn main() {
         size_mb(&bare_bin),
         size_mb(&app_bin) / size_mb(&bare_bin).max(0.001)
     );
+    match (deb("Switchboard_"), deb("Bare_")) {
+        (Some(app_deb), Some(bare_deb)) => println!(
+            "| .deb | {:.1} MB | {:.1} MB | {:.2}× | — |",
+            size_mb(&app_deb),
+            size_mb(&bare_deb),
+            size_mb(&app_deb) / size_mb(&bare_deb).max(0.001)
+        ),
+        _ => println!("| .deb | — (`make bench` builds both) | — | — | — |"),
+    }
     drop(sim);
 }

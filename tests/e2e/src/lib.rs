@@ -556,6 +556,10 @@ impl Xvfb {
                 "1280x860x24",
                 "-nolisten",
                 "tcp",
+                // Without it the server resets when its last client leaves, and a connection
+                // made in that moment is refused: the start-up benchmark lost one launch in
+                // three that way, each the first after the previous app had closed.
+                "-noreset",
             ])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

@@ -15,8 +15,8 @@ export const commands = {
 	loadDraft: (conversationId: string | null) => __TAURI_INVOKE<string>("load_draft", { conversationId }),
 	saveDraft: (conversationId: string | null, text: string) => __TAURI_INVOKE<null>("save_draft", { conversationId, text }),
 	/**
-	 *  Sends `text` for `model` as the person chose; progress arrives on `events`. `send_id`
-	 *  names this send for [`stop_sending`].
+	 *  Sends `text` for `model` as the person chose; progress arrives on `events`, the streamed
+	 *  text gathered for up to 32 ms. `send_id` names this send for [`stop_sending`].
 	 */
 	sendMessage: (sendId: string, conversationId: string | null, text: string, model: ModelRef, choice: Choice, events: Channel<SendEvent>) => __TAURI_INVOKE<Message>("send_message", { sendId, conversationId, text, model, choice, events }),
 	/**  Stops a send: what has arrived is kept. */
