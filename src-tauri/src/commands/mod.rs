@@ -180,7 +180,8 @@ pub async fn send_message(
             &mut forward,
         )
         .await;
-    // A refusal before any request has nothing gathered; an answer has sent its last event.
+    // Every ending sends an event that delivers the gathered text first; this is for an
+    // error that ends the send without one, so no text streamed before it is held back.
     gathered.flush();
     Ok(sent?.answer)
 }
