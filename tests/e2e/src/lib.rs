@@ -244,11 +244,20 @@ impl App {
             .expect("a display");
 
         // tauri-driver can accept the session request while WebKitWebDriver is still coming
-        // up; a refused first session is retried on fresh ports.
+        // up, and a port found free can be taken before the driver listens on it (another
+        // test's server): a refused first session or a driver that never answers is retried
+        // on fresh ports.
         let mut attempt = 0;
         let (client, driver) = loop {
             attempt += 1;
-            let (mut driver, port) = spawn_driver(profile, &display);
+            let (mut driver, port) = match spawn_driver(profile, &display) {
+                Ok(started) => started,
+                Err(e) if attempt < 3 => {
+                    eprintln!("e2e: {e}; trying again on fresh ports");
+                    continue;
+                }
+                Err(e) => panic!("{e}"),
+            };
             let mut capabilities = serde_json::Map::new();
             capabilities.insert(
                 "tauri:options".into(),
@@ -436,9 +445,8 @@ impl Drop for App {
 
 /// Starts tauri-driver on two free ports with the profile's environment, in its own process
 /// group (so the app and WebKitWebDriver die with it), and waits until it answers.
-fn spawn_driver(profile: &Profile, display: &str) -> (Child, u16) {
-    let port = free_port();
-    let native_port = free_port();
+fn spawn_driver(profile: &Profile, display: &str) -> Result<(Child, u16), String> {
+    let [port, native_port] = free_ports();
     let mut command = Command::new(tauri_driver());
     command
         .args([
@@ -468,8 +476,8 @@ fn spawn_driver(profile: &Profile, display: &str) -> (Child, u16) {
     let mut driver = command
         .spawn()
         .expect("start tauri-driver (cargo install tauri-driver --version '^2' --locked)");
-    wait_for_driver(port, &mut driver);
-    (driver, port)
+    wait_for_driver(port, &mut driver)?;
+    Ok((driver, port))
 }
 
 fn tauri_driver() -> PathBuf {
@@ -486,26 +494,30 @@ fn tauri_driver() -> PathBuf {
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port on 127.0.0.1")
+/// Distinct free ports: every listener is held until all are chosen, or the system may hand
+/// the same one out twice (the driver and WebKitWebDriver then fight over it).
+fn free_ports<const N: usize>() -> [u16; N] {
+    let listeners: [TcpListener; N] = std::array::from_fn(|_| {
+        TcpListener::bind("127.0.0.1:0").expect("a free port on 127.0.0.1")
+    });
+    listeners.map(|l| l.local_addr().expect("a bound address").port())
 }
 
-fn wait_for_driver(port: u16, driver: &mut Child) {
+fn wait_for_driver(port: u16, driver: &mut Child) -> Result<(), String> {
     let deadline = Instant::now() + Duration::from_secs(15);
     while Instant::now() < deadline {
         if let Ok(Some(status)) = driver.try_wait() {
-            panic!("tauri-driver exited before it was ready ({status})");
+            return Err(format!(
+                "tauri-driver exited before it was ready ({status})"
+            ));
         }
         if driver_ready(port) {
-            return;
+            return Ok(());
         }
         std::thread::sleep(Duration::from_millis(50));
     }
     kill_group(driver);
-    panic!("tauri-driver did not answer on port {port}");
+    Err(format!("tauri-driver did not answer on port {port}"))
 }
 
 fn driver_ready(port: u16) -> bool {
