@@ -24,6 +24,7 @@ pub fn run(paths: Paths) -> ExitCode {
     // ends there, before it opens the database or asks anyone anything.
     let app = crate::desktop::plugins(tauri::Builder::default())
         .invoke_handler(bindings.invoke_handler())
+        .on_page_load(crate::desktop::show_when_loaded)
         .setup(move |app| {
             tracing::info!(
                 ms = crate::since_start().as_millis(),
@@ -43,10 +44,9 @@ pub fn run(paths: Paths) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    // The core starts before the window exists, not in `setup`: the window is created just
-    // before `setup` runs, and WebKit, asked to draw it while the main thread is still busy,
-    // waits for the page's first frame for up to half a second (measured: one start in four,
-    // in a bare Tauri window too once its `setup` takes 60 ms).
+    // The core starts before the window exists, not in `setup`: the window's page loads its
+    // files from the main thread, which `setup` would keep busy (the window itself is shown
+    // only once the page has loaded: `desktop::show_when_loaded`).
     // The window probes models whose breaker is due; `[health] probes` can turn that off.
     let core = match tauri::async_runtime::block_on(Core::start(CoreOptions::system(paths, true))) {
         Ok(core) => core,
