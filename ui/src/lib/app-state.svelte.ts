@@ -6,7 +6,12 @@ import type { ModelAvailability, ModelRef, Notice, Overview } from "./bindings";
 const KEY = Symbol("switchboard-app-state");
 
 export class AppState {
-  overview = $state<Overview | null>(null);
+  /**
+   * What the core last said, replaced whole, never watched deeply: a keystroke in the
+   * picker's filter reads six fields of each of a thousand models, and through a deep proxy
+   * each read was a tracked signal.
+   */
+  overview = $state.raw<Overview | null>(null);
   /** What went wrong loading or saving, in words. */
   error = $state<ShownError | null>(null);
   dismissed = $state<string[]>([]);
@@ -63,7 +68,7 @@ export class AppState {
         this.#backend.onCatalogChanged(() => void this.reload()),
         // Chosen in the tray: the window follows.
         this.#backend.onPreferredModelChanged((model) => {
-          if (this.overview) this.overview.preferred = model;
+          if (this.overview) this.overview = { ...this.overview, preferred: model };
         }),
       ]);
     } catch (e) {
@@ -109,8 +114,7 @@ export class AppState {
       const chosen = await this.#backend.setPreferredModel(model);
       this.error = null;
       if (!this.overview) return;
-      this.overview.preferred = chosen;
-      this.overview.preferred_replacement = null;
+      this.overview = { ...this.overview, preferred: chosen, preferred_replacement: null };
       // Choosing a retired model: ask the core which model to offer instead.
       if (this.availabilityOf(chosen)?.reason.kind === "model_retired") await this.reload();
     } catch (e) {
