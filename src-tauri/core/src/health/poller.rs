@@ -512,13 +512,13 @@ impl Poller {
         let base = u64::from(std::process::id());
         let probe_scheduled = self.service.probe_scheduled();
         for round in 0u64.. {
+            // The next round is timed from this one's start: a slow page does not push it later.
+            let began = self.clock.now();
             let wrong = self.poll_once().await;
             // A different jitter each round, so many clients never poll in step.
-            let next_poll = self.schedule.next_poll(
-                self.clock.now(),
-                wrong,
-                base.wrapping_mul(31).wrapping_add(round),
-            );
+            let next_poll =
+                self.schedule
+                    .next_poll(began, wrong, base.wrapping_mul(31).wrapping_add(round));
             loop {
                 let now = self.clock.now();
                 let next = match self.service.next_probe_at() {

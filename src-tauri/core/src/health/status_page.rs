@@ -16,7 +16,7 @@
 //!    [`component_kind`] for which components carry model requests).
 //!
 //! Then schedule the next look with [`next_poll`]: every 60 s, every 20 s while anything is
-//! wrong, with a little jitter.
+//! wrong, each a little sooner at random (never later).
 //!
 //! ```
 //! use switchboard_core::catalog::Catalog;

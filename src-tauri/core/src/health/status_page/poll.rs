@@ -1,6 +1,7 @@
 //! When to look at a status page again: every 60 s, every 20 s while anything is wrong (an open
 //! incident, a component not operational, a maintenance under way, or the page unreadable),
-//! each with ±10 % jitter so pages are not all asked in the same second.
+//! each up to 10 % sooner (jitter) so pages are not all asked in the same second. Never later:
+//! a post is read within one interval of going up, whatever the jitter drew.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use std::time::Duration;
@@ -9,7 +10,7 @@ use std::time::Duration;
 pub struct PollSchedule {
     pub every: Duration,
     pub every_while_wrong: Duration,
-    /// The largest share by which a wait is lengthened or shortened: 0.1 = ±10 %.
+    /// The largest share by which a wait is shortened: 0.1 = up to 10 % sooner.
     pub jitter: f64,
 }
 
@@ -24,8 +25,9 @@ impl Default for PollSchedule {
 }
 
 impl PollSchedule {
-    /// The time of the next look. The jitter is a pure function of `jitter_seed`: give a seed
-    /// that differs between providers and polls (a poll counter mixed with the provider id).
+    /// The time of the next look, `now` being when the last look began. The jitter is a pure
+    /// function of `jitter_seed`: give a seed that differs between providers and polls (a poll
+    /// counter mixed with the provider id).
     pub fn next_poll(
         &self,
         now: DateTime<Utc>,
@@ -38,9 +40,9 @@ impl PollSchedule {
             self.every
         };
         let jitter = self.jitter.clamp(0.0, 0.9);
-        // In [-1, 1).
-        let spread = unit(jitter_seed) * 2.0 - 1.0;
-        let millis = (base.as_millis() as f64 * (1.0 + jitter * spread)).round() as i64;
+        // In (0, 1]: a wait is shortened, never lengthened.
+        let keep = 1.0 - jitter * unit(jitter_seed);
+        let millis = (base.as_millis() as f64 * keep).round() as i64;
         now + TimeDelta::milliseconds(millis.max(1))
     }
 }
@@ -76,13 +78,13 @@ mod tests {
         for seed in 0..2000 {
             let quiet = wait(seed, false);
             assert!(
-                (54.0..=66.0).contains(&quiet),
-                "a quiet page is looked at in 60 s ±10 %, not {quiet}"
+                (54.0..=60.0).contains(&quiet),
+                "a quiet page is looked at within 60 s, at most 10 % sooner, not {quiet}"
             );
             let wrong = wait(seed, true);
             assert!(
-                (18.0..=22.0).contains(&wrong),
-                "a troubled page in 20 s ±10 %, not {wrong}"
+                (18.0..=20.0).contains(&wrong),
+                "a troubled page within 20 s, at most 10 % sooner, not {wrong}"
             );
         }
     }
@@ -98,7 +100,7 @@ mod tests {
         let min = waits.iter().cloned().fold(f64::MAX, f64::min);
         let max = waits.iter().cloned().fold(f64::MIN, f64::max);
         assert!(
-            min < 55.0 && max > 65.0,
+            min < 54.5 && max > 59.5,
             "jitter should use its range: {min}..{max}"
         );
         let fixed = PollSchedule {
