@@ -897,9 +897,13 @@ impl HealthEngine {
                     &times,
                 ),
                 // Planned work on the API explains failures during it, named or not.
-                (_, Some((_, maintenance)), _) => {
-                    message::maintenance(provider, model, maintenance, &times)
-                }
+                (_, Some((_, maintenance)), _) => message::maintenance(
+                    provider,
+                    model,
+                    maintenance,
+                    message::OwnAnswers::Failing,
+                    &times,
+                ),
                 (incident, maintenance, Some(failure)) => {
                     let mut reason = own(failure);
                     if let Some((_, context)) = incident.or(maintenance) {
@@ -924,11 +928,12 @@ impl HealthEngine {
             // This app's own answer since the report began outweighs the page's word on
             // whether the model can be used at all (its breaker being closed): it answers.
             let answered_since = health.last_success.filter(|at| *at >= report.since);
+            // A maintenance too: planned work that the model answers through is not an outage.
             let state = match coverage {
-                Coverage::Named if is_maintenance => AvailabilityState::Unavailable,
                 Coverage::Named | Coverage::ApiOutage if answered_since.is_some() => {
                     AvailabilityState::Degraded
                 }
+                Coverage::Named if is_maintenance => AvailabilityState::Unavailable,
                 Coverage::Named if report.severe => AvailabilityState::Unavailable,
                 Coverage::ApiOutage => AvailabilityState::Unavailable,
                 Coverage::Named | Coverage::ApiDegraded => AvailabilityState::Degraded,
@@ -939,8 +944,8 @@ impl HealthEngine {
                 None => message::OwnAnswers::NotAsked,
             };
             let reason = match coverage {
-                // Its words already say the model "may not answer".
-                _ if is_maintenance => message::maintenance(provider, model, report, &times),
+                // Its words say whether the model answers through the maintenance.
+                _ if is_maintenance => message::maintenance(provider, model, report, own, &times),
                 Coverage::Named => message::provider_incident(provider, model, report, own, &times),
                 Coverage::ApiOutage | Coverage::ApiDegraded => message::provider_component(
                     provider,

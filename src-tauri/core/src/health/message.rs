@@ -700,27 +700,47 @@ fn unlisted_sentence(report: &IncidentEvidence) -> String {
     }
 }
 
-/// A scheduled maintenance in progress covers this model.
+/// A scheduled maintenance in progress covers this model. `own`: what this app's own requests
+/// to it have done since the maintenance began.
 pub fn maintenance(
     provider: &Provider,
     model: &Model,
     maintenance: &IncidentEvidence,
+    own: OwnAnswers,
     times: &LocalTimes,
 ) -> Reason {
+    let name = &provider.name;
+    let model_name = &model.display_name;
+    let (headline, now) = match own {
+        // The picker's one line says first that it answers, so no one reads it as down.
+        OwnAnswers::AnsweringSince(at) => (
+            format!("Answering during scheduled maintenance at {name}"),
+            format!(
+                "{model_name} has answered this app during it (last answer at {at}), so you can \
+                 use it; should a request fail before the maintenance ends, wait for the end or \
+                 pick another model.",
+                at = times.time(at),
+            ),
+        ),
+        OwnAnswers::Failing | OwnAnswers::NotAsked => (
+            format!("Scheduled maintenance at {name}"),
+            format!(
+                "{model_name} may not answer until it ends: wait for the end, or pick another \
+                 model."
+            ),
+        ),
+    };
     Reason {
         kind: ReasonKind::Maintenance,
         side: ReasonKind::Maintenance.side(),
         source: EvidenceSource::StatusPage,
-        headline: format!("Scheduled maintenance at {}", provider.name),
+        headline,
         message: format!(
-            "{name} is doing scheduled maintenance (\"{title}\", since {since}), so {model} \
-             may not answer. This is planned work on {name}'s side — the model itself has not \
-             changed. Wait for it to end, or pick another model. Source: {name}'s status page; \
-             it is read again within a minute.",
-            name = provider.name,
+            "{name} is doing scheduled maintenance (\"{title}\", since {since}). {now} This is \
+             planned work on {name}'s side — the model itself has not changed. Source: \
+             {name}'s status page; it is read again within a minute.",
             title = maintenance.title,
             since = times.time(maintenance.since),
-            model = model.display_name,
         ),
     }
 }
@@ -1590,7 +1610,14 @@ mod tests {
                 (1, None),
                 None,
             ),
-            maintenance(anthropic, opus, &incident, times),
+            maintenance(anthropic, opus, &incident, OwnAnswers::NotAsked, times),
+            maintenance(
+                anthropic,
+                opus,
+                &incident,
+                OwnAnswers::AnsweringSince(at),
+                times,
+            ),
             // A vague title, named models in its update, the Claude API at partial outage:
             // Opus 5 is named (by the update), Haiku 4.5 is not.
             provider_incident(

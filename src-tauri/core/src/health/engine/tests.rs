@@ -349,6 +349,67 @@ fn an_overloaded_attempt_answered_on_retry_says_overloaded_and_a_probe_after_the
 }
 
 #[test]
+fn a_model_answering_during_a_maintenance_that_names_it_is_degraded_and_back() {
+    let mut e = engine();
+    let maintenance = IncidentEvidence {
+        id: "mnt1".into(),
+        title: "Scheduled maintenance on Claude Opus 4.7 and Opus 4.8".into(),
+        status: "in_progress".into(),
+        severe: false,
+        ..opus_incident()
+    };
+    e.record_status(
+        "anthropic",
+        StatusEvidence {
+            maintenances: vec![maintenance],
+            ..Default::default()
+        },
+        secs(5),
+    );
+    assert_eq!(
+        state(&e, &opus()),
+        (AvailabilityState::Unavailable, ReasonKind::Maintenance),
+        "named by planned work, and not heard from since it began"
+    );
+    e.record_attempt(&ok(&opus(), secs(30)));
+    let a = e.get(&opus()).unwrap();
+    assert_eq!(
+        (a.state, a.reason.kind),
+        (AvailabilityState::Degraded, ReasonKind::Maintenance),
+        "it answers through the maintenance, which is still said"
+    );
+    assert!(a.answering(), "back, for a fallback's return: {a:#?}");
+    assert!(
+        a.reason
+            .headline
+            .starts_with("Answering during scheduled maintenance at Anthropic"),
+        "{}",
+        a.reason.headline
+    );
+    assert!(
+        a.reason.message.contains("so you can use it")
+            && a.reason
+                .message
+                .contains("the model itself has not changed"),
+        "{}",
+        a.reason.message
+    );
+    // Opus 4.8 has not answered: the page's word stands for it.
+    assert_eq!(
+        state(&e, &opus48()),
+        (AvailabilityState::Unavailable, ReasonKind::Maintenance)
+    );
+    // Its requests failing again during it: unavailable, explained by the maintenance.
+    for i in 31..34 {
+        e.record_attempt(&server_error(&opus(), secs(i)));
+    }
+    assert_eq!(
+        state(&e, &opus()),
+        (AvailabilityState::Unavailable, ReasonKind::Maintenance)
+    );
+}
+
+#[test]
 fn a_model_answering_again_while_an_incident_still_names_it_is_degraded_not_unavailable() {
     let mut e = engine();
     for i in 0..3 {
