@@ -404,7 +404,7 @@ fn main() {
         app.painted_ms.len().min(bare.painted_ms.len())
     );
     println!(
-        "| figure | Switchboard min / median / max | bare window min / median / max | ratio (medians) | budget |"
+        "| figure | Switchboard min / median / max | bare window min / median / max | ratio of medians (of minimums) | budget |"
     );
     println!("|---|---|---|---|---|");
     let row = |name: &str, unit: &str, a: &[f64], b: &[f64], budget: &str, digits: usize| {
@@ -415,8 +415,9 @@ fn main() {
         let (a0, a1, a2) = spread(a);
         let (b0, b1, b2) = spread(b);
         println!(
-            "| {name} | {a0:.digits$} / {a1:.digits$} / {a2:.digits$} {unit} | {b0:.digits$} / {b1:.digits$} / {b2:.digits$} {unit} | {:.2}× | {budget} |",
-            a1 / b1
+            "| {name} | {a0:.digits$} / {a1:.digits$} / {a2:.digits$} {unit} | {b0:.digits$} / {b1:.digits$} / {b2:.digits$} {unit} | {:.2}× ({:.2}×) | {budget} |",
+            a1 / b1,
+            a0 / b0.max(f64::EPSILON)
         );
     };
     row(
@@ -476,5 +477,21 @@ fn main() {
         ),
         _ => println!("| .deb | — (`make bench` builds both) | — | — | — |"),
     }
+    // WebKitGTK, asked to draw a window before its page is ready, can wait half a second for
+    // a frame: a start that met it is over 400 ms behind the fastest. Switchboard shows its
+    // window once the page has loaded; the bare window, as a minimal app does, at once.
+    let waited = |painted: &[f64]| {
+        let fastest = painted.iter().copied().fold(f64::INFINITY, f64::min);
+        painted.iter().filter(|&&ms| ms > fastest + 400.0).count()
+    };
+    println!(
+        "\nFirst paints over 400 ms behind their fastest (WebKit's wait for a first frame): Switchboard {} of {}, with history {} of {}, the bare window {} of {}.",
+        waited(&app.painted_ms),
+        app.painted_ms.len(),
+        waited(&with_history.painted_ms),
+        with_history.painted_ms.len(),
+        waited(&bare.painted_ms),
+        bare.painted_ms.len()
+    );
     drop(sim);
 }
