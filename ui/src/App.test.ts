@@ -50,6 +50,25 @@ describe("the picker window", () => {
     expect(options()).toHaveLength(5);
   });
 
+  it("keeps the row the keyboard chose when the list scrolls under a still pointer", async () => {
+    render(App, { backend: new MockBackend() });
+    const filter = await screen.findByRole("combobox", { name: "Filter models" });
+    const active = () => document.querySelector("[role=option].active")?.getAttribute("data-model");
+    const row = (model: string) => document.querySelector(`[data-model="${model}"]`) as HTMLElement;
+    const user = userEvent.setup();
+    await user.click(filter);
+    await user.keyboard("{End}");
+    expect(active()).toBe("openai/gpt-5-mini");
+    // The WebView's mousemove for the row now under the pointer, which has not moved.
+    const still = { screenX: 300, screenY: 200, bubbles: true };
+    row("openai/gpt-5").dispatchEvent(new MouseEvent("mousemove", still));
+    row("anthropic/claude-opus-4-7").dispatchEvent(new MouseEvent("mousemove", still));
+    await waitFor(() => expect(active()).toBe("openai/gpt-5-mini"));
+    // The pointer moves: the row under it is active.
+    row("anthropic/claude-opus-4-7").dispatchEvent(new MouseEvent("mousemove", { screenX: 300, screenY: 230, bubbles: true }));
+    await waitFor(() => expect(active()).toBe("anthropic/claude-opus-4-7"));
+  });
+
   it("keeps the previous choice and says why when saving fails", async () => {
     const backend = new MockBackend({ ...sampleOverview(), preferred: { provider: "openai", model: "gpt-5" } });
     backend.failNextChoice = { kind: "storage", message: "Switchboard could not save or read its data: disk full", reason: null };
