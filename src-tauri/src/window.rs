@@ -26,8 +26,13 @@ pub fn run(paths: Paths) -> ExitCode {
         .invoke_handler(bindings.invoke_handler())
         .on_page_load(crate::desktop::show_when_loaded)
         .setup(move |app| {
+            // Whether the window is already on screen (it is created hidden: `show_when_loaded`).
+            let visible = app
+                .get_webview_window("main")
+                .and_then(|window| window.is_visible().ok());
             tracing::info!(
                 ms = crate::since_start().as_millis(),
+                ?visible,
                 "setting up the window"
             );
             let core = app.state::<Arc<Core>>().inner().clone();

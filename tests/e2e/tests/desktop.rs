@@ -86,6 +86,14 @@ async fn the_window_is_shown_once_its_page_has_loaded() {
         .find(|line| line.contains("window shown"))
         .unwrap();
     assert!(shown.contains("its page had loaded"), "{shown}");
+    let created = said
+        .lines()
+        .find(|line| line.contains("setting up the window"))
+        .unwrap();
+    assert!(
+        created.contains("visible=Some(false)"),
+        "not on screen before its page has loaded: {created}"
+    );
     assert_eq!(mapped_windows(&app.display, "Switchboard"), vec![true]);
     app.close().await;
 }
