@@ -23,11 +23,11 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use switchboard_e2e::measure::{cpu_ticks, filtered_out, pss_mb, spread, tree};
-use switchboard_e2e::{Profile, Xvfb};
+use switchboard_e2e::{Profile, Xvfb, window_title};
 use switchboard_sim::{Scenario, SimOptions, Simulator};
 use x11rb::connection::Connection;
 use x11rb::protocol::Event;
-use x11rb::protocol::xproto::{AtomEnum, ChangeWindowAttributesAux, ConnectionExt, EventMask};
+use x11rb::protocol::xproto::{ChangeWindowAttributesAux, ConnectionExt, EventMask};
 
 const ROUNDS: usize = 5;
 /// How long after start memory is read.
@@ -184,13 +184,7 @@ fn wait_mapped(
     while Instant::now() < until {
         match conn.poll_for_event().ok()? {
             Some(Event::MapNotify(map)) => {
-                let name = conn
-                    .get_property(false, map.window, AtomEnum::WM_NAME, AtomEnum::ANY, 0, 256)
-                    .ok()
-                    .and_then(|c| c.reply().ok())
-                    .map(|r| String::from_utf8_lossy(&r.value).to_string())
-                    .unwrap_or_default();
-                if name.starts_with(title) {
+                if window_title(conn, map.window).starts_with(title) {
                     return Some(Instant::now());
                 }
             }
@@ -460,21 +454,20 @@ fn main() {
         "≤ 1 % of a core",
         2,
     );
-    let app_bin = binary("SWITCHBOARD_RELEASE_BIN", "switchboard");
-    let bare_bin = binary("BARE_RELEASE_BIN", "switchboard-bare");
-    println!(
-        "| binary | {:.1} MB | {:.1} MB | {:.2}× | — |",
-        size_mb(&app_bin),
-        size_mb(&bare_bin),
-        size_mb(&app_bin) / size_mb(&bare_bin).max(0.001)
+    let sizes = |name: &str, app: &Path, bare: &Path| {
+        let (a, b) = (size_mb(app), size_mb(bare));
+        println!(
+            "| {name} | {a:.1} MB | {b:.1} MB | {:.2}× | — |",
+            a / b.max(0.001)
+        );
+    };
+    sizes(
+        "binary",
+        &binary("SWITCHBOARD_RELEASE_BIN", "switchboard"),
+        &binary("BARE_RELEASE_BIN", "switchboard-bare"),
     );
     match (deb("Switchboard_"), deb("Bare_")) {
-        (Some(app_deb), Some(bare_deb)) => println!(
-            "| .deb | {:.1} MB | {:.1} MB | {:.2}× | — |",
-            size_mb(&app_deb),
-            size_mb(&bare_deb),
-            size_mb(&app_deb) / size_mb(&bare_deb).max(0.001)
-        ),
+        (Some(app_deb), Some(bare_deb)) => sizes(".deb", &app_deb, &bare_deb),
         _ => println!("| .deb | — (`make bench` builds both) | — | — | — |"),
     }
     // WebKitGTK, asked to draw a window before its page is ready, can wait half a second for

@@ -18,6 +18,16 @@
 
 pub mod measure;
 
+/// A window's title (`WM_NAME`) as the X server has it; empty when it has none.
+pub fn window_title(conn: &impl x11rb::connection::Connection, window: u32) -> String {
+    use x11rb::protocol::xproto::{AtomEnum, ConnectionExt as _};
+    conn.get_property(false, window, AtomEnum::WM_NAME, AtomEnum::ANY, 0, 256)
+        .ok()
+        .and_then(|cookie| cookie.reply().ok())
+        .map(|reply| String::from_utf8_lossy(&reply.value).into_owned())
+        .unwrap_or_default()
+}
+
 use fantoccini::{Client, ClientBuilder, Locator, elements::Element};
 use hyper_util::client::legacy::connect::HttpConnector;
 use std::io::{BufRead, BufReader, Read, Write};

@@ -3,7 +3,7 @@
 //! another window on the same data.
 
 use std::time::Duration;
-use switchboard_e2e::{App, Profile, app_binary};
+use switchboard_e2e::{App, Profile, app_binary, window_title};
 
 async fn theme(app: &App) -> String {
     app.client
@@ -47,18 +47,13 @@ fn log_of(profile: &Profile) -> String {
 /// Whether each top-level window on `display` whose title begins with `title` is mapped.
 fn mapped_windows(display: &str, title: &str) -> Vec<bool> {
     use x11rb::connection::Connection as _;
-    use x11rb::protocol::xproto::{AtomEnum, ConnectionExt as _, MapState};
+    use x11rb::protocol::xproto::{ConnectionExt as _, MapState};
     let (conn, screen) = x11rb::connect(Some(display)).expect("the test's X display");
     let root = conn.setup().roots[screen].root;
     let children = conn.query_tree(root).unwrap().reply().unwrap().children;
     children
         .into_iter()
-        .filter(|&window| {
-            conn.get_property(false, window, AtomEnum::WM_NAME, AtomEnum::ANY, 0, 256)
-                .ok()
-                .and_then(|cookie| cookie.reply().ok())
-                .is_some_and(|name| String::from_utf8_lossy(&name.value).starts_with(title))
-        })
+        .filter(|&window| window_title(&conn, window).starts_with(title))
         .map(|window| {
             conn.get_window_attributes(window)
                 .unwrap()
